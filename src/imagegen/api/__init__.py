@@ -1,0 +1,1 @@
+"""HTTP API: OpenAI-compatible images routes, the queue API, catalog routes, auth."""

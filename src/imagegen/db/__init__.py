@@ -1,0 +1,1 @@
+"""Database plumbing shared by the job store and the catalog: one SQLAlchemy metadata, Alembic migrations."""
