@@ -50,3 +50,46 @@ class StoredAsset:
     #: short id carried by the invisible watermark
     watermark_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def new_asset_id() -> str:
+    """``img_`` + 16 hex digits: 64 random bits, exactly what the invisible watermark carries."""
+    import secrets
+
+    return "img_" + secrets.token_hex(8)
+
+
+def watermark_bits(asset_id: str) -> int:
+    """The 64-bit integer the watermark embeds for ``asset_id``."""
+    return int(asset_id.removeprefix("img_"), 16)
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """A parent file of an edit, for the C2PA manifest (``c2pa.opened`` / parentOf)."""
+
+    data: bytes
+    #: "png" | "jpeg" | "webp"
+    format: str
+    title: str
+    asset_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FileProvenance:
+    """What goes *into* the file (XMP/IPTC, PNG text record, watermark, C2PA)."""
+
+    asset_id: str
+    tenant_id: str
+    digital_source_type: str
+    requested_model: str
+    engine: str
+    engine_version: str
+    backend: str
+    prompt: str
+    #: ISO 8601 UTC
+    created_at: str
+    #: "generate" -> c2pa.created; "edit" -> c2pa.opened + c2pa.edited with ingredients
+    operation: Literal["generate", "edit"] = "generate"
+    ingredients: tuple[Ingredient, ...] = ()
+    user: str | None = None
