@@ -1,0 +1,28 @@
+"""Suite-wide guards. Area fixtures live in each area's own conftest.py."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Nothing in the suite may fetch weights or data from a hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+
+@pytest.fixture
+def imagegen_home(tmp_path, monkeypatch):
+    """A fresh IMAGEGEN_HOME for one test."""
+    home = tmp_path / "imagegen-home"
+    home.mkdir()
+    monkeypatch.setenv("IMAGEGEN_HOME", str(home))
+    return home
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from PIL import features
+
+    if not features.check("raqm"):
+        raise pytest.UsageError("Pillow has no raqm layout: run scripts/setup (libraqm0, libfribidi0)")
