@@ -105,3 +105,57 @@ class EngineFailure(ImagegenError):
 class JobCancelled(ImagegenError):
     status = 409
     default_code = "job_cancelled"
+
+
+class ServerUnreachable(ImagegenError):
+    """The client could not reach the server (connection refused, DNS, TLS). Client side only."""
+
+    status = 503
+    type = "server_error"
+    default_code = "server_unreachable"
+    exit_code = 69
+
+
+class ClientTimeout(ImagegenError):
+    """The server did not answer in time. Retryable. Client side only."""
+
+    status = 504
+    type = "server_error"
+    default_code = "timeout"
+    exit_code = 75
+
+
+_BY_CODE: dict[str, type[ImagegenError]] = {}
+
+
+def _index(cls: type[ImagegenError]) -> None:
+    for sub in cls.__subclasses__():
+        if sub.default_code:
+            _BY_CODE.setdefault(sub.default_code, sub)
+        _index(sub)
+
+
+def from_envelope(status: int, body: object) -> ImagegenError:
+    """Rebuild the error a server answered (``{"error": {...}}``), for clients of the API."""
+    if not _BY_CODE:
+        _index(ImagegenError)
+    err = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(err, dict):
+        err = {"message": f"HTTP {status}", "code": None, "param": None}
+    code = err.get("code")
+    message = str(err.get("message") or f"HTTP {status}")
+    param = err.get("param")
+    cls = _BY_CODE.get(code) if isinstance(code, str) else None
+    if cls is None or cls.status != status:
+        by_status: dict[int, type[ImagegenError]] = {
+            401: AuthenticationError,
+            403: AuthenticationError,
+            404: NotFound,
+            413: RequestTooLarge,
+            429: RateLimited,
+            503: EngineUnavailable,
+        }
+        cls = by_status.get(status) or (EngineFailure if status >= 500 else InvalidValue)
+    return cls(
+        message, param=param if isinstance(param, str) else None, code=code if isinstance(code, str) else None
+    )
