@@ -105,6 +105,7 @@ class EngineFailure(ImagegenError):
 class JobCancelled(ImagegenError):
     status = 409
     default_code = "job_cancelled"
+    exit_code = 69
 
 
 class ServerUnreachable(ImagegenError):
