@@ -1,0 +1,241 @@
+"""Catalog benchmark: 1,000,000 synthetic assets in SQLite, then the auditor query and a full-text query.
+
+One command::
+
+    .venv/bin/python bench/catalog.py            # build (or reuse) bench/results/catalog-1m.db, then time
+    .venv/bin/python bench/catalog.py --rows 100000 --runs 50
+
+The database is built through the real Alembic migrations (same schema, indexes, FTS5 triggers as production),
+then filled with raw ``executemany`` in large transactions. Queries go through ``imagegen.provenance.catalog``
+(the code the CLI and the API run). "cold" = a fresh process-level connection with SQLite's page cache empty
+(the OS cache may still hold the file: we cannot drop it without root on a shared machine); "warm" = repeated
+runs on one connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+MODELS = [
+    ("gpt-image-2", "planning", 0.45),
+    ("gpt-image-1.5", "planning", 0.15),
+    ("gpt-image-1", "planning", 0.10),
+    ("gpt-image-1-mini", "planning", 0.08),
+    ("imagegen-design", "planning", 0.10),
+    ("diffusers/sdxl-local", "diffusion", 0.07),
+    ("upstream/openai", "upstream", 0.05),
+]
+SUBJECTS = ("poster", "menu", "product hero", "spec sheet", "magazine cover", "slide", "infographic",
+            "app screen", "ticket", "banner", "comic page", "sign", "label", "social card", "storyboard")
+TOPICS = ("coffee", "jazz night", "bike repair", "bakery", "yoga studio", "tax seminar", "farmers market",
+          "city marathon", "book fair", "ramen bar", "museum", "charity run", "robotics club", "flower shop",
+          "ski rental", "dentist", "vinyl store", "tea house", "hackathon", "wine tasting", "pet adoption",
+          "concert", "garden center", "startup launch", "science fair", "film festival", "craft beer")
+STYLES = ("flat design", "dark mode", "retro", "minimal", "bold sans serif", "pastel palette", "neon",
+          "art deco", "brutalist", "watercolor texture", "swiss grid", "hand lettering")
+WORDS = ("summer", "winter", "sale", "grand opening", "limited", "weekend", "special", "free entry",
+         "new", "members", "today", "premium", "local", "fresh", "live", "classic", "annual", "family")
+START = datetime(2025, 11, 1)
+SPAN_DAYS = 365
+
+
+def zipf_weights(n: int, s: float) -> list[float]:
+    return [1.0 / (i + 1) ** s for i in range(n)]
+
+
+def family_brief(rng: random.Random, k: int) -> tuple[str, str]:
+    """A prompt family: one brief (subject, topic, style, headline) that its members vary slightly."""
+    r = random.Random(k * 7919 + 13)
+    head = f"{r.choice(WORDS).title()} {r.choice(TOPICS).title()} {r.choice(WORDS).title()}"
+    brief = (f"A {r.choice(STYLES)} {r.choice(SUBJECTS)} for a {r.choice(TOPICS)} event, headline "
+             f'"{head}", {r.choice(STYLES)}, date and venue in the footer')
+    return brief, head
+
+
+def rows(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
+    """Yield ``n`` realistic rows: Zipf tenants, model mix, a year of dates, ~n/30 prompt families."""
+    rng = random.Random(seed)
+    tenants = [f"tenant_{i:03d}" for i in range(200)]
+    tw = zipf_weights(len(tenants), 1.1)
+    n_fam = max(50, n // 30)
+    fw = zipf_weights(n_fam, 0.8)
+    mids = [m for m, _, _ in MODELS]
+    mw = [w for _, _, w in MODELS]
+    engine_of = {m: e for m, e, _ in MODELS}
+    fams = rng.choices(range(n_fam), weights=fw, k=n)
+    ts = rng.choices(range(len(tenants)), weights=tw, k=n)
+    ms = rng.choices(mids, weights=mw, k=n)
+    for i in range(n):
+        fam = fams[i]
+        brief, head = family_brief(rng, fam)
+        prompt = brief + (", " + rng.choice(WORDS) if rng.random() < 0.6 else "")
+        # recent months are busier (growth): square-root skew towards the end of the year
+        day = SPAN_DAYS * (rng.random() ** 0.7)
+        created = START + timedelta(days=day)
+        model = ms[i]
+        tenant = tenants[ts[i]]
+        fmt = rng.choices(("png", "jpeg", "webp"), weights=(70, 20, 10))[0]
+        w, h = rng.choice(((1024, 1024), (1536, 1024), (1024, 1536), (2048, 2048), (2048, 1152)))
+        sha = hashlib.sha256(f"{seed}:{i}".encode()).hexdigest()
+        aid = "img_" + sha[:16]
+        fam_id = "img_" + hashlib.sha256(f"{tenant}:{fam}".encode()).hexdigest()[:16]
+        yield (
+            aid, tenant, created.strftime("%Y-%m-%d %H:%M:%S.%f"), "generated", "generate", model,
+            engine_of[model], "0.1.0", "procedural", f"user_{rng.randrange(40)}", None, prompt,
+            hashlib.sha256(prompt.encode()).hexdigest(), None, f"{head}; poster", head,
+            "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
+            json.dumps({"size": f"{w}x{h}", "quality": "medium"}), "{}", "{}", "{}", rng.randrange(2**31), sha,
+            f"{rng.getrandbits(64):016x}", fmt, f"image/{fmt}", w, h, rng.randrange(200_000, 3_000_000),
+            f"{sha[:2]}/{sha[2:4]}/{sha}.{fmt}", aid, f"urn:c2pa:{sha[:36]}", fam_id,
+            round(rng.uniform(0.3, 6.0), 3), round(rng.uniform(0.3, 6.0), 3),
+        )
+
+
+COLUMNS = ("asset_id, tenant_id, created_at, source, operation, requested_model, engine, engine_version, "
+           "backend, user, job_id, prompt, prompt_sha256, negative_prompt, revised_prompt, rendered_text, "
+           "digital_source_type, params, timings, usage, extra, seed, sha256, phash, output_format, "
+           "content_type, width, height, size_bytes, storage_key, watermark_id, c2pa_manifest_label, family_id, "
+           "compute_seconds, cost_credits")
+
+
+def build(path: Path, n: int) -> float:
+    """Create the schema with the real migrations, then bulk-insert ``n`` rows. Returns seconds spent."""
+    from imagegen.db.engine import dispose_all, get_engine
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        p.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    get_engine(f"sqlite:///{tmp}")
+    dispose_all()
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-400000")
+    marks = ", ".join("?" * len(COLUMNS.split(",")))
+    sql = f"INSERT INTO catalog_assets ({COLUMNS}) VALUES ({marks})"
+    batch: list[tuple] = []  # type: ignore[type-arg]
+    done = 0
+    for row in rows(n):
+        batch.append(row)
+        if len(batch) >= 50_000:
+            con.executemany(sql, batch)
+            con.commit()
+            done += len(batch)
+            batch.clear()
+            print(f"  {done:,} rows  {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    if batch:
+        con.executemany(sql, batch)
+        con.commit()
+    con.execute("INSERT INTO catalog_fts(catalog_fts) VALUES ('optimize')")
+    con.execute("ANALYZE")
+    con.commit()
+    con.execute("PRAGMA journal_mode=WAL")
+    con.close()
+    tmp.rename(path)
+    return time.perf_counter() - t0
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def measure(path: Path, runs: int) -> dict[str, object]:
+    """Time the auditor query and a full-text query through the real search code, cold and warm."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from imagegen.provenance.catalog.search import SearchQuery, search_assets, search_grouped
+
+    url = f"sqlite:///{path}"
+    tenant = "tenant_000"  # the biggest client: the worst case for the auditor's query
+    audit = SearchQuery(model="gpt-image-2", date_from=datetime(2026, 4, 22), date_to=datetime(2026, 4, 29))
+    fts = SearchQuery(text="jazz night", limit=50)
+    results: dict[str, object] = {}
+    counts: dict[str, int] = {}
+
+    def run_audit(s: Session) -> None:
+        g = search_grouped(s, tenant, audit)
+        counts["audit_assets"] = sum(x.count for x in g.groups)
+        counts["audit_families"] = len(g.groups)
+
+    def run_fts(s: Session) -> None:
+        page = search_assets(s, tenant, fts)
+        counts["fts_page"] = len(page.items)
+
+    for name, fn in (("auditor", run_audit), ("fulltext", run_fts)):
+        cold = []
+        for _ in range(runs):
+            eng = create_engine(url)
+            with Session(eng) as s:
+                t = time.perf_counter()
+                fn(s)
+                cold.append((time.perf_counter() - t) * 1000)
+            eng.dispose()
+        eng = create_engine(url)
+        with Session(eng) as s:
+            fn(s)
+            warm = timed(lambda s=s, fn=fn: fn(s), runs)
+        eng.dispose()
+        results[name] = {
+            "cold_p50_ms": round(statistics.median(cold), 2), "cold_p95_ms": round(pct(cold, 0.95), 2),
+            "warm_p50_ms": round(statistics.median(warm), 2), "warm_p95_ms": round(pct(warm, 0.95), 2),
+            "runs": runs,
+        }
+    results["counts"] = counts
+    return results
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=60)
+    ap.add_argument("--db", type=Path, default=None)
+    ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--rebuild", action="store_true")
+    args = ap.parse_args()
+    path = args.db or RESULTS / f"catalog-{args.rows // 1000}k.db"
+    build_s = None
+    if args.rebuild or not path.exists():
+        print(f"building {args.rows:,} rows into {path} ...", file=sys.stderr)
+        build_s = build(path, args.rows)
+        print(f"built in {build_s:.0f} s", file=sys.stderr)
+    if args.build_only:
+        return 0
+    res = measure(path, args.runs)
+    out = {
+        "date": datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{platform.machine()} {platform.processor() or ''} {sys.platform}, "
+                   f"sqlite {sqlite3.sqlite_version}, python {platform.python_version()}",
+        "rows": args.rows, "db_bytes": path.stat().st_size, "build_s": build_s, **res,
+    }
+    print(json.dumps(out, indent=2))
+    (RESULTS / f"catalog-{args.rows // 1000}k.json").write_text(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
