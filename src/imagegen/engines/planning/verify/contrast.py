@@ -1,0 +1,115 @@
+"""WCAG 2.x contrast of each text line against the pixels actually behind it.
+
+The plan says which color a text sits on, but gradients, procedural art and images make the real
+background vary, so the background is *sampled*: a thin ring of pixels around each line's tight ink box
+(skipping a couple of antialiased pixels and the node's other lines). The ratio reported is a low
+percentile over that ring, so one dark corner of a busy background counts, but a single stray pixel
+does not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from imagegen.engines.planning.plan import Plan, TextNode
+from imagegen.engines.planning.rendered import RenderedText, Rendering
+from imagegen.engines.planning.report import Check
+from imagegen.engines.planning.verify.pixels import hex_to_rgb, rgb_to_hex
+
+#: WCAG AA thresholds
+NORMAL_MIN = 4.5
+LARGE_MIN = 3.0
+#: which percentile of the ring's contrast ratios is reported (low = strict)
+_PERCENTILE = 10
+
+
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB values in 0..255 (any shape ending in 3)."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(a: str | tuple[int, int, int], b: str | tuple[int, int, int]) -> float:
+    """WCAG contrast ratio between two colors (hex strings or RGB tuples), 1..21."""
+    la = float(relative_luminance(np.array(hex_to_rgb(a) if isinstance(a, str) else a)))
+    lb = float(relative_luminance(np.array(hex_to_rgb(b) if isinstance(b, str) else b)))
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def is_large(font_size: float, weight: int) -> bool:
+    """WCAG "large scale" text: >= 24 px, or >= 18.66 px bold."""
+    return font_size >= 24 or (font_size >= 18.66 and weight >= 700)
+
+
+def background_samples(rendering: Rendering, text: RenderedText, line_index: int) -> np.ndarray:
+    """Opaque RGB pixels (N x 3) in the ring around one line, excluding the node's other lines."""
+    image = rendering.image
+    width, height = image.size
+    line = text.lines[line_index]
+    gap = 2.0
+    ring = float(np.clip(0.25 * line.box.h, 3, 16))
+    x0 = max(0, int(np.floor(line.box.x - gap - ring)))
+    y0 = max(0, int(np.floor(line.box.y - gap - ring)))
+    x1 = min(width, int(np.ceil(line.box.right + gap + ring)))
+    y1 = min(height, int(np.ceil(line.box.bottom + gap + ring)))
+    if x1 <= x0 or y1 <= y0:
+        return np.zeros((0, 3))
+    region = np.asarray(image.crop((x0, y0, x1, y1)).convert("RGBA"))
+    keep = np.ones(region.shape[:2], dtype=bool)
+    for other in text.lines:
+        # the line's own ink box (+ antialiasing gap), and the node's other lines, are not background
+        pad = gap
+        ox0 = int(np.floor(other.box.x - pad)) - x0
+        oy0 = int(np.floor(other.box.y - pad)) - y0
+        ox1 = int(np.ceil(other.box.right + pad)) - x0
+        oy1 = int(np.ceil(other.box.bottom + pad)) - y0
+        keep[max(0, oy0) : max(0, oy1), max(0, ox0) : max(0, ox1)] = False
+    # transparent pixels have no color of their own: whatever the image is placed on shows through
+    keep &= region[..., 3] >= 250
+    return region[..., :3][keep].reshape(-1, 3)
+
+
+def check_contrast(plan: Plan, rendering: Rendering) -> list[Check]:
+    """One ``contrast`` check per text: the worst line's ratio against its threshold."""
+    checks: list[Check] = []
+    for node_id, text in rendering.texts.items():
+        node = plan.find(node_id)
+        weight = node.font.weight if isinstance(node, TextNode) else 400
+        threshold = LARGE_MIN if is_large(text.font_size, weight) else NORMAL_MIN
+        text_lum = float(relative_luminance(np.array(hex_to_rgb(text.color))))
+        worst: tuple[float, str] | None = None
+        for index in range(len(text.lines)):
+            samples = background_samples(rendering, text, index)
+            if len(samples) == 0:
+                continue
+            lum = relative_luminance(samples)
+            ratios = (np.maximum(lum, text_lum) + 0.05) / (np.minimum(lum, text_lum) + 0.05)
+            ratio = float(np.percentile(ratios, _PERCENTILE))
+            if worst is None or ratio < worst[0]:
+                background = rgb_to_hex(np.median(samples[ratios <= ratio + 1e-9], axis=0))
+                worst = (ratio, background)
+        if worst is None:
+            checks.append(
+                Check(
+                    kind="contrast",
+                    node_id=node_id,
+                    passed=True,
+                    detail="transparent background: contrast depends on where the image is placed",
+                )
+            )
+            continue
+        ratio, background = worst
+        checks.append(
+            Check(
+                kind="contrast",
+                node_id=node_id,
+                passed=ratio >= threshold,
+                detail=f"{text.color} on {background}: {ratio:.2f}:1 (needs {threshold}:1)",
+                expected=f">= {threshold}",
+                observed=background,
+                value=round(ratio, 3),
+            )
+        )
+    return checks
