@@ -25,7 +25,7 @@ class Check:
 class Fix:
     pass_index: int
     node_id: str
-    action: Literal["shrink", "rewrap", "move", "recolor", "plate", "rebalance", "resize", "reorder"]
+    action: Literal["shrink", "rewrap", "move", "recolor", "plate", "rebalance", "resize", "reorder", "refont"]
     detail: str
 
 
@@ -36,6 +36,8 @@ class VerifyReport:
     passes: int = 0
     #: checks that were skipped by the quality budget (e.g. OCR at quality=low), by kind
     skipped: list[str] = field(default_factory=list)
+    #: what refinement could not fix within the budget, human-readable (empty when every check passed)
+    unresolved: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
