@@ -37,16 +37,86 @@ MODELS = [
     ("diffusers/sdxl-local", "diffusion", 0.07),
     ("upstream/openai", "upstream", 0.05),
 ]
-SUBJECTS = ("poster", "menu", "product hero", "spec sheet", "magazine cover", "slide", "infographic",
-            "app screen", "ticket", "banner", "comic page", "sign", "label", "social card", "storyboard")
-TOPICS = ("coffee", "jazz night", "bike repair", "bakery", "yoga studio", "tax seminar", "farmers market",
-          "city marathon", "book fair", "ramen bar", "museum", "charity run", "robotics club", "flower shop",
-          "ski rental", "dentist", "vinyl store", "tea house", "hackathon", "wine tasting", "pet adoption",
-          "concert", "garden center", "startup launch", "science fair", "film festival", "craft beer")
-STYLES = ("flat design", "dark mode", "retro", "minimal", "bold sans serif", "pastel palette", "neon",
-          "art deco", "brutalist", "watercolor texture", "swiss grid", "hand lettering")
-WORDS = ("summer", "winter", "sale", "grand opening", "limited", "weekend", "special", "free entry",
-         "new", "members", "today", "premium", "local", "fresh", "live", "classic", "annual", "family")
+SUBJECTS = (
+    "poster",
+    "menu",
+    "product hero",
+    "spec sheet",
+    "magazine cover",
+    "slide",
+    "infographic",
+    "app screen",
+    "ticket",
+    "banner",
+    "comic page",
+    "sign",
+    "label",
+    "social card",
+    "storyboard",
+)
+TOPICS = (
+    "coffee",
+    "jazz night",
+    "bike repair",
+    "bakery",
+    "yoga studio",
+    "tax seminar",
+    "farmers market",
+    "city marathon",
+    "book fair",
+    "ramen bar",
+    "museum",
+    "charity run",
+    "robotics club",
+    "flower shop",
+    "ski rental",
+    "dentist",
+    "vinyl store",
+    "tea house",
+    "hackathon",
+    "wine tasting",
+    "pet adoption",
+    "concert",
+    "garden center",
+    "startup launch",
+    "science fair",
+    "film festival",
+    "craft beer",
+)
+STYLES = (
+    "flat design",
+    "dark mode",
+    "retro",
+    "minimal",
+    "bold sans serif",
+    "pastel palette",
+    "neon",
+    "art deco",
+    "brutalist",
+    "watercolor texture",
+    "swiss grid",
+    "hand lettering",
+)
+WORDS = (
+    "summer",
+    "winter",
+    "sale",
+    "grand opening",
+    "limited",
+    "weekend",
+    "special",
+    "free entry",
+    "new",
+    "members",
+    "today",
+    "premium",
+    "local",
+    "fresh",
+    "live",
+    "classic",
+    "annual",
+    "family",
+)
 START = datetime(2025, 11, 1)
 SPAN_DAYS = 365
 
@@ -59,8 +129,10 @@ def family_brief(rng: random.Random, k: int) -> tuple[str, str]:
     """A prompt family: one brief (subject, topic, style, headline) that its members vary slightly."""
     r = random.Random(k * 7919 + 13)
     head = f"{r.choice(WORDS).title()} {r.choice(TOPICS).title()} {r.choice(WORDS).title()}"
-    brief = (f"A {r.choice(STYLES)} {r.choice(SUBJECTS)} for a {r.choice(TOPICS)} event, headline "
-             f'"{head}", {r.choice(STYLES)}, date and venue in the footer')
+    brief = (
+        f"A {r.choice(STYLES)} {r.choice(SUBJECTS)} for a {r.choice(TOPICS)} event, headline "
+        f'"{head}", {r.choice(STYLES)}, date and venue in the footer'
+    )
     return brief, head
 
 
@@ -92,22 +164,51 @@ def rows(n: int, seed: int = 7):  # type: ignore[no-untyped-def]
         aid = "img_" + sha[:16]
         fam_id = "img_" + hashlib.sha256(f"{tenant}:{fam}".encode()).hexdigest()[:16]
         yield (
-            aid, tenant, created.strftime("%Y-%m-%d %H:%M:%S.%f"), "generated", "generate", model,
-            engine_of[model], "0.1.0", "procedural", f"user_{rng.randrange(40)}", None, prompt,
-            hashlib.sha256(prompt.encode()).hexdigest(), None, f"{head}; poster", head,
+            aid,
+            tenant,
+            created.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "generated",
+            "generate",
+            model,
+            engine_of[model],
+            "0.1.0",
+            "procedural",
+            f"user_{rng.randrange(40)}",
+            None,
+            prompt,
+            hashlib.sha256(prompt.encode()).hexdigest(),
+            None,
+            f"{head}; poster",
+            head,
             "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia",
-            json.dumps({"size": f"{w}x{h}", "quality": "medium"}), "{}", "{}", "{}", rng.randrange(2**31), sha,
-            f"{rng.getrandbits(64):016x}", fmt, f"image/{fmt}", w, h, rng.randrange(200_000, 3_000_000),
-            f"{sha[:2]}/{sha[2:4]}/{sha}.{fmt}", aid, f"urn:c2pa:{sha[:36]}", fam_id,
-            round(rng.uniform(0.3, 6.0), 3), round(rng.uniform(0.3, 6.0), 3),
+            json.dumps({"size": f"{w}x{h}", "quality": "medium"}),
+            "{}",
+            "{}",
+            "{}",
+            rng.randrange(2**31),
+            sha,
+            f"{rng.getrandbits(64):016x}",
+            fmt,
+            f"image/{fmt}",
+            w,
+            h,
+            rng.randrange(200_000, 3_000_000),
+            f"{sha[:2]}/{sha[2:4]}/{sha}.{fmt}",
+            aid,
+            f"urn:c2pa:{sha[:36]}",
+            fam_id,
+            round(rng.uniform(0.3, 6.0), 3),
+            round(rng.uniform(0.3, 6.0), 3),
         )
 
 
-COLUMNS = ("asset_id, tenant_id, created_at, source, operation, requested_model, engine, engine_version, "
-           "backend, user, job_id, prompt, prompt_sha256, negative_prompt, revised_prompt, rendered_text, "
-           "digital_source_type, params, timings, usage, extra, seed, sha256, phash, output_format, "
-           "content_type, width, height, size_bytes, storage_key, watermark_id, c2pa_manifest_label, family_id, "
-           "compute_seconds, cost_credits")
+COLUMNS = (
+    "asset_id, tenant_id, created_at, source, operation, requested_model, engine, engine_version, "
+    "backend, user, job_id, prompt, prompt_sha256, negative_prompt, revised_prompt, rendered_text, "
+    "digital_source_type, params, timings, usage, extra, seed, sha256, phash, output_format, "
+    "content_type, width, height, size_bytes, storage_key, watermark_id, c2pa_manifest_label, family_id, "
+    "compute_seconds, cost_credits"
+)
 
 
 def build(path: Path, n: int) -> float:
@@ -172,7 +273,7 @@ def measure(path: Path, runs: int) -> dict[str, object]:
 
     url = f"sqlite:///{path}"
     tenant = "tenant_000"  # the biggest client: the worst case for the auditor's query
-    audit = SearchQuery(model="gpt-image-2", date_from=datetime(2026, 4, 22), date_to=datetime(2026, 4, 29))
+    audit = SearchQuery(model="gpt-image-2", date_from=datetime(2026, 4, 22), date_to=datetime(2026, 4, 30))
     fts = SearchQuery(text="jazz night", limit=50)
     results: dict[str, object] = {}
     counts: dict[str, int] = {}
@@ -201,8 +302,10 @@ def measure(path: Path, runs: int) -> dict[str, object]:
             warm = timed(lambda s=s, fn=fn: fn(s), runs)
         eng.dispose()
         results[name] = {
-            "cold_p50_ms": round(statistics.median(cold), 2), "cold_p95_ms": round(pct(cold, 0.95), 2),
-            "warm_p50_ms": round(statistics.median(warm), 2), "warm_p95_ms": round(pct(warm, 0.95), 2),
+            "cold_p50_ms": round(statistics.median(cold), 2),
+            "cold_p95_ms": round(pct(cold, 0.95), 2),
+            "warm_p50_ms": round(statistics.median(warm), 2),
+            "warm_p95_ms": round(pct(warm, 0.95), 2),
             "runs": runs,
         }
     results["counts"] = counts
@@ -229,8 +332,11 @@ def main() -> int:
     out = {
         "date": datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()} {platform.processor() or ''} {sys.platform}, "
-                   f"sqlite {sqlite3.sqlite_version}, python {platform.python_version()}",
-        "rows": args.rows, "db_bytes": path.stat().st_size, "build_s": build_s, **res,
+        f"sqlite {sqlite3.sqlite_version}, python {platform.python_version()}",
+        "rows": args.rows,
+        "db_bytes": path.stat().st_size,
+        "build_s": build_s,
+        **res,
     }
     print(json.dumps(out, indent=2))
     (RESULTS / f"catalog-{args.rows // 1000}k.json").write_text(json.dumps(out, indent=2))

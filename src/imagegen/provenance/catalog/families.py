@@ -50,7 +50,7 @@ def band_hashes(sig: np.ndarray) -> list[tuple[int, int]]:
     """``(band, hash)`` pairs: a signed 63-bit digest of each band's rows (fits BIGINT everywhere)."""
     out = []
     for b in range(BANDS):
-        chunk = sig[b * ROWS:(b + 1) * ROWS].astype("<u8").tobytes()
+        chunk = sig[b * ROWS : (b + 1) * ROWS].astype("<u8").tobytes()
         h = int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little") & (2**63 - 1)
         out.append((b, h))
     return out
@@ -71,20 +71,35 @@ def assign_family(repo: CatalogRepository, prompt: str, asset_id: str, created_a
     sig = signature(prompt)
     bands = band_hashes(sig)
     session, tenant = repo.session, repo.tenant_id
-    cands = set(session.scalars(select(FamilyBand.family_id).where(
-        FamilyBand.tenant_id == tenant, tuple_(FamilyBand.band, FamilyBand.band_hash).in_(bands))))
+    cands = set(
+        session.scalars(
+            select(FamilyBand.family_id).where(
+                FamilyBand.tenant_id == tenant, tuple_(FamilyBand.band, FamilyBand.band_hash).in_(bands)
+            )
+        )
+    )
     scored: list[tuple[float, str]] = []
     if cands:
-        for fam_id, blob in session.execute(select(Family.family_id, Family.signature).where(
-                Family.tenant_id == tenant, Family.family_id.in_(sorted(cands)))):
+        for fam_id, blob in session.execute(
+            select(Family.family_id, Family.signature).where(
+                Family.tenant_id == tenant, Family.family_id.in_(sorted(cands))
+            )
+        ):
             j = jaccard(sig, np.frombuffer(blob, dtype="<u8"))
             if j >= THRESHOLD:
                 scored.append((j, fam_id))
     if scored:
         # highest similarity wins; ties go to the smallest id so the choice never depends on row order
         return min(scored, key=lambda s: (-s[0], s[1]))[1]
-    session.add(Family(tenant_id=tenant, family_id=asset_id, signature=sig.astype("<u8").tobytes(),
-                       prompt=prompt[:2000], created_at=created_at))
+    session.add(
+        Family(
+            tenant_id=tenant,
+            family_id=asset_id,
+            signature=sig.astype("<u8").tobytes(),
+            prompt=prompt[:2000],
+            created_at=created_at,
+        )
+    )
     session.add_all(FamilyBand(tenant_id=tenant, band=b, band_hash=h, family_id=asset_id) for b, h in bands)
     session.flush()
     return asset_id

@@ -35,11 +35,13 @@ def match_condition(session: Session, query: str) -> ColumnElement[Any]:
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         sub = text("SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH :fts_q").bindparams(
-            bindparam("fts_q", fts5_expression(query)))
+            bindparam("fts_q", fts5_expression(query))
+        )
         return Asset.seq.in_(sub.columns(literal_column("rowid")))
     if dialect == "postgresql":
         return text("catalog_assets.search_tsv @@ to_tsquery('simple', :ts_q)").bindparams(
-            bindparam("ts_q", " & ".join(w.replace("'", "") for w in words)))
+            bindparam("ts_q", " & ".join(w.replace("'", "") for w in words))
+        )
     # any other database: a plain substring match on each word (no index, but correct)
     cond: ColumnElement[Any] = literal_column("1") == literal_column("1")
     for w in words:

@@ -49,13 +49,17 @@ class CatalogRepository:
         if not wanted:
             return []
         known = set(self.session.scalars(self.scoped(Asset.asset_id).where(Asset.asset_id.in_(wanted))))
-        existing = set(self.session.scalars(
-            select(Edge.parent_id).where(Edge.tenant_id == self.tenant_id, Edge.child_id == child_id)))
+        existing = set(
+            self.session.scalars(
+                select(Edge.parent_id).where(Edge.tenant_id == self.tenant_id, Edge.child_id == child_id)
+            )
+        )
         linked = []
         for pid in wanted:
             if pid in known and pid not in existing:
-                self.session.add(Edge(tenant_id=self.tenant_id, child_id=child_id, parent_id=pid,
-                                      relation=relation))
+                self.session.add(
+                    Edge(tenant_id=self.tenant_id, child_id=child_id, parent_id=pid, relation=relation)
+                )
                 linked.append(pid)
         self.session.flush()
         return linked
@@ -84,23 +88,32 @@ class CatalogRepository:
 
     def parents_of(self, asset_id: str) -> list[tuple[str, str]]:
         """``(parent_id, relation)`` edges into ``asset_id``."""
-        rows = self.session.execute(select(Edge.parent_id, Edge.relation).where(
-            Edge.tenant_id == self.tenant_id, Edge.child_id == asset_id).order_by(Edge.parent_id))
+        rows = self.session.execute(
+            select(Edge.parent_id, Edge.relation)
+            .where(Edge.tenant_id == self.tenant_id, Edge.child_id == asset_id)
+            .order_by(Edge.parent_id)
+        )
         return [(p, r) for p, r in rows]
 
     def children_of(self, asset_id: str) -> list[tuple[str, str]]:
         """``(child_id, relation)`` edges out of ``asset_id``."""
-        rows = self.session.execute(select(Edge.child_id, Edge.relation).where(
-            Edge.tenant_id == self.tenant_id, Edge.parent_id == asset_id).order_by(Edge.child_id))
+        rows = self.session.execute(
+            select(Edge.child_id, Edge.relation)
+            .where(Edge.tenant_id == self.tenant_id, Edge.parent_id == asset_id)
+            .order_by(Edge.child_id)
+        )
         return [(c, r) for c, r in rows]
 
     def parents_map(self, asset_ids: Sequence[str]) -> dict[str, list[str]]:
         """Parent ids of many assets at once (export)."""
         out: dict[str, list[str]] = {a: [] for a in asset_ids}
         for i in range(0, len(asset_ids), 500):
-            chunk = list(asset_ids[i:i + 500])
-            rows = self.session.execute(select(Edge.child_id, Edge.parent_id).where(
-                Edge.tenant_id == self.tenant_id, Edge.child_id.in_(chunk)))
+            chunk = list(asset_ids[i : i + 500])
+            rows = self.session.execute(
+                select(Edge.child_id, Edge.parent_id).where(
+                    Edge.tenant_id == self.tenant_id, Edge.child_id.in_(chunk)
+                )
+            )
             for child, parent in rows:
                 out[child].append(parent)
         return out

@@ -25,9 +25,24 @@ from imagegen.provenance.catalog.repository import CatalogRepository
 
 #: the columns a listing returns (no plan/report/params blobs: those come with ``GET /v1/assets/{id}``)
 LIST_COLUMNS = (
-    Asset.seq, Asset.asset_id, Asset.created_at, Asset.source, Asset.operation, Asset.requested_model,
-    Asset.engine, Asset.engine_version, Asset.backend, Asset.user, Asset.prompt, Asset.output_format,
-    Asset.width, Asset.height, Asset.sha256, Asset.family_id, Asset.watermark_id, Asset.c2pa_manifest_label,
+    Asset.seq,
+    Asset.asset_id,
+    Asset.created_at,
+    Asset.source,
+    Asset.operation,
+    Asset.requested_model,
+    Asset.engine,
+    Asset.engine_version,
+    Asset.backend,
+    Asset.user,
+    Asset.prompt,
+    Asset.output_format,
+    Asset.width,
+    Asset.height,
+    Asset.sha256,
+    Asset.family_id,
+    Asset.watermark_id,
+    Asset.c2pa_manifest_label,
     Asset.size_bytes,
 )
 MAX_LIMIT = 500
@@ -88,8 +103,10 @@ def parse_bound(value: str | None, *, upper: bool) -> datetime | None:
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise InvalidValue(f"Invalid date '{value}'. Use YYYY-MM-DD or an ISO 8601 datetime.",
-                           param="to" if upper else "from") from exc
+        raise InvalidValue(
+            f"Invalid date '{value}'. Use YYYY-MM-DD or an ISO 8601 datetime.",
+            param="to" if upper else "from",
+        ) from exc
     if dt.tzinfo is not None:
         dt = dt.astimezone(UTC).replace(tzinfo=None)
     if upper and len(value) <= 10:
@@ -119,9 +136,16 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[Any]]:
     """The WHERE terms of ``q`` (the tenant term comes from the repository)."""
     conds: list[ColumnElement[Any]] = []
-    for column, value in ((Asset.requested_model, q.model), (Asset.engine, q.engine), (Asset.user, q.user),
-                          (Asset.source, q.source), (Asset.output_format, q.output_format),
-                          (Asset.width, q.width), (Asset.height, q.height), (Asset.family_id, q.family_id)):
+    for column, value in (
+        (Asset.requested_model, q.model),
+        (Asset.engine, q.engine),
+        (Asset.user, q.user),
+        (Asset.source, q.source),
+        (Asset.output_format, q.output_format),
+        (Asset.width, q.width),
+        (Asset.height, q.height),
+        (Asset.family_id, q.family_id),
+    ):
         if value is not None and value != "":
             conds.append(column == value)
     if q.date_from is not None:
@@ -156,26 +180,40 @@ def search_assets(session: Session, tenant_id: str, q: SearchQuery) -> SearchPag
     return SearchPage(items=[row_dict(r) for r in rows], next_cursor=nxt)
 
 
-def search_grouped(session: Session, tenant_id: str, q: SearchQuery, *, max_assets: int = 20_000,
-                   with_assets: bool = True) -> GroupedResult:
+def search_grouped(
+    session: Session, tenant_id: str, q: SearchQuery, *, max_assets: int = 20_000, with_assets: bool = True
+) -> GroupedResult:
     """Every matching asset of ``tenant_id`` grouped by prompt family (largest family first)."""
     repo = CatalogRepository(session, tenant_id)
     conds = conditions(session, q)
     counts = session.execute(
-        repo.scoped(Asset.family_id, func.count(Asset.seq), func.min(Asset.created_at),
-                    func.max(Asset.created_at)).where(*conds).group_by(Asset.family_id)).all()
-    groups = {fid: FamilyGroup(family_id=fid, count=int(n), first_created=iso(lo), last_created=iso(hi),
-                               prompt="") for fid, n, lo, hi in counts}
+        repo.scoped(
+            Asset.family_id, func.count(Asset.seq), func.min(Asset.created_at), func.max(Asset.created_at)
+        )
+        .where(*conds)
+        .group_by(Asset.family_id)
+    ).all()
+    groups = {
+        fid: FamilyGroup(family_id=fid, count=int(n), first_created=iso(lo), last_created=iso(hi), prompt="")
+        for fid, n, lo, hi in counts
+    }
     total = sum(g.count for g in groups.values())
     fam_ids = [f for f in groups if f is not None]
     for i in range(0, len(fam_ids), 500):
-        for fid, prompt in session.execute(select(Family.family_id, Family.prompt).where(
-                Family.tenant_id == tenant_id, Family.family_id.in_(fam_ids[i:i + 500]))):
+        for fid, prompt in session.execute(
+            select(Family.family_id, Family.prompt).where(
+                Family.tenant_id == tenant_id, Family.family_id.in_(fam_ids[i : i + 500])
+            )
+        ):
             groups[fid].prompt = prompt
     truncated = False
     if with_assets:
-        rows = session.execute(repo.scoped(*LIST_COLUMNS).where(*conds)
-                               .order_by(Asset.created_at, Asset.seq).limit(max_assets + 1)).all()
+        rows = session.execute(
+            repo.scoped(*LIST_COLUMNS)
+            .where(*conds)
+            .order_by(Asset.created_at, Asset.seq)
+            .limit(max_assets + 1)
+        ).all()
         truncated = len(rows) > max_assets
         for r in rows[:max_assets]:
             g = groups[r.family_id]
@@ -189,8 +227,19 @@ def search_grouped(session: Session, tenant_id: str, q: SearchQuery, *, max_asse
 def grouped_to_json(result: GroupedResult) -> dict[str, Any]:
     """The JSON shape shared by ``imagegen search --group-by family --json`` and ``GET /v1/assets``."""
     return {
-        "object": "list", "group_by": "family", "total": result.total, "truncated": result.truncated,
-        "groups": [{"family_id": g.family_id, "count": g.count, "prompt": g.prompt,
-                    "first_created": g.first_created, "last_created": g.last_created, "assets": g.assets}
-                   for g in result.groups],
+        "object": "list",
+        "group_by": "family",
+        "total": result.total,
+        "truncated": result.truncated,
+        "groups": [
+            {
+                "family_id": g.family_id,
+                "count": g.count,
+                "prompt": g.prompt,
+                "first_created": g.first_created,
+                "last_created": g.last_created,
+                "assets": g.assets,
+            }
+            for g in result.groups
+        ],
     }

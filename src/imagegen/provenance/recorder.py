@@ -1,0 +1,463 @@
+"""The single save point: every output of every engine (and every ingested file) enters the catalog here.
+
+``Recorder.record`` per image: mint an asset id -> build the FileProvenance -> ``marking.finalize`` (XMP, text
+record, watermark, C2PA signed last) -> write the bytes to the content-addressed store (atomic) -> then, for
+all images of the result at once, ONE transaction inserting the catalog rows, their prompt family and their
+lineage edges. The file-before-row order and the store sweep make a crash leave neither a row without its
+file nor (after the grace period) a file without its row; see ``provenance.store``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import imagehash
+from PIL import Image
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from imagegen.config import Settings
+from imagegen.contract.errors import InvalidImage, NotFound
+from imagegen.contract.specs import InputImage
+from imagegen.db.engine import session_factory
+from imagegen.engines.base import EngineImage, EngineResult
+from imagegen.provenance.catalog.families import assign_family
+from imagegen.provenance.catalog.models import Asset
+from imagegen.provenance.catalog.repository import CatalogRepository, referenced_storage_keys
+from imagegen.provenance.records import (
+    DST_COMPOSITE,
+    DST_TRAINED,
+    FileProvenance,
+    Ingredient,
+    RecordContext,
+    Source,
+    StoredAsset,
+    new_asset_id,
+)
+from imagegen.provenance.store import DEFAULT_GRACE_S, AssetStore, SweepReport
+from imagegen.provenance.usage import cost_credits
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+_PIL_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp", "MPO": "jpeg"}
+
+
+def sniff_format(data: bytes) -> str:
+    """``png``/``jpeg``/``webp`` from the bytes (InvalidImage otherwise)."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            fmt = _PIL_FORMATS.get(im.format or "")
+    except Exception as exc:
+        raise InvalidImage("The file is not a readable image.") from exc
+    if fmt is None:
+        raise InvalidImage("Unsupported image format: use png, jpeg or webp.")
+    return fmt
+
+
+def perceptual_hash(img: Image.Image) -> str:
+    """imagehash pHash (64 bits) of the pixels as 16 hex digits."""
+    return str(imagehash.phash(img.convert("RGB")))
+
+
+def rendered_texts(plan: dict[str, Any] | None) -> str:
+    """Every exact text (text nodes) and code payload in a plan, for the full-text index."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("kind") == "text" and isinstance(node.get("text"), str):
+                out.append(node["text"])
+            elif node.get("kind") == "code" and isinstance(node.get("data"), str):
+                out.append(node["data"])
+            for v in node.values():
+                if isinstance(v, dict | list):
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(plan)
+    return "\n".join(out)
+
+
+def c2pa_manifest_label(data: bytes, fmt: str) -> str | None:
+    """The active C2PA manifest label of a file, or None when it carries none (or c2pa cannot read it)."""
+    try:
+        import c2pa
+
+        with c2pa.Reader(CONTENT_TYPES[fmt], io.BytesIO(data)) as reader:
+            label = json.loads(reader.json()).get("active_manifest")
+            return str(label) if label else None
+    except Exception:
+        return None
+
+
+def _finalize(
+    pixels: Image.Image,
+    *,
+    output_format: str,
+    compression: int,
+    prov: FileProvenance,
+    signer: Any,
+    editable_region: Image.Image | None,
+) -> bytes:
+    """Marks + signature via ``provenance.marking.finalize`` (the marks helper's module)."""
+    if importlib.util.find_spec("imagegen.provenance.marking") is None:
+        # TEMPORARY, until provenance.marking lands: plain Pillow encoding, no marks, no signature.
+        log.warning("provenance.marking is missing: storing an UNMARKED, UNSIGNED file for %s", prov.asset_id)
+        buf = io.BytesIO()
+        img = pixels if output_format != "jpeg" else pixels.convert("RGB")
+        img.save(buf, format=output_format.upper(), quality=compression)
+        return buf.getvalue()
+    from imagegen.provenance.marking import finalize
+
+    return finalize(
+        pixels,
+        output_format=output_format,
+        compression=compression,
+        prov=prov,
+        signer=signer,
+        editable_region=editable_region,
+    )
+
+
+def _load_signer(settings: Settings) -> Any:
+    if importlib.util.find_spec("imagegen.provenance.marking") is None:
+        return None  # TEMPORARY: see _finalize
+    try:
+        from imagegen.provenance.c2pa_sign import load_or_create_signer
+    except ImportError:
+        from imagegen.provenance.certs import load_or_create_signer  # type: ignore[no-redef]
+    return load_or_create_signer(settings.keys_dir)
+
+
+@dataclass
+class _Pending:
+    """One image finalized and stored, waiting for the catalog transaction."""
+
+    asset_id: str
+    data: bytes
+    sha256: str
+    key: str
+    fmt: str
+    width: int
+    height: int
+    phash: str
+    image: EngineImage
+    label: str | None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+class Recorder:
+    """The save point. Thread-safe; one per process is enough (the service keeps one)."""
+
+    def __init__(
+        self, settings: Settings, *, sessions: sessionmaker[Session] | None = None, signer: Any = None
+    ) -> None:
+        self.settings = settings
+        settings.ensure_dirs()
+        self.sessions = sessions or session_factory(settings.database_url)
+        self.store = AssetStore(settings.assets_dir)
+        self._signer = signer
+        self._signer_lock = threading.Lock()
+
+    @property
+    def signer(self) -> Any:
+        """The C2PA signer under ``settings.keys_dir`` (created on first use)."""
+        with self._signer_lock:
+            if self._signer is None:
+                self._signer = _load_signer(self.settings)
+            return self._signer
+
+    # ---- engine outputs -------------------------------------------------------------------------------
+    def record(self, ctx: RecordContext, result: EngineResult) -> list[StoredAsset]:
+        """Finalize, store and catalog every image of ``result``; returns them in order."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        fmt = str(ctx.params.get("output_format") or "png")
+        compression = int(ctx.params.get("output_compression", 100) or 100)
+        is_edit = ctx.operation == "edit" and bool(ctx.inputs)
+        dst = DST_COMPOSITE if is_edit else DST_TRAINED
+        ingredients = tuple(
+            Ingredient(
+                data=i.data,
+                format=sniff_format(i.data),
+                title=i.filename or i.asset_id or "input",
+                asset_id=i.asset_id,
+            )
+            for i in ctx.inputs
+        )
+        per_image_s = ctx.compute_seconds / max(1, len(result.images))
+        pending: list[_Pending] = []
+        # 1. finalize + store every file first (a crash here leaves only unreferenced files: swept later)
+        for img in result.images:
+            asset_id = new_asset_id()
+            prov = FileProvenance(
+                asset_id=asset_id,
+                tenant_id=ctx.tenant_id,
+                digital_source_type=dst,
+                requested_model=ctx.requested_model,
+                engine=result.engine,
+                engine_version=result.engine_version,
+                backend=result.backend,
+                prompt=ctx.prompt,
+                created_at=now.isoformat(timespec="seconds") + "Z",
+                operation="edit" if is_edit else "generate",
+                ingredients=ingredients,
+                user=ctx.user,
+            )
+            data = _finalize(
+                img.pixels,
+                output_format=fmt,
+                compression=compression,
+                prov=prov,
+                signer=self.signer,
+                editable_region=img.editable_region,
+            )
+            sha, key = self.store.put(data, fmt)
+            with Image.open(io.BytesIO(data)) as final:
+                final.load()
+                w, h = final.size
+                ph = perceptual_hash(final)
+            pending.append(
+                _Pending(asset_id, data, sha, key, fmt, w, h, ph, img, c2pa_manifest_label(data, fmt))
+            )
+        # 2. one transaction for all rows, families and edges
+        parents = list(ctx.parents) + [i.asset_id for i in ctx.inputs if i.asset_id]
+        relation = "edit" if ctx.operation == "edit" else "file_id"
+        with self.sessions() as session, session.begin():
+            repo = CatalogRepository(session, ctx.tenant_id)
+            for p in pending:
+                family = p.fields["family_id"] = assign_family(repo, ctx.prompt, p.asset_id, now)
+                repo.add_asset(
+                    asset_id=p.asset_id,
+                    created_at=now,
+                    source=ctx.source,
+                    operation=ctx.operation,
+                    requested_model=ctx.requested_model,
+                    engine=result.engine,
+                    engine_version=result.engine_version,
+                    backend=result.backend,
+                    user=ctx.user,
+                    job_id=ctx.job_id,
+                    prompt=ctx.prompt,
+                    prompt_sha256=_sha(ctx.prompt.encode()),
+                    revised_prompt=p.image.revised_prompt,
+                    rendered_text=rendered_texts(p.image.plan),
+                    digital_source_type=dst,
+                    params=_jsonable(ctx.params),
+                    plan=p.image.plan,
+                    report=p.image.report,
+                    timings=_jsonable(result.timings),
+                    usage=_jsonable(result.usage),
+                    upstream_cost=_jsonable(result.upstream_cost) if result.upstream_cost else None,
+                    extra=_jsonable(p.image.extra)
+                    | {"quality": result.quality, "background": result.background},
+                    seed=result.seed,
+                    sha256=p.sha256,
+                    render_sha256=p.image.render_sha256,
+                    phash=p.phash,
+                    output_format=p.fmt,
+                    content_type=CONTENT_TYPES[p.fmt],
+                    width=p.width,
+                    height=p.height,
+                    size_bytes=len(p.data),
+                    storage_key=p.key,
+                    watermark_id=p.asset_id.removeprefix("img_"),
+                    c2pa_manifest_label=p.label,
+                    family_id=family,
+                    compute_seconds=round(per_image_s, 4),
+                    cost_credits=cost_credits(self.settings, per_image_s, p.width, p.height),
+                )
+                repo.add_parents(p.asset_id, parents, relation)
+        return [
+            StoredAsset(
+                asset_id=p.asset_id,
+                tenant_id=ctx.tenant_id,
+                sha256=p.sha256,
+                data=p.data,
+                content_type=CONTENT_TYPES[p.fmt],
+                output_format=p.fmt,
+                width=p.width,
+                height=p.height,
+                revised_prompt=p.image.revised_prompt,
+                watermark_id=p.asset_id.removeprefix("img_"),
+                extra={"c2pa_manifest_label": p.label, "family_id": p.fields.get("family_id")},
+            )
+            for p in pending
+        ]
+
+    # ---- files that arrive already made (ingest, upstream files) ------------------------------------
+    def record_file(
+        self,
+        tenant_id: str,
+        data: bytes,
+        *,
+        source: Source = "ingested",
+        prompt: str = "",
+        requested_model: str = "",
+        engine: str = "",
+        engine_version: str = "",
+        backend: str = "",
+        negative_prompt: str | None = None,
+        seed: int | None = None,
+        params: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+        parents: tuple[str, ...] = (),
+        user: str | None = None,
+        digital_source_type: str = "",
+        created_at: datetime | None = None,
+    ) -> tuple[StoredAsset, bool]:
+        """Catalog a file exactly as it is (never re-encoded). Idempotent by content hash per tenant.
+
+        Returns ``(asset, created)``; ``created`` is False when the tenant already has these bytes.
+        """
+        fmt = sniff_format(data)
+        existing = self.match_asset(tenant_id, data)
+        if existing is not None:
+            return existing, False
+        sha, key = self.store.put(data, fmt)
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            w, h = im.size
+            ph = perceptual_hash(im)
+        now = created_at or datetime.now(UTC).replace(tzinfo=None)
+        asset_id = new_asset_id()
+        try:
+            with self.sessions() as session, session.begin():
+                repo = CatalogRepository(session, tenant_id)
+                family = assign_family(repo, prompt, asset_id, now)
+                repo.add_asset(
+                    asset_id=asset_id,
+                    created_at=now,
+                    source=source,
+                    operation="generate",
+                    requested_model=requested_model,
+                    engine=engine,
+                    engine_version=engine_version,
+                    backend=backend,
+                    user=user,
+                    prompt=prompt,
+                    prompt_sha256=_sha(prompt.encode()),
+                    negative_prompt=negative_prompt,
+                    revised_prompt="",
+                    rendered_text="",
+                    digital_source_type=digital_source_type,
+                    params=_jsonable(params or {}),
+                    plan=None,
+                    report=None,
+                    timings={},
+                    usage={},
+                    upstream_cost=None,
+                    extra=_jsonable(extra or {}),
+                    seed=seed,
+                    sha256=sha,
+                    render_sha256=None,
+                    phash=ph,
+                    output_format=fmt,
+                    content_type=CONTENT_TYPES[fmt],
+                    width=w,
+                    height=h,
+                    size_bytes=len(data),
+                    storage_key=key,
+                    watermark_id=None,
+                    c2pa_manifest_label=c2pa_manifest_label(data, fmt),
+                    family_id=family,
+                    compute_seconds=0.0,
+                    cost_credits=0.0,
+                )
+                repo.add_parents(asset_id, parents, "c2pa_ingredient")
+        except IntegrityError:
+            # another process catalogued the same bytes for this tenant between our check and our insert
+            again = self.match_asset(tenant_id, data)
+            if again is None:
+                raise
+            return again, False
+        return self.get_asset(tenant_id, asset_id), True
+
+    # ---- reads ---------------------------------------------------------------------------------------
+    def get_asset(self, tenant_id: str, asset_id: str) -> StoredAsset:
+        """The stored file of ``asset_id`` (NotFound for unknown ids and other tenants' ids)."""
+        with self.sessions() as session:
+            return self._stored(CatalogRepository(session, tenant_id).get(asset_id))
+
+    def match_asset(self, tenant_id: str, data: bytes) -> StoredAsset | None:
+        """The tenant's asset with exactly these bytes, if any."""
+        with self.sessions() as session:
+            row = CatalogRepository(session, tenant_id).by_sha256(_sha(data))
+            return self._stored(row) if row is not None else None
+
+    def load_input(self, tenant_id: str, file_id: str) -> InputImage:
+        """An edit input named by ``file_id``: pixels, bytes, and the stored plan when there is one."""
+        with self.sessions() as session:
+            row = CatalogRepository(session, tenant_id).get(file_id)
+            return self._input(row)
+
+    def match_input(self, tenant_id: str, data: bytes) -> InputImage | None:
+        """The catalog's view of uploaded bytes that match one of the tenant's assets (by sha256)."""
+        with self.sessions() as session:
+            row = CatalogRepository(session, tenant_id).by_sha256(_sha(data))
+            return self._input(row) if row is not None else None
+
+    def sweep(self, *, grace_s: float = DEFAULT_GRACE_S) -> SweepReport:
+        """Remove temp files and store files no row references (older than ``grace_s``)."""
+        with self.sessions() as session:
+            return self.store.sweep(lambda keys: referenced_storage_keys(session, keys), grace_s=grace_s)
+
+    # ---- helpers -------------------------------------------------------------------------------------
+    def _read(self, row: Asset) -> bytes:
+        try:
+            return self.store.read(row.storage_key)
+        except FileNotFoundError as exc:
+            # a row whose file is gone means the store was tampered with: say so, never a 500
+            raise NotFound(f"The file of asset '{row.asset_id}' is missing from the store.") from exc
+
+    def _stored(self, row: Asset) -> StoredAsset:
+        return StoredAsset(
+            asset_id=row.asset_id,
+            tenant_id=row.tenant_id,
+            sha256=row.sha256,
+            data=self._read(row),
+            content_type=row.content_type,
+            output_format=row.output_format,
+            width=row.width,
+            height=row.height,
+            revised_prompt=row.revised_prompt,
+            watermark_id=row.watermark_id,
+            extra={
+                "c2pa_manifest_label": row.c2pa_manifest_label,
+                "family_id": row.family_id,
+                "source": row.source,
+                "created_at": row.created_at.isoformat() + "Z",
+            },
+        )
+
+    def _input(self, row: Asset) -> InputImage:
+        data = self._read(row)
+        img = Image.open(io.BytesIO(data))
+        img.load()
+        return InputImage(
+            image=img,
+            data=data,
+            sha256=row.sha256,
+            asset_id=row.asset_id,
+            plan=row.plan,
+            filename=f"{row.asset_id}.{row.output_format}",
+        )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON-safe copy (params may hold tuples, paths, enums)."""
+    return json.loads(json.dumps(value, default=str))
