@@ -1,0 +1,172 @@
+"""Model id -> engine (SPEC §1).
+
+A route names a factory as ``"module.path:Attribute"`` (or is a callable). Exact model ids win over
+prefix routes (``"diffusers/"``, ``"upstream/"``: a key ending in ``/`` matches every id under it).
+Operators override or add routes with ``IMAGEGEN_ROUTES`` (a JSON object) or ``IMAGEGEN_ROUTES_FILE``
+(a JSON file holding one); code (and tests) use ``EngineRouter.register``. Engines are built on first
+use and cached per route key and model id, because building one may load fonts or weights.
+A factory is called with whichever of ``settings`` and ``model`` it accepts as keyword arguments.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from imagegen.config import Settings
+from imagegen.contract.errors import EngineUnavailable, InvalidValue, ModelNotFound
+from imagegen.engines.base import Engine
+
+Factory = Callable[..., Engine]
+Route = str | Factory
+
+PLANNING = "imagegen.engines.planning.engine:PlanningEngine"
+DIFFUSION = "imagegen.engines.diffusion:DiffusionEngine"
+UPSTREAM = "imagegen.engines.upstream:UpstreamEngine"
+
+#: SPEC §1: the GPT Image ids and imagegen's own ids, all served locally unless an operator reroutes them
+DEFAULT_ROUTES: dict[str, Route] = {
+    "gpt-image-2": PLANNING,
+    "gpt-image-2-2026-04-21": PLANNING,
+    "gpt-image-1": PLANNING,
+    "gpt-image-1.5": PLANNING,
+    "gpt-image-1-mini": PLANNING,
+    "imagegen-design": PLANNING,
+    "diffusers/": DIFFUSION,
+    "upstream/": UPSTREAM,
+}
+
+
+def model_from_path(model_path: str) -> str:
+    """Queue-API model paths to model ids: ``openai/gpt-image-2`` -> ``gpt-image-2``; imagegen ids as is."""
+    path = model_path.strip("/")
+    return path.removeprefix("openai/")
+
+
+def _routes_from_settings(settings: Settings) -> dict[str, Route]:
+    routes: dict[str, Route] = {}
+    path = settings.extra.get("routes_file")
+    if path:
+        try:
+            routes.update(json.loads(Path(path).expanduser().read_text()))
+        except (OSError, ValueError) as exc:
+            raise InvalidValue(f"IMAGEGEN_ROUTES_FILE {path!r} is not a readable JSON object: {exc}",
+                               param="routes_file") from exc
+    raw = settings.extra.get("routes")
+    if raw:
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise InvalidValue(f"IMAGEGEN_ROUTES is not valid JSON: {exc}", param="routes") from exc
+        if not isinstance(data, dict):
+            raise InvalidValue("IMAGEGEN_ROUTES must be a JSON object of model id -> 'module:Factory'.",
+                               param="routes")
+        routes.update(data)
+    for key, value in routes.items():
+        if not isinstance(value, str) or ":" not in value:
+            raise InvalidValue(f"Route for {key!r} must be 'module.path:Factory', got {value!r}.",
+                               param="routes")
+    return routes
+
+
+def _load(target: str) -> Factory:
+    module_name, _, attr = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise EngineUnavailable(
+            f"The engine '{target}' is not installed on this server ({exc}). Install its extra "
+            "(e.g. pip install 'imagegen[diffusion]') or route this model elsewhere with IMAGEGEN_ROUTES.",
+        ) from exc
+    obj: Any = module
+    for part in attr.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            raise EngineUnavailable(f"The engine factory '{target}' does not exist on this server.")
+    if not callable(obj):
+        raise EngineUnavailable(f"The engine factory '{target}' is not callable.")
+    return obj  # type: ignore[no-any-return]
+
+
+def _call_factory(factory: Factory, settings: Settings, model: str) -> Engine:
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        params = {}  # type: ignore[assignment]
+    kwargs: dict[str, Any] = {}
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    if "settings" in params or takes_any:
+        kwargs["settings"] = settings
+    if "model" in params or takes_any:
+        kwargs["model"] = model
+    return factory(**kwargs)
+
+
+class EngineRouter:
+    """Resolves model ids to engines; thread-safe; engines are built lazily and cached."""
+
+    def __init__(self, settings: Settings, routes: dict[str, Route] | None = None) -> None:
+        self.settings = settings
+        self._routes: dict[str, Route] = dict(DEFAULT_ROUTES)
+        self._routes.update(_routes_from_settings(settings))
+        if routes:
+            self._routes.update(routes)
+        self._cache: dict[tuple[str, str], Engine] = {}
+        self._lock = threading.Lock()
+
+    def register(self, model: str, route: Route) -> None:
+        """Add or replace a route (a key ending in ``/`` is a prefix route)."""
+        with self._lock:
+            self._routes[model] = route
+            self._cache.clear()
+
+    def route_key(self, model: str) -> str | None:
+        """The route key that serves ``model`` (exact id first, then the longest prefix), or None."""
+        if model in self._routes and not model.endswith("/"):
+            return model
+        best = None
+        for key in self._routes:
+            if key.endswith("/") and model.startswith(key) and len(model) > len(key) \
+                    and (best is None or len(key) > len(best)):
+                best = key
+        return best
+
+    def is_known(self, model: str) -> bool:
+        return self.route_key(model) is not None
+
+    def routes(self) -> dict[str, str]:
+        """Model id (or prefix) -> target, for ``/v1/models`` and diagnostics."""
+        return {k: v if isinstance(v, str) else f"{v.__module__}:{getattr(v, '__qualname__', v)}"
+                for k, v in self._routes.items()}
+
+    def engine_for(self, model: str) -> Engine:
+        """The engine for ``model``: ``ModelNotFound`` for an id no route serves, ``EngineUnavailable``
+        when the route's engine cannot be loaded here."""
+        key = self.route_key(model)
+        if key is None:
+            raise ModelNotFound(f"The model '{model}' does not exist or you do not have access to it.",
+                                param="model")
+        with self._lock:
+            route = self._routes[key]
+            # one engine per target for exact ids (gpt-image-2 and gpt-image-1 share the planning engine);
+            # prefix routes get one per model id, which is what their factories are built for.
+            target = route if isinstance(route, str) else f"{id(route)}"
+            cache_key = (target, model if key.endswith("/") else "")
+            engine = self._cache.get(cache_key)
+            if engine is not None:
+                return engine
+            factory = _load(route) if isinstance(route, str) else route
+            try:
+                engine = _call_factory(factory, self.settings, model)
+            except (EngineUnavailable, ModelNotFound):
+                raise
+            except Exception as exc:
+                raise EngineUnavailable(f"The engine for '{model}' could not start: "
+                                        f"{type(exc).__name__}: {exc}") from exc
+            self._cache[cache_key] = engine
+            return engine

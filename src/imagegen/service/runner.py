@@ -1,0 +1,206 @@
+"""Running one job, in numbered steps (the worker pool calls ``JobRunner.run``).
+
+1. rebuild the spec from the job row and the input files (survives restarts);
+2. resolve edit inputs against the tenant's catalog (a matched asset brings its plan: plan-level edits);
+3. route the model to an engine;
+4. run the engine with a Progress that reports progress/partials and reads the cancel flag;
+5. pass the commit point (``JobStore.begin_commit``): from here a cancel no longer applies;
+6. record through the save point (``Recorder.record``), store asset ids, timings and status.
+
+A job that was cancelled before step 5 never reaches step 6: no asset is produced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from imagegen.contract.errors import EngineFailure, ImagegenError, JobCancelled
+from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
+from imagegen.engines.base import EngineResult, PartialImage
+from imagegen.engines.routing import EngineRouter
+from imagegen.jobs.records import JobRecord, error_to_json
+from imagegen.jobs.spec_codec import remove_inputs, spec_from_json
+from imagegen.jobs.store import JobStore
+from imagegen.jobs.worker import JobControl
+from imagegen.provenance.records import RecordContext, StoredAsset
+from imagegen.service.outcome import JobOutcome, summarize
+
+log = logging.getLogger(__name__)
+
+
+class RecorderLike(Protocol):
+    """The save point (``imagegen.provenance.recorder.Recorder``) as the service uses it."""
+
+    def record(self, ctx: RecordContext, result: EngineResult) -> list[StoredAsset]: ...
+
+
+class JobHooks(Protocol):
+    """In-process listeners of a job (``Service.run`` callers, SSE streams)."""
+
+    def on_progress(self, job_id: str, fraction: float, message: str) -> None: ...
+
+    def on_partial(self, job_id: str, partial: PartialImage) -> None: ...
+
+    def on_finished(self, job_id: str, outcome: JobOutcome | None) -> None: ...
+
+
+class _Interrupted(Exception):
+    """The engine returned or raised because the job was told to stop."""
+
+
+class JobProgress:
+    """The ``Progress`` an engine receives for one job."""
+
+    #: write progress to the database at most this often (listeners in this process get every call)
+    WRITE_EVERY_S = 0.5
+
+    def __init__(self, store: JobStore, control: JobControl, hooks: JobHooks) -> None:
+        self._store = store
+        self._control = control
+        self._hooks = hooks
+        self._last_write = 0.0
+
+    def progress(self, fraction: float, message: str = "") -> None:
+        fraction = max(0.0, min(1.0, float(fraction)))
+        now = time.monotonic()
+        if now - self._last_write >= self.WRITE_EVERY_S or fraction >= 1.0:
+            self._last_write = now
+            try:
+                self._store.set_progress(self._control.job_id, self._control.worker_id, fraction, message)
+            except Exception:  # progress is advisory; a busy database must not fail the job
+                log.warning("could not store progress of %s", self._control.job_id, exc_info=True)
+        self._hooks.on_progress(self._control.job_id, fraction, message)
+
+    def partial(self, partial: PartialImage) -> None:
+        self._hooks.on_partial(self._control.job_id, partial)
+
+    def cancelled(self) -> bool:
+        return self._control.cancelled()
+
+
+class JobRunner:
+    """Executes claimed jobs: ``run(job, control)`` always leaves the job in a final or queued state."""
+
+    def __init__(self, *, home: Path, store: JobStore, router: EngineRouter,
+                 recorder: Callable[[], Any], hooks: JobHooks) -> None:
+        self.home = home
+        self.store = store
+        self.router = router
+        self._recorder = recorder
+        self.hooks = hooks
+
+    # 2. ---------------------------------------------------------------------------------------------
+    def resolve_inputs(self, tenant_id: str, spec: GenerateSpec) -> GenerateSpec:
+        """Attach catalog facts to edit inputs the client sent as bytes (asset id and plan)."""
+        if not isinstance(spec, EditSpec):
+            return spec
+        recorder = self._recorder()
+        match = getattr(recorder, "match_input", None)
+        if match is None:
+            return spec
+        images: list[InputImage] = []
+        changed = False
+        for im in spec.images:
+            if im.asset_id is None:
+                found = match(tenant_id, im.data)
+                if found is not None:
+                    im = dataclasses.replace(im, asset_id=found.asset_id, plan=found.plan)
+                    changed = True
+            images.append(im)
+        return dataclasses.replace(spec, images=tuple(images)) if changed else spec
+
+    def run(self, job: JobRecord, control: JobControl) -> None:
+        """Run ``job`` to its end (see the module docstring for the steps)."""
+        started = time.monotonic()
+        worker = control.worker_id
+        try:
+            # 1.-2.
+            spec = spec_from_json(self.home, job.id, job.params["spec"])
+            spec = self.resolve_inputs(job.tenant_id, spec)
+            # 3.
+            engine = self.router.engine_for(job.model)
+            # 4.
+            if control.cancelled():
+                raise _Interrupted
+            progress = JobProgress(self.store, control, self.hooks)
+            if job.operation == "edit":
+                assert isinstance(spec, EditSpec)
+                result = engine.edit(spec, progress)
+            else:
+                result = engine.generate(spec, progress)
+        except BaseException as exc:  # every way out must leave the job in a final state
+            self._end_without_result(job, control, exc)
+            if not isinstance(exc, Exception | _Interrupted):
+                raise
+            return
+        compute_s = time.monotonic() - started
+
+        # 5. The commit point: one guarded UPDATE decides between a concurrent cancel and recording.
+        if control.user_cancelled or not self.store.begin_commit(job.id, worker):
+            self._cancelled(job, worker)
+            return
+
+        # 6.
+        try:
+            ctx = RecordContext(
+                tenant_id=job.tenant_id, operation=job.operation,  # type: ignore[arg-type]
+                requested_model=job.model, prompt=spec.prompt, params=dict(job.params.get("params") or {}),
+                user=spec.user, job_id=job.id,
+                inputs=spec.images if isinstance(spec, EditSpec) else (),
+                parents=tuple(im.asset_id for im in spec.images if im.asset_id)
+                if isinstance(spec, EditSpec) else (),
+                source="edited" if job.operation == "edit" else "generated",
+                compute_seconds=compute_s)
+            assets = list(self._recorder().record(ctx, result))
+        except Exception as exc:
+            log.exception("recording job %s failed", job.id)
+            err = exc if isinstance(exc, ImagegenError) else EngineFailure(
+                f"The images were made but could not be saved: {type(exc).__name__}: {exc}")
+            self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker)
+            self._done(job, None)
+            return
+        summary = summarize(result, spec.output_format, compute_s)
+        self.store.complete(job.id, worker, [a.asset_id for a in assets], summary)
+        self._done(job, JobOutcome(job.id, result, assets))
+
+    # -- endings -------------------------------------------------------------------------------------
+
+    def _end_without_result(self, job: JobRecord, control: JobControl, exc: BaseException) -> None:
+        worker = control.worker_id
+        user_cancel = control.user_cancelled or self._cancel_flag(job.id)
+        if user_cancel:
+            self._cancelled(job, worker)
+            return
+        # shutting down: the job goes back to the queue for the next start (or another process)
+        if control.stopping and (isinstance(exc, _Interrupted | JobCancelled)
+                                 or not isinstance(exc, ImagegenError)) \
+                and self.store.release(job.id, worker):
+            log.info("job %s returned to the queue at shutdown", job.id)
+            return
+        if isinstance(exc, ImagegenError):
+            err = exc
+        else:
+            log.error("engine failed on job %s", job.id, exc_info=exc)
+            err = EngineFailure(f"The engine failed: {type(exc).__name__}: {exc}")
+        self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker)
+        self._done(job, None)
+
+    def _cancel_flag(self, job_id: str) -> bool:
+        try:
+            return self.store.cancel_requested(job_id)
+        except Exception:
+            return False
+
+    def _cancelled(self, job: JobRecord, worker: str) -> None:
+        self.store.finish(job.id, "cancelled", error_to_json(JobCancelled("The job was cancelled.")),
+                          worker_id=worker)
+        self._done(job, None)
+
+    def _done(self, job: JobRecord, outcome: JobOutcome | None) -> None:
+        remove_inputs(self.home, job.id)
+        self.hooks.on_finished(job.id, outcome)
