@@ -1,0 +1,111 @@
+"""The HTTP application: ``create_app(settings)`` builds the FastAPI app every server runs.
+
+Routes: the OpenAI-compatible images API (``routes_openai``), the queue API (``routes_queue``) and the
+catalog (``routes_catalog``), all under ``/v1``; ``GET /healthz`` for readiness probes. Every error
+leaves as the OpenAI envelope (``api.errors``); bodies over the cap are refused with 413.
+
+Run it with ``imagegen serve`` or ``uvicorn --factory imagegen.api.app:app_from_env``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from imagegen import __version__
+from imagegen.api import routes_openai
+from imagegen.api.errors import BodySizeLimit, install_error_handlers
+from imagegen.api.uploads import RemoteImagePolicy
+from imagegen.config import Settings
+from imagegen.contract.limits import UploadLimits
+
+if TYPE_CHECKING:
+    from imagegen.service import Service
+
+log = logging.getLogger("imagegen.api")
+
+#: every image an edit may carry at its cap, plus room for fields and multipart framing
+DEFAULT_MAX_BODY_BYTES = UploadLimits().max_images * UploadLimits().max_image_bytes + 16 * 1024 * 1024
+
+
+def max_body_bytes(settings: Settings) -> int:
+    """The request body cap (``IMAGEGEN_MAX_BODY_BYTES``)."""
+    value = settings.extra.get("max_body_bytes")
+    return int(value) if value else DEFAULT_MAX_BODY_BYTES
+
+
+def _optional_router(module: str) -> APIRouter | None:
+    # The queue and catalog routes are built alongside; the app serves whichever exist.
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
+    router = getattr(mod, "router", None)
+    return router if isinstance(router, APIRouter) else None
+
+
+def create_app(settings: Settings, *, service: Service | None = None) -> FastAPI:
+    """Build the app. Without ``service`` one is created from ``settings`` and started with the app."""
+    owned = service is None
+    if service is None:
+        from imagegen.service import Service
+
+        service = Service(settings)
+    running_service = service
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if owned:
+            await run_in_threadpool(running_service.start)
+        try:
+            yield
+        finally:
+            if owned:
+                await run_in_threadpool(running_service.stop)
+
+    app = FastAPI(
+        title="imagegen",
+        version=__version__,
+        summary="Self-hosted image generation that speaks the GPT Image API.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.service = running_service
+    app.state.remote_image_policy = RemoteImagePolicy.from_settings(settings)
+    install_error_handlers(app)
+
+    app.include_router(routes_openai.router, prefix="/v1", tags=["images"])
+    for module, tag in (("imagegen.api.routes_queue", "queue"), ("imagegen.api.routes_catalog", "catalog")):
+        router = _optional_router(module)
+        if router is not None:
+            app.include_router(router, prefix=_prefix_for(router), tags=[tag])
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes(settings))
+    return app
+
+
+def _prefix_for(router: APIRouter) -> str:
+    # Routers that already spell their paths from /v1 are mounted as they are; others under /v1.
+    paths = [getattr(route, "path", "") for route in router.routes]
+    if paths and all(str(path).startswith("/v1/") for path in paths):
+        return ""
+    return "/v1"
+
+
+def app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory``: settings from ``IMAGEGEN_*`` variables."""
+    settings = Settings.from_env()
+    settings.ensure_dirs()
+    return create_app(settings)
