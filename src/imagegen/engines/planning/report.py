@@ -25,7 +25,9 @@ class Check:
 class Fix:
     pass_index: int
     node_id: str
-    action: Literal["shrink", "rewrap", "move", "recolor", "plate", "rebalance", "resize", "reorder", "refont"]
+    action: Literal[
+        "shrink", "rewrap", "move", "recolor", "plate", "rebalance", "resize", "reorder", "refont"
+    ]
     detail: str
 
 

@@ -1,0 +1,357 @@
+"""The planning engine: prompt -> plan -> render -> verify -> refine, on a CPU, with exact text.
+
+``PlanningEngine.generate`` reads as the recipe it runs (numbered steps). The stages it calls are plain
+functions in their own packages (planner, render, verify, refine); this module only sequences them,
+spends the quality budget and reports what happened (plan, verification report, timings, partials).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image
+from pydantic import ValidationError
+
+from imagegen.contract.errors import EngineFailure, ImagegenError, InvalidValue, JobCancelled
+from imagegen.contract.specs import EditSpec, GenerateSpec
+from imagegen.engines.base import Capabilities, EngineImage, EngineResult, PartialImage, Progress
+from imagegen.engines.planning import ENGINE_NAME, ENGINE_VERSION
+from imagegen.engines.planning.budget import Budget, budget_for, resolve_quality
+from imagegen.engines.planning.plan import Plan
+from imagegen.engines.planning.refine import refine
+from imagegen.engines.planning.rendered import Rendering
+from imagegen.engines.planning.report import Fix, VerifyReport
+from imagegen.engines.planning.verify import verify
+
+if TYPE_CHECKING:
+    from imagegen.engines.planning.render.fonts import FontBook
+
+#: ``(plan, scale, fonts) -> Rendering``
+Renderer = Callable[[Plan, float, Any], Rendering]
+
+#: the backend recorded in provenance: everything is drawn procedurally on this machine
+BACKEND = "procedural"
+
+#: OpenAI-style usage: the planning engine runs no language or image model, so it consumes no tokens and
+#: reports zeros (docs/verification.md). Clients that sum usage see 0 for locally planned images.
+ZERO_USAGE: dict[str, Any] = {
+    "input_tokens": 0,
+    "output_tokens": 0,
+    "total_tokens": 0,
+    "input_tokens_details": {"text_tokens": 0, "image_tokens": 0},
+}
+
+
+@dataclass
+class Realized:
+    """One plan carried through render -> verify -> refine."""
+
+    #: the plan that produced ``rendering`` (after refinement): re-rendering it gives the same pixels
+    plan: Plan
+    rendering: Rendering
+    report: VerifyReport
+    #: seconds per stage (render, verify, refine), summed over passes
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def render_sha256(image: Image.Image) -> str:
+    """sha256 of the raw RGBA bytes: the identity of a render, independent of any file encoding."""
+    return hashlib.sha256(image.convert("RGBA").tobytes()).hexdigest()
+
+
+def _checkpoint(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise JobCancelled("The job was cancelled.")
+
+
+class PlanningEngine:
+    """The default engine (implements ``imagegen.engines.base.Engine``)."""
+
+    name = ENGINE_NAME
+    version = ENGINE_VERSION
+
+    def __init__(self, *, fonts: FontBook | None = None, renderer: Renderer | None = None) -> None:
+        self._fonts = fonts
+        #: the one seam to the renderer (tests pass a small fake; default: ``render.render``)
+        self._renderer = renderer
+
+    # -- identity -----------------------------------------------------------------------------------
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            generate=True, edit=True, mask_edit=True, transparent=True, max_n=10, partial_images=True
+        )
+
+    @property
+    def fonts(self) -> FontBook:
+        """The font book every stage shares (one cache of fonts and cmaps per process)."""
+        if self._fonts is None:
+            from imagegen.engines.planning.render.fonts import default_fontbook
+
+            self._fonts = default_fontbook()
+        return self._fonts
+
+    # -- the recipe ---------------------------------------------------------------------------------
+    def generate(self, spec: GenerateSpec, progress: Progress) -> EngineResult:
+        """Make ``spec.n`` images; see the numbered steps."""
+        try:
+            return self._generate(spec, progress)
+        except ImagegenError:
+            raise
+        except Exception as exc:  # a bug in a stage must reach the client as an error envelope, not a 500
+            raise EngineFailure(f"The planning engine failed: {type(exc).__name__}: {exc}") from exc
+
+    def _generate(self, spec: GenerateSpec, progress: Progress) -> EngineResult:
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        # 1. resolve quality (-> the budget: passes, checks, supersampling) and background
+        budget = budget_for(spec.quality)
+        _checkpoint(progress.cancelled)
+
+        # 2. plan: the client's plan, or one compiled plan per variant (same theme, varied composition)
+        t = time.perf_counter()
+        plans = [self._background(p, spec.background) for p in self.plans_for(spec)]
+        timings["plan"] = time.perf_counter() - t
+        progress.progress(0.05, "planned")
+
+        images: list[EngineImage] = []
+        for index, plan in enumerate(plans):
+            _checkpoint(progress.cancelled)
+            partials = 0
+
+            # 6. partial images are real intermediate renders: the first render, then each refined pass
+            def on_stage(image: Image.Image, _index: int = index) -> None:
+                nonlocal partials
+                if partials < spec.partial_images:
+                    progress.partial(PartialImage(index=partials, image_index=_index, pixels=image.copy()))
+                    partials += 1
+
+            def on_step(fraction: float, message: str, _index: int = index) -> None:
+                progress.progress(
+                    0.05 + 0.95 * (_index + fraction) / len(plans), f"image {_index + 1}: {message}"
+                )
+
+            # 3. render  4. verify  5. refine (bounded by the budget)
+            realized = self.realize(
+                plan, budget=budget, on_stage=on_stage, on_step=on_step, cancelled=progress.cancelled
+            )
+            for stage, seconds in realized.timings.items():
+                timings[stage] = timings.get(stage, 0.0) + seconds
+            images.append(self._image(realized, budget))
+
+        # 7. the result: pixels + plan + report + identity, timings and usage
+        timings["total"] = time.perf_counter() - started
+        first = plans[0]
+        background = "transparent" if first.canvas.background.kind == "transparent" else "opaque"
+        return EngineResult(
+            images=images,
+            width=first.canvas.width,
+            height=first.canvas.height,
+            quality=budget.quality,
+            background=background,
+            engine=self.name,
+            engine_version=self.version,
+            backend=BACKEND,
+            seed=spec.seed,
+            timings={k: round(v, 4) for k, v in timings.items()},
+            usage=dict(ZERO_USAGE),
+        )
+
+    def edit(self, spec: EditSpec, progress: Progress) -> EngineResult:
+        """Masked and plan-level edits (``engines/planning/edits``), wrapped into an ``EngineResult``."""
+        from imagegen.engines.planning.edits import apply_edit
+
+        started = time.perf_counter()
+        budget = budget_for(spec.quality)
+        _checkpoint(progress.cancelled)
+        try:
+            images = apply_edit(spec, progress, engine=self)
+        except ImagegenError:
+            raise
+        except Exception as exc:
+            raise EngineFailure(f"The planning engine failed to edit: {type(exc).__name__}: {exc}") from exc
+        _checkpoint(progress.cancelled)
+        if not images:
+            raise EngineFailure("The edit produced no image.")
+        first = images[0].pixels
+        has_alpha = first.mode in ("RGBA", "LA") and first.getchannel("A").getextrema()[0] < 255
+        return EngineResult(
+            images=images,
+            width=first.width,
+            height=first.height,
+            quality=budget.quality,
+            background="transparent" if spec.background == "transparent" or has_alpha else "opaque",
+            engine=self.name,
+            engine_version=self.version,
+            backend=BACKEND,
+            seed=spec.seed,
+            timings={
+                "edit": round(time.perf_counter() - started, 4),
+                "total": round(time.perf_counter() - started, 4),
+            },
+            usage=dict(ZERO_USAGE),
+        )
+
+    # -- stages other parts reuse (edits, reproduce) --------------------------------------------------
+    def plans_for(self, spec: GenerateSpec) -> list[Plan]:
+        """The n plans of a request: the client's plan (validated) or the compiled prompt, per variant."""
+        if spec.plan is not None:
+            try:
+                base = Plan.from_json(spec.plan)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                raise InvalidValue(f"Invalid plan: {where}: {first.get('msg')}", param="plan") from exc
+            if spec.width is not None and (spec.width, spec.height) != (
+                base.canvas.width,
+                base.canvas.height,
+            ):
+                canvas = f"{base.canvas.width}x{base.canvas.height}"
+                raise InvalidValue(
+                    f"Invalid size '{spec.size}': the plan's canvas is {canvas}.", param="size"
+                )
+            if "seed" not in spec.plan:
+                base.seed = spec.seed
+            # a client plan is rendered as given; n copies differ only in their variant number
+            return [
+                base.model_copy(update={"variant": i, "variants": spec.n}, deep=True) for i in range(spec.n)
+            ]
+        from imagegen.engines.planning.planner import compile_prompt
+
+        return [
+            compile_prompt(
+                spec.prompt,
+                width=spec.width,
+                height=spec.height,
+                seed=spec.seed,
+                variant=i,
+                variants=spec.n,
+                background=spec.background,
+            )
+            for i in range(spec.n)
+        ]
+
+    def render(self, plan: Plan, *, quality: str = "medium", scale: float | None = None) -> Rendering:
+        """Draw a plan at the budget's supersampling (or an explicit ``scale``)."""
+        scale = budget_for(quality).scale if scale is None else scale
+        if self._renderer is not None:
+            return self._renderer(plan, scale, self._fonts)
+        from imagegen.engines.planning.render import render
+
+        return render(plan, scale=scale, fonts=self.fonts)
+
+    def verify(self, plan: Plan, rendering: Rendering, *, quality: str = "medium") -> VerifyReport:
+        """The budget's checks on one rendering (no refinement)."""
+        return verify(plan, rendering, checks=budget_for(quality).checks, fonts=self._coverage())
+
+    def realize(
+        self,
+        plan: Plan,
+        *,
+        budget: Budget | None = None,
+        quality: str = "medium",
+        on_stage: Callable[[Image.Image], None] | None = None,
+        on_step: Callable[[float, str], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Realized:
+        """Render -> verify -> refine until every check passes or the budget is spent.
+
+        The best render is kept (fewest failed checks; the later one on a tie): a refinement that makes
+        things worse never replaces a better earlier render. ``on_stage`` receives each render's pixels.
+        """
+        budget = budget or budget_for(quality)
+        timings = {"render": 0.0, "verify": 0.0, "refine": 0.0}
+        step = on_step or (lambda fraction, message: None)
+        total_steps = 1 + budget.max_refine_passes
+        history: list[Fix] = []
+        best: tuple[int, int, Plan, Rendering, VerifyReport] | None = None
+        current = plan
+        for pass_index in range(total_steps):
+            _checkpoint(cancelled)
+            t = time.perf_counter()
+            rendering = self.render(current, scale=budget.scale)
+            timings["render"] += time.perf_counter() - t
+            if on_stage is not None:
+                on_stage(rendering.image)
+            step((pass_index + 0.5) / total_steps, f"verifying pass {pass_index + 1}")
+            _checkpoint(cancelled)
+            t = time.perf_counter()
+            report = verify(current, rendering, checks=budget.checks, fonts=self._coverage())
+            timings["verify"] += time.perf_counter() - t
+            failed = len(report.failures())
+            if best is None or failed <= best[0]:
+                best = (failed, pass_index, current, rendering, report)
+            if failed == 0 or pass_index == total_steps - 1:
+                break
+            t = time.perf_counter()
+            current, fixes = refine(current, rendering, report, pass_index=pass_index + 1, history=history)
+            timings["refine"] += time.perf_counter() - t
+            if not fixes:
+                break  # nothing left to try
+            history.extend(fixes)
+            step((pass_index + 1) / total_steps, f"refined: {len(fixes)} fixes")
+        assert best is not None
+        _, chosen, final_plan, rendering, report = best
+        report.fixes = [f for f in history if f.pass_index <= chosen]
+        report.passes = chosen
+        report.unresolved = [f"{c.kind} {c.node_id}: {c.detail}" for c in report.failures()]
+        if report.unresolved and len(history) and chosen < max(f.pass_index for f in history):
+            report.unresolved.append(f"later refinement passes did not improve on pass {chosen}; kept it")
+        step(1.0, "done")
+        return Realized(plan=final_plan, rendering=rendering, report=report, timings=timings)
+
+    def render_plan(self, plan_json: dict[str, Any], *, quality: str) -> tuple[Image.Image, str]:
+        """Re-render a stored plan (``imagegen reproduce``): pixels and their ``render_sha256``.
+
+        The stored plan is the refined one, so no refinement runs: the same plan, seed, engine version and
+        fonts give the same pixels as the original render.
+        """
+        try:
+            plan = Plan.from_json(plan_json)
+        except ValidationError as exc:
+            raise InvalidValue(f"Invalid plan: {exc.errors()[0].get('msg')}", param="plan") from exc
+        rendering = self.render(plan, quality=resolve_quality(quality))
+        return rendering.image, render_sha256(rendering.image)
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _coverage(self) -> Any:
+        # with a fake renderer (tests) there may be no font book: the verifier reads cmaps itself
+        return self._fonts if self._renderer is not None else self.fonts
+
+    def _background(self, plan: Plan, requested: str) -> Plan:
+        """Apply ``background``: transparent keeps alpha; opaque never leaves a transparent canvas."""
+        bg = plan.canvas.background
+        if requested == "transparent" and bg.kind != "transparent":
+            plan.canvas.background = bg.model_copy(update={"kind": "transparent"})
+        elif requested == "opaque" and bg.kind == "transparent":
+            color = plan.theme.palette.background
+            plan.canvas.background = bg.model_copy(update={"kind": "solid", "colors": [color]})
+        return plan
+
+    def _image(self, realized: Realized, budget: Budget) -> EngineImage:
+        pixels = realized.rendering.image
+        transparent = realized.plan.canvas.background.kind == "transparent"
+        pixels = pixels.convert("RGBA") if transparent else pixels.convert("RGB")
+        report = realized.report.to_json()
+        report["quality"] = budget.quality
+        report["checks_run"] = sorted(budget.checks)
+        report["supersampling"] = budget.scale
+        return EngineImage(
+            pixels=pixels,
+            revised_prompt=_summary(realized.plan),
+            plan=realized.plan.to_json(),
+            report=report,
+            render_sha256=render_sha256(realized.rendering.image),
+        )
+
+
+def _summary(plan: Plan) -> str:
+    try:
+        from imagegen.engines.planning.planner import summarize
+    except ImportError:
+        return plan.summary()
+    return str(summarize(plan))
