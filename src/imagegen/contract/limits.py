@@ -60,7 +60,7 @@ class IntRange:
     high: int
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and self.low <= value <= self.high
+        return type(value) is int and self.low <= value <= self.high
 
     def describe(self) -> dict[str, int]:
         return {"min": self.low, "max": self.high}
