@@ -268,6 +268,7 @@ class PlanningEngine:
         step = on_step or (lambda fraction, message: None)
         total_steps = 1 + budget.max_refine_passes
         history: list[Fix] = []
+        ocr_cache: dict[Any, str] = {}
         best: tuple[int, int, Plan, Rendering, VerifyReport] | None = None
         current = plan
         for pass_index in range(total_steps):
@@ -280,7 +281,9 @@ class PlanningEngine:
             step((pass_index + 0.5) / total_steps, f"verifying pass {pass_index + 1}")
             _checkpoint(cancelled)
             t = time.perf_counter()
-            report = verify(current, rendering, checks=budget.checks, fonts=self._coverage())
+            report = verify(
+                current, rendering, checks=budget.checks, fonts=self._coverage(), ocr_cache=ocr_cache
+            )
             timings["verify"] += time.perf_counter() - t
             failed = len(report.failures())
             if best is None or failed <= best[0]:

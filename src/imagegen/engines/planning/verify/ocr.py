@@ -9,6 +9,7 @@ Both are loaded once per process and guarded by locks (the recognizers keep muta
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import threading
 import unicodedata
@@ -205,8 +206,28 @@ def _tesseract_lang(job: LineJob) -> str:
     return f"{lang}+eng" if re.search(r"[A-Za-z]", job.expected) else lang
 
 
-def read_jobs(jobs: list[LineJob]) -> list[str]:
-    """Recognize every job's crop: RapidOCR in one batch, Tesseract lines two at a time."""
+def _key(job: LineJob) -> tuple[str, str, bytes]:
+    crop = job.crop
+    return (
+        job.script,
+        f"{crop.width}x{crop.height}",
+        hashlib.blake2b(crop.tobytes(), digest_size=16).digest(),
+    )
+
+
+def read_jobs(jobs: list[LineJob], cache: dict[Any, str] | None = None) -> list[str]:
+    """Recognize every job's crop: RapidOCR in one batch, Tesseract lines two at a time.
+
+    ``cache`` maps crop pixels to readings: a refine pass re-renders the whole canvas, but lines it did
+    not touch give identical crops, and identical pixels read the same.
+    """
+    if cache is not None:
+        keys = [_key(j) for j in jobs]
+        todo = [i for i, k in enumerate(keys) if k not in cache]
+        fresh = read_jobs([jobs[i] for i in todo]) if todo else []
+        for i, reading in zip(todo, fresh, strict=True):
+            cache[keys[i]] = reading
+        return [cache[k] for k in keys]
     readings = [""] * len(jobs)
     rapid = [i for i, j in enumerate(jobs) if j.script not in TESSERACT_LANGS]
     for i, reading in zip(rapid, RECOGNIZERS.read_rapid([jobs[i].crop for i in rapid]), strict=True):
@@ -224,10 +245,10 @@ def read_jobs(jobs: list[LineJob]) -> list[str]:
     return readings
 
 
-def check_ocr(plan: Plan, rendering: Rendering) -> list[Check]:
+def check_ocr(plan: Plan, rendering: Rendering, cache: dict[Any, str] | None = None) -> list[Check]:
     """One ``ocr`` check per text node: every line read back exactly (after whitespace normalization)."""
     jobs, checks = _jobs(plan, rendering)
-    readings = read_jobs(jobs)
+    readings = [r.strip() for r in read_jobs(jobs, cache)]
     # A miss gets one more look at twice the size: small or thin type is the usual cause, not the pixels.
     retry = [
         i for i, (j, r) in enumerate(zip(jobs, readings, strict=True)) if not same_text(j.expected, r)[0]
@@ -243,7 +264,7 @@ def check_ocr(plan: Plan, rendering: Rendering) -> list[Check]:
             )
             for j in (jobs[i] for i in retry)
         ]
-        for i, reading in zip(retry, read_jobs(bigger), strict=True):
+        for i, reading in zip(retry, read_jobs(bigger, cache), strict=True):
             if same_text(jobs[i].expected, reading)[0]:
                 readings[i] = reading
     by_node: dict[str, list[tuple[LineJob, str]]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from imagegen.engines.planning.plan import Plan
 from imagegen.engines.planning.rendered import Rendering
@@ -28,12 +29,14 @@ def verify(
     checks: set[str] | frozenset[str] = ALL_CHECKS,
     fonts: GlyphCoverage | None = None,
     timings: dict[str, float] | None = None,
+    ocr_cache: dict[Any, str] | None = None,
 ) -> VerifyReport:
     """Check a rendering against its plan.
 
     ``checks`` picks the families to run (``ALL_CHECKS`` names them); the others are listed in the
     report's ``skipped``. ``fonts`` answers glyph coverage (the renderer's ``FontBook``; a cmap reader is
     used when none is given). When ``timings`` is given, seconds per family are added to it.
+    ``ocr_cache`` (any dict, kept by the caller across refine passes) skips re-reading identical crops.
     """
     unknown = set(checks) - ALL_CHECKS
     if unknown:
@@ -46,7 +49,7 @@ def verify(
         "overlap": lambda: check_overlap(plan, rendering),
         "code": lambda: check_codes(plan, rendering),
         "contrast": lambda: check_contrast(plan, rendering),
-        "ocr": lambda: check_ocr(plan, rendering),
+        "ocr": lambda: check_ocr(plan, rendering, ocr_cache),
     }
     found: list[Check] = []
     missing_texts = [t.id for t in plan.texts() if t.text.strip() and t.id not in rendering.texts]
