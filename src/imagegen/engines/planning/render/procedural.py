@@ -1,0 +1,607 @@
+"""Procedural art: deterministic placeholder visuals standing in for an image backend.
+
+Backgrounds (gradient, radial, patterns) and ImageNode art (studio product shots, landscapes, bokeh,
+night skies, ink hatching for manga, neon glow ...) built from numpy fields and simple shaded shapes,
+keyed to the plan's palette and mood, seeded from the plan seed and the node id. Not photographs: a
+designer's placeholder that keeps the composition, palette and mood honest (see docs/rendering.md).
+
+Smooth fields are computed at a reduced resolution and upscaled (cheap and invisible); line work is drawn
+at full resolution.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from imagegen.engines.planning.plan import Background, ImageNode, Theme
+from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
+
+Array = np.ndarray
+
+
+def seed_for(seed: int, key: str) -> int:
+    """A stable per-element seed (crc32 of the key; Python's hash() is salted per process)."""
+    return (seed * 1_000_003 + zlib.crc32(key.encode())) & 0xFFFFFFFF
+
+
+def _rgb(color: str) -> Array:
+    return np.array(hex_rgba(color)[:3], dtype=np.float32)
+
+
+def _to_image(arr: Array) -> Image.Image:
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+
+
+def _grid(w: int, h: int) -> tuple[Array, Array]:
+    """Normalized coordinates u, v in [0, 1] (float32)."""
+    u = np.linspace(0, 1, w, dtype=np.float32)[None, :]
+    v = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    return u, v
+
+
+def _ramp(t: Array, colors: list[str]) -> Array:
+    """Map t in [0, 1] through evenly spaced color stops; returns (..., 3) float32."""
+    stops = np.stack([_rgb(c) for c in colors]) if colors else np.array([[255, 255, 255]], np.float32)
+    if len(stops) == 1:
+        return np.broadcast_to(stops[0], (*t.shape, 3)).astype(np.float32)
+    xp = np.linspace(0, 1, len(stops), dtype=np.float32)
+    tc = np.clip(t, 0, 1)
+    return np.stack([np.interp(tc, xp, stops[:, c]).astype(np.float32) for c in range(3)], axis=-1)
+
+
+def _small(w: int, h: int, target: int = 256) -> tuple[int, int]:
+    k = max(1, max(w, h) // target)
+    return max(2, w // k), max(2, h // k)
+
+
+def _upscale(img: Image.Image, w: int, h: int) -> Image.Image:
+    # bilinear on RGB: the fields are smooth, and this is the costliest step on 4096² supersampled canvases
+    return img if img.size == (w, h) else img.convert("RGB").resize((w, h), Image.Resampling.BILINEAR)
+
+
+def _over(img: Image.Image, layer: Image.Image) -> None:
+    """Paint an RGBA layer over an opaque image in place (a masked paste is "over" on opaque pixels)."""
+    img.paste(layer, (0, 0), layer)
+
+
+def _soft(layer: Image.Image, radius: float) -> Image.Image:
+    """Gaussian-blur an RGBA layer at quarter size: glows are soft, and blurring 16x fewer pixels is cheap."""
+    q = 4 if min(layer.size) >= 64 else 1
+    w, h = layer.size
+    small = layer.resize((max(1, w // q), max(1, h // q)), Image.Resampling.BOX) if q > 1 else layer
+    small = small.filter(ImageFilter.GaussianBlur(max(0.3, radius / q)))
+    return small.resize((w, h), Image.Resampling.BILINEAR) if q > 1 else small
+
+
+def value_noise(w: int, h: int, cells: int, rng: np.random.Generator) -> Array:
+    """Smooth noise in [0, 1]: a random grid of ``cells`` across, bicubically upscaled."""
+    gw, gh = max(2, cells), max(2, int(cells * h / max(w, 1)) + 1)
+    grid = (rng.random((gh, gw)) * 255).astype(np.uint8)
+    img = Image.fromarray(grid, "L").resize((w, h), Image.Resampling.BICUBIC)
+    return np.asarray(img, dtype=np.float32) / 255
+
+
+# -- backgrounds ---------------------------------------------------------------------------------------------
+def linear_gradient(w: int, h: int, colors: list[str], angle: float = 90) -> Image.Image:
+    """Linear gradient; angle 90 runs top to bottom, 0 left to right (CSS-like, degrees)."""
+    sw, sh = _small(w, h)
+    u, v = _grid(sw, sh)
+    a = math.radians(angle)
+    dx, dy = math.cos(a), math.sin(a)
+    t = (u - 0.5) * dx + (v - 0.5) * dy
+    span = abs(dx) * 0.5 + abs(dy) * 0.5
+    t = (t / (2 * span) + 0.5) if span else t * 0
+    return _upscale(_to_image(_ramp(t, colors)), w, h)
+
+
+def radial_gradient(w: int, h: int, colors: list[str], cx: float = 0.5, cy: float = 0.4) -> Image.Image:
+    """Radial gradient from the first color at (cx, cy) outwards."""
+    sw, sh = _small(w, h)
+    u, v = _grid(sw, sh)
+    aspect = w / max(h, 1)
+    d = np.sqrt(((u - cx) * aspect) ** 2 + (v - cy) ** 2) / math.hypot(
+        max(cx, 1 - cx) * aspect, max(cy, 1 - cy)
+    )
+    return _upscale(_to_image(_ramp(d, colors)), w, h)
+
+
+def _palette(colors: list[str], theme: Theme) -> list[str]:
+    p = theme.palette
+    return list(colors) or [p.background, p.surface, p.accent, p.primary, p.secondary]
+
+
+def background_image(bg: Background, theme: Theme, w: int, h: int, seed: int) -> Image.Image | None:
+    """The canvas background as RGBA at w x h, or None for transparent."""
+    colors = bg.colors or [theme.palette.background]
+    if bg.kind == "transparent":
+        return None
+    if bg.kind == "solid" or (bg.kind == "image" and bg.reference is None):
+        return Image.new("RGBA", (w, h), hex_rgba(colors[0]))
+    if bg.kind == "gradient":
+        return linear_gradient(
+            w, h, colors if len(colors) > 1 else [colors[0], mix(colors[0], "#000000", 0.25)], bg.angle
+        )
+    if bg.kind == "radial":
+        return radial_gradient(
+            w, h, colors if len(colors) > 1 else [mix(colors[0], "#ffffff", 0.3), colors[0]]
+        )
+    style = bg.pattern or ("studio" if bg.kind == "procedural" else "dots")
+    pal = colors if len(colors) > 1 else [colors[0], *_palette([], theme)[1:]]
+    return draw_style(style, w, h, pal, theme, seed_for(seed, "background"))
+
+
+# -- styles ------------------------------------------------------------------------------------------------
+def draw_style(
+    style: str, w: int, h: int, colors: list[str], theme: Theme, seed: int, subject: str = ""
+) -> Image.Image:
+    """Draw a named procedural style at w x h (RGBA, opaque)."""
+    rng = np.random.default_rng(seed)
+    key = style.lower().strip()
+    fn = _STYLES.get(key)
+    if fn is None:
+        fn = next((f for name, f in _STYLES.items() if name in key), _abstract)
+    return fn(w, h, colors, theme, rng, subject)
+
+
+def _base(colors: list[str], i: int, fallback: str = "#ffffff") -> str:
+    return colors[i] if len(colors) > i else (colors[-1] if colors else fallback)
+
+
+def _studio(
+    w: int,
+    h: int,
+    colors: list[str],
+    theme: Theme,
+    rng: np.random.Generator,
+    subject: str = "",
+    floor_shadow: bool = True,
+) -> Image.Image:
+    """Soft studio sweep: light top-center falloff, a floor horizon and a soft contact shadow."""
+    back = _base(colors, 0)
+    img = radial_gradient(w, h, [mix(back, "#ffffff", 0.35), back, mix(back, "#000000", 0.18)], 0.5, 0.35)
+    if floor_shadow:
+        # blurred at quarter size: a soft shadow has no detail to lose and the blur is 16x cheaper
+        q = 4
+        shadow = Image.new("L", (max(1, w // q), max(1, h // q)), 0)
+        d = ImageDraw.Draw(shadow)
+        cx, cy = w / 2 / q, h * 0.80 / q
+        d.ellipse((cx - w * 0.24 / q, cy - h * 0.025 / q, cx + w * 0.24 / q, cy + h * 0.025 / q), fill=110)
+        shadow = shadow.filter(ImageFilter.GaussianBlur(max(1.0, min(w, h) * 0.02 / q))).resize(
+            (w, h), Image.Resampling.BILINEAR
+        )
+        dark = Image.new("RGBA", (w, h), hex_rgba(mix(back, "#000000", 0.6)))
+        dark.putalpha(shadow)
+        _over(img, dark)
+    return img
+
+
+def _shaded(w: int, h: int, color: str, mask: Image.Image, light_from: float = 0.3) -> Image.Image:
+    """Fill a silhouette with cylinder-like shading across its own width and a specular streak."""
+    box = mask.getbbox() or (0, 0, w, h)
+    x0, x1 = box[0], max(box[2], box[0] + 1)
+    u = ((np.arange(w, dtype=np.float32) - x0) / (x1 - x0))[None, :]
+    shade = 0.55 + 0.45 * np.cos((u - light_from) * math.pi * 1.1)
+    spec = np.exp(-(((u - light_from + 0.08) / 0.035) ** 2)) * 90
+    row = _rgb(color)[None, :] * (0.55 + 0.55 * shade[0][:, None]) + spec[0][:, None]
+    strip = Image.fromarray(np.clip(row, 0, 255).astype(np.uint8)[None, :, :], "RGB")
+    layer = strip.resize((w, h), Image.Resampling.NEAREST).convert("RGBA")
+    layer.putalpha(mask)
+    return layer
+
+
+def _product(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    """Studio shot of a simple product silhouette chosen from the subject words."""
+    img = _studio(w, h, colors, theme, rng)
+    s = subject.lower()
+    body = _base(colors, 2, theme.palette.accent)
+    cap = _base(colors, 3, theme.palette.primary)
+    m = min(w, h)
+    cx, floor = w / 2, h * 0.80
+    mask = Image.new("L", (w, h), 0)
+    d = ImageDraw.Draw(mask)
+    parts: list[tuple[Image.Image, str]] = []
+    if any(k in s for k in ("earbud", "airpod", "case", "headphone")):
+        bw, bh = m * 0.42, m * 0.30
+        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bh * 0.45, fill=255)
+        parts.append((mask, body))
+        seam = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(seam).line(
+            (cx - bw / 2, floor - bh * 0.62, cx + bw / 2, floor - bh * 0.62),
+            fill=140,
+            width=max(1, int(m * 0.004)),
+        )
+        parts.append((seam, mix(body, "#000000", 0.45)))
+    elif any(k in s for k in ("phone", "device", "tablet", "watch", "speaker", "gadget")):
+        bw, bh = m * 0.30, m * 0.58
+        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.16, fill=255)
+        parts.append((mask, cap))
+        screen = Image.new("L", (w, h), 0)
+        inset = bw * 0.06
+        ImageDraw.Draw(screen).rounded_rectangle(
+            (cx - bw / 2 + inset, floor - bh + inset, cx + bw / 2 - inset, floor - inset),
+            radius=bw * 0.12,
+            fill=255,
+        )
+        parts.append((screen, body))
+    elif any(k in s for k in ("can", "soda", "drink", "beer")):
+        bw, bh = m * 0.24, m * 0.44
+        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.12, fill=255)
+        parts.append((mask, body))
+    elif any(k in s for k in ("box", "package", "book", "cereal")):
+        bw, bh = m * 0.36, m * 0.48
+        d.rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), fill=255)
+        parts.append((mask, body))
+    elif any(k in s for k in ("jar", "cream", "candle", "cup", "mug")):
+        bw, bh = m * 0.36, m * 0.30
+        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.08, fill=255)
+        parts.append((mask, body))
+        lid = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(lid).rounded_rectangle(
+            (cx - bw * 0.52, floor - bh * 1.22, cx + bw * 0.52, floor - bh * 0.95), radius=bw * 0.05, fill=255
+        )
+        parts.append((lid, cap))
+    else:  # bottle: the generic product
+        bw, bh = m * 0.22, m * 0.46
+        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.28, fill=255)
+        d.rectangle((cx - bw * 0.18, floor - bh * 1.22, cx + bw * 0.18, floor - bh * 0.9), fill=255)
+        parts.append((mask, body))
+        capm = Image.new("L", (w, h), 0)
+        ImageDraw.Draw(capm).rounded_rectangle(
+            (cx - bw * 0.22, floor - bh * 1.36, cx + bw * 0.22, floor - bh * 1.16), radius=bw * 0.04, fill=255
+        )
+        parts.append((capm, cap))
+    for part, color in parts:
+        _over(img, _shaded(w, h, color, part))
+    return img
+
+
+def _bokeh(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    back = _base(colors, 0)
+    img = linear_gradient(w, h, [mix(back, "#000000", 0.1), mix(back, "#000000", 0.45)], 100)
+    glow = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    d = ImageDraw.Draw(glow)
+    m = min(w, h)
+    for _ in range(28):
+        r = m * float(rng.uniform(0.02, 0.09))
+        x, y = float(rng.uniform(0, w)), float(rng.uniform(0, h))
+        c = hex_rgba(colors[int(rng.integers(1, max(2, len(colors))))] if len(colors) > 1 else "#ffffff")
+        d.ellipse((x - r, y - r, x + r, y + r), fill=(c[0], c[1], c[2], int(rng.uniform(50, 130))))
+    _over(img, _soft(glow, m * 0.006 + 1))
+    return img
+
+
+def _waves(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    sw, sh = _small(w, h, 512)
+    u, v = _grid(sw, sh)
+    phase = float(rng.uniform(0, math.tau))
+    t = v + 0.06 * np.sin(u * math.tau * 1.5 + phase) + 0.03 * np.sin(u * math.tau * 3.7 + phase * 2)
+    bands = np.floor(t * 6) / 6
+    soft = 0.65 * bands + 0.35 * t
+    return _upscale(_to_image(_ramp(soft, colors[:4] or ["#ffffff"])), w, h)
+
+
+def _geometric(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    img = Image.new("RGBA", (w, h), hex_rgba(_base(colors, 0)))
+    d = ImageDraw.Draw(img)
+    m = min(w, h)
+    for _ in range(14):
+        c = hex_rgba(colors[int(rng.integers(0, len(colors)))] if colors else "#888888")
+        x, y = float(rng.uniform(-0.1, 1.1) * w), float(rng.uniform(-0.1, 1.1) * h)
+        r = m * float(rng.uniform(0.06, 0.28))
+        kind = int(rng.integers(0, 3))
+        if kind == 0:
+            d.ellipse((x - r, y - r, x + r, y + r), fill=c)
+        elif kind == 1:
+            d.rectangle((x - r, y - r * 0.6, x + r, y + r * 0.6), fill=c)
+        else:
+            d.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=c)
+    return img
+
+
+def _dots(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    back = _base(colors, 0)
+    dot = mix(back, readable_dot(back), 0.12)
+    img = Image.new("RGBA", (w, h), hex_rgba(back))
+    d = ImageDraw.Draw(img)
+    step = max(8, min(w, h) // 32)
+    r = max(1.0, step * 0.12)
+    for y in range(step // 2, h, step):
+        off = step // 2 if (y // step) % 2 else 0
+        for x in range(off, w + step, step):
+            d.ellipse((x - r, y - r, x + r, y + r), fill=hex_rgba(dot))
+    return img
+
+
+def readable_dot(back: str) -> str:
+    """A pattern ink that stays subtle on ``back`` (dark ink on light grounds, light on dark)."""
+    return "#000000" if luminance(back) > 0.35 else "#ffffff"
+
+
+def _grid_pattern(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    back = _base(colors, 0)
+    img = Image.new("RGBA", (w, h), hex_rgba(back))
+    d = ImageDraw.Draw(img)
+    step = max(8, min(w, h) // 16)
+    ink = hex_rgba(mix(back, readable_dot(back), 0.1))
+    for x in range(0, w, step):
+        d.line((x, 0, x, h), fill=ink, width=1)
+    for y in range(0, h, step):
+        d.line((0, y, w, y), fill=ink, width=1)
+    return img
+
+
+def _stripes(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    u, v = _grid(w, h)
+    k = (u * w + v * h) / max(8, min(w, h) / 20)
+    t = (np.floor(k) % 2).astype(np.float32)
+    return _to_image(_ramp(t * 0.12, [_base(colors, 0), readable_dot(_base(colors, 0))]))
+
+
+def _brick(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    brick = _base(colors, 0) if len(colors) < 2 or luminance(_base(colors, 0)) < 0.5 else "#9a4a32"
+    mortar = "#d8d0c4"
+    img = Image.new("RGBA", (w, h), hex_rgba(mortar))
+    d = ImageDraw.Draw(img)
+    bh = max(8, min(w, h) // 18)
+    bw = bh * 2.6
+    gap = max(1, bh // 8)
+    for row, y in enumerate(range(0, h + bh, bh)):
+        off = (bw / 2) if row % 2 else 0
+        x = -off
+        while x < w:
+            tint = float(rng.uniform(-0.12, 0.12))
+            c = mix(brick, "#000000", tint) if tint > 0 else mix(brick, "#ffffff", -tint)
+            d.rectangle((x + gap, y + gap, x + bw - gap, y + bh - gap), fill=hex_rgba(c))
+            x += bw
+    noise = value_noise(w, h, max(4, w // 6), rng)
+    arr = np.asarray(img.convert("RGB"), dtype=np.float32) * (0.9 + 0.2 * noise[..., None])
+    return _to_image(arr)
+
+
+def _wood(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    sw, sh = _small(w, h, 768)
+    u, v = _grid(sw, sh)
+    n = value_noise(sw, sh, 6, rng)
+    grain = np.sin((v * 40 + n * 6 + 0.6 * np.sin(u * 7)) * math.pi)
+    t = 0.5 + 0.25 * grain + 0.25 * (n - 0.5)
+    base = _base(colors, 0) if len(colors) > 0 and luminance(_base(colors, 0)) < 0.4 else "#8b5a2b"
+    return _upscale(_to_image(_ramp(t, [mix(base, "#000000", 0.35), base, mix(base, "#ffffff", 0.25)])), w, h)
+
+
+def _linen(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    back = _base(colors, 0)
+    noise_x = rng.random((1, w)).astype(np.float32)
+    noise_y = rng.random((h, 1)).astype(np.float32)
+    fine = 0.5 * noise_x + 0.5 * noise_y
+    arr = _rgb(back)[None, None, :] * (0.94 + 0.08 * fine[..., None])
+    return _to_image(np.broadcast_to(arr, (h, w, 3)))
+
+
+def _night(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    img = linear_gradient(w, h, ["#050816", "#0b1a3a", _base(colors, 2, "#3b2a6b")], 90)
+    arr = np.asarray(img.convert("RGB"), dtype=np.float32).copy()
+    count = int(w * h / 900)
+    ys = rng.integers(0, h, count)
+    xs = rng.integers(0, w, count)
+    bright = rng.uniform(90, 255, count).astype(np.float32)
+    arr[ys, xs] = np.maximum(arr[ys, xs], bright[:, None])
+    img = _to_image(arr)
+    glow = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    m = min(w, h)
+    cx, cy, r = w * 0.78, h * 0.2, m * 0.07
+    ImageDraw.Draw(glow).ellipse((cx - r, cy - r, cx + r, cy + r), fill=(245, 240, 220, 255))
+    _over(img, _soft(glow, m * 0.01))
+    return img
+
+
+def _ink(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    """Manga ink: white paper, diagonal hatching in one corner, a screentone dot field, speed lines."""
+    img = Image.new("RGBA", (w, h), (255, 255, 255, 255))
+    d = ImageDraw.Draw(img)
+    m = min(w, h)
+    step = max(4, m // 60)
+    for k in range(-h, w, step):
+        d.line((k, h, k + h * 0.6, h * 0.4), fill=(0, 0, 0, 255), width=max(1, step // 4))
+    # screentone: dots whose radius grows toward the top (a gradient, printed)
+    tone = max(4, m // 48)
+    for y in range(0, int(h * 0.4), tone):
+        r = tone * 0.38 * (1 - y / (h * 0.4))
+        if r < 0.5:
+            continue
+        for x in range((y // tone % 2) * tone // 2, w, tone):
+            d.ellipse((x - r, y - r, x + r, y + r), fill=(0, 0, 0, 255))
+    cx, cy = w * 0.5, h * 0.55
+    for i in range(48):
+        a = i / 48 * math.tau + float(rng.uniform(-0.03, 0.03))
+        r0 = m * float(rng.uniform(0.32, 0.4))
+        d.line(
+            (cx + math.cos(a) * r0, cy + math.sin(a) * r0, cx + math.cos(a) * m, cy + math.sin(a) * m),
+            fill=(0, 0, 0, 255),
+            width=max(1, m // 400),
+        )
+    return img
+
+
+def _neon(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    img = linear_gradient(w, h, ["#07060f", "#140b2a"], 90)
+    glow = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    d = ImageDraw.Draw(glow)
+    m = min(w, h)
+    hues = [c for c in colors[1:] if luminance(c) > 0.15] or ["#ff2bd6", "#22d3ee"]
+    for i in range(3):
+        c = hex_rgba(hues[i % len(hues)])
+        inset = m * (0.08 + 0.07 * i)
+        d.rounded_rectangle(
+            (inset, inset, w - inset, h - inset), radius=m * 0.06, outline=c, width=max(2, m // 160)
+        )
+    _over(img, _soft(glow, m * 0.02))
+    _over(img, _soft(glow, m * 0.005))
+    _over(img, glow)
+    return img
+
+
+def _landscape(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    sky = [_base(colors, 1, "#bfdbfe"), _base(colors, 0, "#fde68a")]
+    img = linear_gradient(w, h, sky, 90)
+    m = min(w, h)
+    sun = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    r = m * 0.09
+    ImageDraw.Draw(sun).ellipse(
+        (w * 0.7 - r, h * 0.3 - r, w * 0.7 + r, h * 0.3 + r), fill=(255, 244, 214, 235)
+    )
+    _over(img, _soft(sun, m * 0.004 + 0.5))
+    hill = _base(colors, 2, "#4d7c5b")
+    xs = np.arange(w + 1, dtype=np.float32)
+    for layer in range(4):
+        base_y = h * (0.52 + 0.12 * layer)
+        ph = float(rng.uniform(0, math.tau))
+        amp = h * (0.06 - 0.01 * layer)
+        ys = (
+            base_y
+            + amp * np.sin(xs / w * math.tau * (0.8 + 0.5 * layer) + ph)
+            + amp * 0.4 * np.sin(xs / w * math.tau * 2.7 + ph * 1.7)
+        )
+        poly = [(0.0, float(h))] + [(float(x), float(y)) for x, y in zip(xs[::4], ys[::4], strict=False)]
+        poly.append((float(w), float(h)))
+        c = mix(hill, "#0b1320", layer * 0.18)
+        c = mix(c, sky[0], 0.35 * (3 - layer) / 3)
+        ImageDraw.Draw(img).polygon(poly, fill=hex_rgba(c))
+    return img
+
+
+def _abstract(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    """Soft color fields: a few gaussian blobs in palette colors over the first color (mesh-like)."""
+    sw, sh = _small(w, h, 256)
+    u, v = _grid(sw, sh)
+    arr = np.broadcast_to(_rgb(_base(colors, 0)), (sh, sw, 3)).astype(np.float32).copy()
+    for i in range(5):
+        c = _rgb(colors[(i + 1) % len(colors)] if colors else "#888888")
+        cx, cy = float(rng.uniform(0, 1)), float(rng.uniform(0, 1))
+        s = float(rng.uniform(0.18, 0.4))
+        wgt = np.exp(-(((u - cx) * w / max(w, h)) ** 2 + ((v - cy) * h / max(w, h)) ** 2) / (2 * s * s))
+        arr = arr * (1 - 0.8 * wgt[..., None]) + c * 0.8 * wgt[..., None]
+    return _upscale(_to_image(arr), w, h)
+
+
+def _portrait(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    """A head-and-shoulders silhouette on a soft backdrop (a placeholder for a person or character)."""
+    img = _studio(w, h, colors[:1] or [theme.palette.surface], theme, rng, floor_shadow=False)
+    m = min(w, h)
+    fig = Image.new("L", (w, h), 0)
+    d = ImageDraw.Draw(fig)
+    cx = w / 2
+    head_r = m * 0.16
+    d.ellipse((cx - head_r, h * 0.42 - head_r * 2.1, cx + head_r, h * 0.42), fill=255)
+    d.rounded_rectangle((cx - m * 0.34, h * 0.48, cx + m * 0.34, h * 1.1), radius=m * 0.2, fill=255)
+    _over(img, _shaded(w, h, _base(colors, 2, theme.palette.accent), fig, 0.35))
+    return img
+
+
+def _grain(
+    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
+) -> Image.Image:
+    back = _base(colors, 0)
+    n = rng.random((h, w), dtype=np.float32)
+    arr = _rgb(back)[None, None, :] * (0.95 + 0.1 * n[..., None])
+    return _to_image(arr)
+
+
+_STYLES = {
+    "studio": _studio,
+    "product": _product,
+    "bokeh": _bokeh,
+    "waves": _waves,
+    "wave": _waves,
+    "geometric": _geometric,
+    "memphis": _geometric,
+    "dots": _dots,
+    "polka": _dots,
+    "grid": _grid_pattern,
+    "stripes": _stripes,
+    "brick": _brick,
+    "wood": _wood,
+    "plaque": _wood,
+    "linen": _linen,
+    "paper": _linen,
+    "texture": _linen,
+    "night": _night,
+    "stars": _night,
+    "sky": _night,
+    "ink": _ink,
+    "manga": _ink,
+    "hatch": _ink,
+    "comic": _ink,
+    "neon": _neon,
+    "cyberpunk": _neon,
+    "landscape": _landscape,
+    "mountain": _landscape,
+    "nature": _landscape,
+    "abstract": _abstract,
+    "gradient": _abstract,
+    "mesh": _abstract,
+    "portrait": _portrait,
+    "character": _portrait,
+    "person": _portrait,
+    "grain": _grain,
+    "noise": _grain,
+}
+
+#: the style names :func:`draw_style` knows (others fall back to the closest name or "abstract")
+STYLES = frozenset(_STYLES)
+
+
+def image_art(node: ImageNode, theme: Theme, w: int, h: int, seed: int) -> Image.Image:
+    """Procedural art for an ImageNode at w x h, keyed to its style, prompt words, colors and the theme."""
+    colors = list(node.colors) or [
+        theme.palette.surface,
+        theme.palette.background,
+        theme.palette.accent,
+        theme.palette.primary,
+        theme.palette.secondary,
+    ]
+    style = node.style
+    words = f"{node.style} {node.prompt}".lower()
+    # a manga/ink mood turns any picture black-and-white
+    if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
+        style = "ink"
+    elif style in ("abstract", "") and any(
+        k in words for k in ("bottle", "product", "earbud", "device", "jar")
+    ):
+        style = "product"
+    return draw_style(style, w, h, colors, theme, seed_for(seed, node.id), subject=words)

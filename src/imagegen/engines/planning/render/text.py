@@ -1,0 +1,436 @@
+"""Text: itemize into font runs, shape with raqm, break lines, fit to a box, draw, measure ink boxes.
+
+Pipeline for one text node (all lengths in *drawing* px, i.e. canvas px x render scale):
+
+1. ``itemize``: split each paragraph into grapheme clusters and give each cluster a face: the face of its
+   script for the requested family (Inter for Latin, Noto Sans CJK JP/KR/SC, Noto Sans Devanagari ...), or
+   the first face of the fallback chain that covers it; neutral characters (spaces, digits, punctuation)
+   stay in the current run's face so runs stay long and shaping sees whole words.
+2. ``break``: words for spaced scripts, single characters for Chinese/Japanese (no line starts with a
+   closing mark, none ends with an opening one); a cluster is never split; a word is split between
+   clusters only when it alone is wider than the box.
+3. ``fit``: the largest size <= size and >= min_size whose lines fit the width, the height and max_lines;
+   otherwise min_size with ``overflow=True``.
+4. ``draw``: runs placed by advance in visual (bidi) order; a line drawn by one face is shaped as a whole by
+   raqm (HarfBuzz + FriBiDi), so joining, reordering and conjuncts are the shaper's, not ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageDraw
+
+from imagegen.engines.planning.plan import FontRef
+from imagegen.engines.planning.render.fonts import FontBook, FontFace
+from imagegen.engines.planning.render.scripts import (
+    CJK_BREAK_SCRIPTS,
+    NO_BREAK_AFTER,
+    NO_BREAK_BEFORE,
+    clusters,
+    embedding_levels,
+    paragraph_rtl,
+    script_of,
+    visual_order,
+)
+
+#: shaping language per script when the node gives none (selects locl forms, e.g. Hindi vs Marathi)
+_SCRIPT_LANG = {
+    "devanagari": "hi",
+    "bengali": "bn",
+    "arabic": "ar",
+    "hebrew": "he",
+    "kana": "ja",
+    "hangul": "ko",
+    "han": "zh",
+    "thai": "th",
+}
+
+
+@dataclass
+class Cluster:
+    """One grapheme cluster with the face that draws it and its bidi level."""
+
+    text: str
+    face: FontFace
+    level: int
+    script: str
+
+    @property
+    def is_space(self) -> bool:
+        return self.text.isspace()
+
+
+@dataclass
+class Run:
+    """Consecutive clusters drawn with one face in one direction."""
+
+    text: str
+    face: FontFace
+    rtl: bool
+    lang: str | None
+    width: float = 0.0
+    #: x of the run's left edge relative to the line's left edge (visual order)
+    x: float = 0.0
+
+
+@dataclass
+class Line:
+    """One laid-out line: its logical text and runs in visual order."""
+
+    text: str
+    runs: list[Run]
+    width: float
+    rtl: bool
+
+
+@dataclass
+class TextLayout:
+    """A fitted text block, ready to draw."""
+
+    size: float
+    lines: list[Line]
+    line_advance: float
+    ascent: float
+    descent: float
+    overflow: bool
+    missing: list[str] = field(default_factory=list)
+    faces: list[FontFace] = field(default_factory=list)
+
+    @property
+    def height(self) -> float:
+        """Height from the first line's ascent to the last line's descent."""
+        if not self.lines:
+            return 0.0
+        return (len(self.lines) - 1) * self.line_advance + self.ascent + self.descent
+
+
+@dataclass
+class DrawnLine:
+    """Where a line landed: its tight ink box in drawing px and its runs."""
+
+    line: Line
+    ink: tuple[float, float, float, float]  # x0, y0, x1, y1
+    baseline: float
+
+
+class TextEngine:
+    """Lays out and draws text with a font book; caches itemizations and measured widths."""
+
+    def __init__(self, fonts: FontBook) -> None:
+        self.fonts = fonts
+        self._widths: dict[tuple[FontFace, float, str, bool, str | None], float] = {}
+
+    # -- 1. itemize -------------------------------------------------------------------------------------
+    def itemize(
+        self, paragraph: str, font: FontRef, lang: str | None, direction: str, context: str
+    ) -> tuple[list[Cluster], bool]:
+        """Clusters of one paragraph with faces and bidi levels; returns (clusters, paragraph is RTL)."""
+        rtl = paragraph_rtl(paragraph, direction)
+        chain = self.fonts.chain(context, font, lang)
+        primary = chain[0]
+        levels = embedding_levels(paragraph, rtl)
+        out: list[Cluster] = []
+        pos = 0
+        by_script: dict[str, FontFace] = {}
+        for cl in clusters(paragraph):
+            level = levels[pos]
+            pos += len(cl)
+            script = next((s for s in map(script_of, cl) if s != "common"), "common")
+            face: FontFace | None = None
+            if script == "common":
+                prev = out[-1].face if out else primary
+                if self.fonts.covers(prev.path, prev.index, cl):
+                    face = prev
+            else:
+                if script not in by_script:
+                    by_script[script] = self.fonts.resolve(font, script=script, lang=lang, text=context)
+                cand = by_script[script]
+                if self.fonts.covers(cand.path, cand.index, cl):
+                    face = cand
+            if face is None:
+                face = next((f for f in chain if self.fonts.covers(f.path, f.index, cl)), primary)
+            out.append(Cluster(cl, face, level, script))
+        # leading neutrals took the primary face before the first real script was seen; give them the
+        # face of the run they precede when it covers them (fewer runs, better kerning)
+        first = next((i for i, c in enumerate(out) if c.script != "common"), 0)
+        for i in range(first, 0, -1):
+            a, b = out[i - 1], out[i]
+            if a.face != b.face and self.fonts.covers(b.face.path, b.face.index, a.text):
+                a.face = b.face
+        return out, rtl
+
+    # -- measuring ---------------------------------------------------------------------------------------
+    def _lang_for(self, run_clusters: list[Cluster], lang: str | None) -> str | None:
+        if lang:
+            return lang
+        script = next((c.script for c in run_clusters if c.script != "common"), "common")
+        return _SCRIPT_LANG.get(script)
+
+    def runs(self, cls: list[Cluster], lang: str | None, para_rtl: bool) -> list[Run]:
+        """Group clusters into runs (same face, same level) and order them visually."""
+        if not cls:
+            return []
+        # one face for the whole line: let raqm do the bidi of the whole line (full UAX #9, FriBiDi)
+        if all(c.face == cls[0].face for c in cls):
+            return [Run("".join(c.text for c in cls), cls[0].face, para_rtl, self._lang_for(cls, lang))]
+        groups: list[list[Cluster]] = [[cls[0]]]
+        for c in cls[1:]:
+            last = groups[-1][-1]
+            if c.face == last.face and c.level == last.level:
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        levels = [g[0].level for g in groups]
+        order = visual_order(levels)
+        return [
+            Run(
+                "".join(c.text for c in groups[i]),
+                groups[i][0].face,
+                levels[i] % 2 == 1,
+                self._lang_for(groups[i], lang),
+            )
+            for i in order
+        ]
+
+    def width(self, face: FontFace, size: float, text: str, rtl: bool, lang: str | None) -> float:
+        """Advance width of ``text`` shaped with ``face`` at ``size`` (cached)."""
+        key = (face, size, text, rtl, lang)
+        w = self._widths.get(key)
+        if w is None:
+            font = self.fonts.font(face, size)
+            w = font.getlength(text, direction="rtl" if rtl else "ltr", language=lang)
+            if len(self._widths) > 100_000:
+                self._widths.clear()
+            self._widths[key] = w
+        return w
+
+    def measure_runs(self, runs: list[Run], size: float) -> float:
+        """Set each run's width and x (visual order); return the line width."""
+        x = 0.0
+        for r in runs:
+            r.width = self.width(r.face, size, r.text, r.rtl, r.lang)
+            r.x = x
+            x += r.width
+        return x
+
+    def _cluster_width(self, cls: list[Cluster], size: float, lang: str | None, para_rtl: bool) -> float:
+        return self.measure_runs(self.runs(cls, lang, para_rtl), size)
+
+    # -- 2. break ----------------------------------------------------------------------------------------
+    @staticmethod
+    def segments(cls: list[Cluster]) -> list[tuple[int, int, int]]:
+        """Unbreakable segments as (start, end of content, end including trailing spaces) cluster indices."""
+        segs: list[tuple[int, int, int]] = []
+        i, n = 0, len(cls)
+        while i < n:
+            start = i
+            if cls[i].is_space:
+                # leading spaces of the paragraph are content (kept exact), as their own segment
+                while i < n and cls[i].is_space:
+                    i += 1
+                segs.append((start, i, i))
+                continue
+            while i < n and not cls[i].is_space:
+                cur = cls[i]
+                i += 1
+                if i < n and not cls[i].is_space:
+                    nxt = cls[i]
+                    breakable = (cur.script in CJK_BREAK_SCRIPTS or nxt.script in CJK_BREAK_SCRIPTS) and (
+                        nxt.text[0] not in NO_BREAK_BEFORE and cur.text[-1] not in NO_BREAK_AFTER
+                    )
+                    if breakable:
+                        break
+            end = i
+            while i < n and cls[i].is_space:
+                i += 1
+            segs.append((start, end, i))
+        return segs
+
+    def break_paragraph(
+        self, cls: list[Cluster], size: float, max_width: float, lang: str | None, para_rtl: bool
+    ) -> list[list[Cluster]]:
+        """Greedy line breaking of one paragraph at ``size``."""
+        if not cls:
+            return [[]]
+        lines: list[list[Cluster]] = []
+        cur_start: int | None = None
+        cur_end = 0
+        for start, end, end_sp in self.segments(cls):
+            if cur_start is None:
+                cur_start = start
+            candidate = self._cluster_width(cls[cur_start:end], size, lang, para_rtl)
+            if candidate <= max_width or cur_start == start:
+                if candidate > max_width:
+                    # a single word wider than the box: split between clusters (last resort)
+                    pieces = self._split_word(cls[start:end], size, max_width, lang, para_rtl)
+                    lines.extend(pieces[:-1])
+                    cur_start = end - len(pieces[-1])
+                cur_end = end_sp
+                continue
+            lines.append(cls[cur_start:cur_end])
+            cur_start = start
+            candidate = self._cluster_width(cls[start:end], size, lang, para_rtl)
+            if candidate > max_width:
+                pieces = self._split_word(cls[start:end], size, max_width, lang, para_rtl)
+                lines.extend(pieces[:-1])
+                cur_start = end - len(pieces[-1])
+            cur_end = end_sp
+        if cur_start is not None:
+            lines.append(cls[cur_start:cur_end])
+        # trailing spaces belong to the line but take no room; drop them so alignment stays true
+        return [_strip_trailing_spaces(line) for line in lines]
+
+    def _split_word(
+        self, cls: list[Cluster], size: float, max_width: float, lang: str | None, para_rtl: bool
+    ) -> list[list[Cluster]]:
+        pieces: list[list[Cluster]] = []
+        cur: list[Cluster] = []
+        for c in cls:
+            if cur and self._cluster_width([*cur, c], size, lang, para_rtl) > max_width:
+                pieces.append(cur)
+                cur = []
+            cur.append(c)
+        pieces.append(cur)
+        return pieces
+
+    # -- 3. fit ------------------------------------------------------------------------------------------
+    def layout(
+        self,
+        text: str,
+        font: FontRef,
+        *,
+        size: float,
+        min_size: float,
+        max_lines: int,
+        line_height: float,
+        width: float,
+        height: float,
+        direction: str = "auto",
+        lang: str | None = None,
+    ) -> TextLayout:
+        """Fit ``text`` into width x height (drawing px): the largest size in [min_size, size] that fits."""
+        paragraphs = [self.itemize(p, font, lang, direction, text) for p in text.split("\n")]
+        faces = sorted({c.face for cls, _ in paragraphs for c in cls})
+        chain = self.fonts.chain(text, font, lang)
+        missing = self.fonts.missing(text, chain)
+        hi = max(size, min_size)
+        lo = min(min_size, size)
+
+        def attempt(s: float) -> tuple[TextLayout, bool]:
+            lay = self._layout_at(paragraphs, s, width, line_height, lang, faces or chain[:1])
+            ok = (
+                len(lay.lines) <= max_lines
+                and all(line.width <= width + 0.5 for line in lay.lines)
+                and lay.height <= height + 0.5
+            )
+            return lay, ok
+
+        best, ok = attempt(hi)
+        if not ok:
+            # integer-ish steps: binary search over quarter-px sizes between lo and hi
+            low_lay, low_ok = attempt(lo)
+            if not low_ok:
+                low_lay.overflow = True
+                best = low_lay
+            else:
+                a, b = int(lo * 4), int(hi * 4)  # a fits, b does not
+                best = low_lay
+                while b - a > 1:
+                    mid = (a + b) // 2
+                    lay, fits = attempt(mid / 4)
+                    if fits:
+                        a, best = mid, lay
+                    else:
+                        b = mid
+        best.missing = missing
+        best.faces = faces
+        return best
+
+    def _layout_at(
+        self,
+        paragraphs: list[tuple[list[Cluster], bool]],
+        size: float,
+        width: float,
+        line_height: float,
+        lang: str | None,
+        faces: list[FontFace],
+    ) -> TextLayout:
+        lines: list[Line] = []
+        for cls, rtl in paragraphs:
+            for line_cls in self.break_paragraph(cls, size, width, lang, rtl):
+                runs = self.runs(line_cls, lang, rtl)
+                w = self.measure_runs(runs, size)
+                lines.append(Line("".join(c.text for c in line_cls), runs, w, rtl))
+        ascent, descent = 0.0, 0.0
+        for face in faces:
+            a, d = self.fonts.font(face, size).getmetrics()
+            ascent, descent = max(ascent, a), max(descent, d)
+        # the block height counts ascent+descent once; leading only between lines
+        return TextLayout(size, lines, max(line_height * size, 1.0), ascent, descent, False)
+
+    # -- 4. draw -----------------------------------------------------------------------------------------
+    def draw(
+        self, layout: TextLayout, x: float, y: float, w: float, h: float, align: str, valign: str
+    ) -> tuple[Image.Image, tuple[int, int], list[DrawnLine]]:
+        """Draw the layout as a coverage mask placed over the box (x, y, w, h).
+
+        Returns (mask "L", mask origin in drawing px, drawn lines with ink boxes in drawing px).
+        """
+        pad = int(layout.size) + 4
+        ox, oy = int(x) - pad, int(y) - pad
+        block = layout.height
+        extra = max(0.0, (len(layout.lines) - 1) * layout.line_advance + layout.ascent + layout.descent)
+        mask_h = int(max(h, extra) + 2 * pad) + 1
+        mask = Image.new("L", (int(w) + 2 * pad + 1, mask_h), 0)
+        draw = ImageDraw.Draw(mask)
+        if valign == "middle":
+            top = y + (h - block) / 2
+        elif valign == "bottom":
+            top = y + h - block
+        else:
+            top = y
+        out: list[DrawnLine] = []
+        for i, line in enumerate(layout.lines):
+            baseline = top + layout.ascent + i * layout.line_advance
+            if align == "center":
+                lx = x + (w - line.width) / 2
+            elif align == "right":
+                lx = x + w - line.width
+            else:
+                lx = x
+            ink: tuple[float, float, float, float] | None = None
+            for run in line.runs:
+                font = self.fonts.font(run.face, layout.size)
+                direction = "rtl" if run.rtl else "ltr"
+                pos = (lx + run.x - ox, baseline - oy)
+                draw.text(
+                    pos, run.text, fill=255, font=font, anchor="ls", direction=direction, language=run.lang
+                )
+                bx0, by0, bx1, by1 = font.getbbox(
+                    run.text, anchor="ls", direction=direction, language=run.lang
+                )
+                if bx1 > bx0 and by1 > by0:
+                    box = (lx + run.x + bx0, baseline + by0, lx + run.x + bx1, baseline + by1)
+                    ink = (
+                        box
+                        if ink is None
+                        else (
+                            min(ink[0], box[0]),
+                            min(ink[1], box[1]),
+                            max(ink[2], box[2]),
+                            max(ink[3], box[3]),
+                        )
+                    )
+            if ink is None:
+                ink = (lx, baseline, lx, baseline)
+            out.append(DrawnLine(line, ink, baseline))
+        return mask, (ox, oy), out
+
+
+def _strip_trailing_spaces(line: list[Cluster]) -> list[Cluster]:
+    end = len(line)
+    while end > 0 and line[end - 1].is_space:
+        end -= 1
+    # a line of only spaces keeps them (it is content the plan asked for)
+    return line[:end] if end else line
