@@ -106,10 +106,12 @@ class JobRunner:
         images: list[InputImage] = []
         changed = False
         for im in spec.images:
-            if im.asset_id is None:
+            # bytes the client uploaded, and file_id inputs fetched as bytes by the front door, both lack
+            # the plan: the catalog knows it by content hash (that is what enables plan-level edits)
+            if im.plan is None:
                 found = match(tenant_id, im.data)
                 if found is not None:
-                    im = dataclasses.replace(im, asset_id=found.asset_id, plan=found.plan)
+                    im = dataclasses.replace(im, asset_id=im.asset_id or found.asset_id, plan=found.plan)
                     changed = True
             images.append(im)
         return dataclasses.replace(spec, images=tuple(images)) if changed else spec

@@ -1,5 +1,5 @@
 """Engines used only by the service and queue tests, routed in through EngineRouter.register or
-IMAGEGEN_ROUTES (``fake_engines:SlowEngine`` with this folder on PYTHONPATH).
+IMAGEGEN_ROUTES (``imagegen_test_engines:SlowEngine`` with this folder on PYTHONPATH).
 
 The prompt steers them: ``"sleep 2.5"`` makes SlowEngine work 2.5 s (checking cancellation every 50 ms).
 They produce real pixels, so the real save point can encode, mark and sign them.
