@@ -1,0 +1,89 @@
+"""PlanningEngine on client-supplied plans: result shape, partials, determinism, transparency, errors."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from imagegen.contract.errors import InvalidValue, JobCancelled
+from imagegen.contract.specs import GenerateSpec
+from imagegen.engines.base import CallbackProgress, Engine, NullProgress
+
+
+def _spec(plan: dict, **kw: object) -> GenerateSpec:
+    fields: dict = {"prompt": "night market poster", "model": "imagegen-design", "plan": plan, "seed": 3}
+    fields.update(kw)
+    return GenerateSpec(**fields)
+
+
+def test_result_carries_pixels_plan_report_and_identity(engine, poster_plan):
+    assert isinstance(engine, Engine)
+    result = engine.generate(_spec(poster_plan, quality="medium"), NullProgress())
+    assert (result.width, result.height, result.quality, result.background) == (768, 768, "medium", "opaque")
+    assert result.engine == "imagegen-planning" and result.backend == "procedural" and result.seed == 3
+    assert result.usage["total_tokens"] == 0
+    assert {"plan", "render", "verify", "total"} <= set(result.timings)
+    image = result.images[0]
+    assert image.pixels.size == (768, 768) and image.pixels.mode == "RGB"
+    assert image.render_sha256 == hashlib.sha256(image.pixels.convert("RGBA").tobytes()).hexdigest()
+    assert image.report["passed"], image.report
+    ocr = {c["node_id"]: c for c in image.report["checks"] if c["kind"] == "ocr"}
+    assert ocr["headline"]["passed"] and ocr["headline"]["observed"] == "Night Market"
+    assert any(c["kind"] == "code" and c["passed"] for c in image.report["checks"])
+    assert image.plan["nodes"][0]["text"] == "Night Market"
+    assert "Night Market" in image.revised_prompt
+
+
+def test_partial_images_are_real_renders(engine, poster_plan):
+    partials = []
+    progress = CallbackProgress(on_partial=partials.append)
+    # a low-contrast subhead forces a refinement pass: the first partial is the render before it
+    poster_plan["nodes"][1]["color"] = "#1e293b"
+    result = engine.generate(_spec(poster_plan, quality="medium", partial_images=2, stream=True), progress)
+    assert [p.index for p in partials] == [0, 1] and all(p.image_index == 0 for p in partials)
+    assert partials[0].pixels.tobytes() != result.images[0].pixels.tobytes()
+    assert partials[-1].pixels.convert("RGB").tobytes() == result.images[0].pixels.tobytes()
+    report = result.images[0].report
+    assert any(f["node_id"] == "date" and f["action"] in ("recolor", "plate") for f in report["fixes"])
+    assert report["passed"]
+
+
+def test_same_seed_same_pixels_and_reproduce(engine, poster_plan):
+    a = engine.generate(_spec(poster_plan, quality="low"), NullProgress()).images[0]
+    b = engine.generate(_spec(poster_plan, quality="low"), NullProgress()).images[0]
+    assert a.render_sha256 == b.render_sha256
+    pixels, sha = engine.render_plan(a.plan, quality="low")
+    assert sha == a.render_sha256 and pixels.size == (768, 768)
+
+
+def test_transparent_background_has_alpha(engine, poster_plan):
+    result = engine.generate(_spec(poster_plan, quality="low", background="transparent"), NullProgress())
+    pixels = result.images[0].pixels
+    assert result.background == "transparent" and pixels.mode == "RGBA"
+    low, high = pixels.getchannel("A").getextrema()
+    assert low == 0 and high == 255
+
+
+def test_bad_plan_is_invalid_value(engine, poster_plan):
+    poster_plan["nodes"][0]["color"] = "red"
+    with pytest.raises(InvalidValue) as err:
+        engine.generate(_spec(poster_plan), NullProgress())
+    assert err.value.param == "plan" and "color" in err.value.message
+
+
+def test_size_that_contradicts_the_plan_is_refused(engine, poster_plan):
+    with pytest.raises(InvalidValue) as err:
+        engine.generate(_spec(poster_plan, width=1024, height=1024), NullProgress())
+    assert err.value.param == "size"
+
+
+def test_cancel_stops_between_stages(engine, poster_plan):
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(JobCancelled):
+        engine.generate(_spec(poster_plan, n=3), CallbackProgress(is_cancelled=cancelled))
