@@ -1,0 +1,401 @@
+"""Parse an edit prompt into typed operations.
+
+Quoted text is lifted out first (nothing inside quotes is ever parsed, re-cased or split), the rest is split
+into clauses ("...; ...", "... and make ...", "... then ..."), and each clause is matched against a small
+grammar of what the engine can do offline. A clause nothing matches becomes an ``unknown`` operation: the
+caller decides the closest sensible thing and says so; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from PIL import ImageColor
+
+OpKind = Literal[
+    "set_text",  # change the <target> to "X"
+    "replace_text",  # replace "A" with "B"
+    "add_text",  # add "X" (optionally as a <target> role, at a placement)
+    "code",  # add a QR / EAN-13 / Code 128 with a payload
+    "logo",  # a monogram / wordmark from quoted text
+    "tone",  # recolor / relight the pixels (warmer, cooler, black and white, tint, brighter ...)
+    "remove",  # remove the <target>
+    "fill",  # paint something described in words (procedural art stands in for an image backend)
+    "move",  # move the <target> to <placement>
+    "background",  # make the background <color>
+    "font",  # use a <family> font for the <target>
+    "color",  # make the <target> <color>
+    "unknown",
+]
+
+Symbology = Literal["qr", "ean13", "code128"]
+
+_QUOTE_RE = re.compile(
+    r'"([^"]*)"|“([^”]*)”|「([^」]*)」|«([^»]*)»|(?:(?<=^)|(?<=[\s:(]))[\'‘]([^\'’]+)[\'’](?=$|[\s.,;:!?)])'
+)
+_SLOT_RE = re.compile(r"\x00(\d+)\x00")
+
+_VERBS = (
+    "add|put|place|insert|write|draw|paint|change|replace|swap|set|make|turn|update|rename|move|shift|remove|"
+    "delete|erase|clear|hide|drop|use|recolor|recolour|relight|fill|give|apply|convert|brighten|darken|warm|cool"
+)
+_SPLIT_RE = re.compile(
+    rf"\s*(?:[;\n]|(?<![0-9])\.(?=\s|$)|!\s|,?\s+then\s+|,?\s+and\s+(?=(?:{_VERBS})\b))\s*"
+)
+
+#: target words -> the canonical target (plan roles/kinds are looked up from these by plan_edit)
+TARGETS: dict[str, str] = {
+    "headline": "headline",
+    "heading": "headline",
+    "header": "headline",
+    "title": "title",
+    "masthead": "masthead",
+    "subhead": "subhead",
+    "subheadline": "subhead",
+    "subheading": "subhead",
+    "sub-headline": "subhead",
+    "sub-heading": "subhead",
+    "subtitle": "subhead",
+    "tagline": "subhead",
+    "strapline": "subhead",
+    "caption": "caption",
+    "body": "body",
+    "body text": "body",
+    "paragraph": "body",
+    "price": "price",
+    "button": "button",
+    "cta": "button",
+    "call to action": "button",
+    "label": "label",
+    "footer": "footer",
+    "cover line": "cover_line",
+    "sign": "sign",
+    "logo": "logo",
+    "monogram": "logo",
+    "wordmark": "logo",
+    "qr code": "qr",
+    "qr": "qr",
+    "barcode": "barcode",
+    "bar code": "barcode",
+    "ean-13": "barcode",
+    "ean13": "barcode",
+    "code 128": "barcode",
+    "code128": "barcode",
+    "code": "code",
+    "image": "image",
+    "photo": "image",
+    "picture": "image",
+    "illustration": "image",
+    "product": "image",
+    "chart": "chart",
+    "graph": "chart",
+    "icon": "icon",
+    "icons": "icon",
+    "text": "text",
+    "words": "text",
+    "writing": "text",
+    "watermark": "text",
+    "background": "background",
+    "object": "object",
+    "person": "object",
+    "thing": "object",
+}
+_TARGET_RE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(k) for k in TARGETS), key=len, reverse=True)) + r")\b"
+)
+
+_PLACEMENT_RE = re.compile(
+    r"\b(top|bottom|upper|lower|middle|center|centre)?[\s-]*(left|right|center|centre|middle)\b"
+    r"|\b(top|bottom|upper|lower)\b|\bcent(?:er|re)d?\b"
+)
+
+_FAMILIES = {
+    "serif": "serif",
+    "sans-serif": "sans",
+    "sans serif": "sans",
+    "sans": "sans",
+    "monospace": "mono",
+    "monospaced": "mono",
+    "mono": "mono",
+    "condensed": "condensed",
+    "handwriting": "handwriting",
+    "handwritten": "handwriting",
+    "script": "handwriting",
+    "display": "display",
+}
+
+_TONES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"\b(black[\s-]+and[\s-]+white|b&w|gr[ae]y ?scale|monochrome|desaturate(?:d)? fully)\b"),
+        "grayscale",
+    ),
+    (re.compile(r"\bsepia|vintage\b"), "sepia"),
+    (re.compile(r"\b(warm(?:er)?|golden(?:[\s-]hour)?|sunset|cozy|cosy)\b"), "warm"),
+    (re.compile(r"\b(cool(?:er)?|cold(?:er)?|blue[\s-]hour|icy)\b"), "cool"),
+    (re.compile(r"\b(bright(?:er|en)?|lighten|lighter|more light|exposure up)\b"), "brighter"),
+    (re.compile(r"\b(dark(?:er|en)|dimmer|dim|moodier|less light|night(?:time)?)\b"), "darker"),
+    (re.compile(r"\b(more contrast|higher contrast|punchier|increase contrast)\b"), "contrast"),
+    (re.compile(r"\b(less contrast|lower contrast|softer|flatter)\b"), "soften"),
+    (re.compile(r"\b(more (?:saturated|vivid|colou?rful)|saturate|vivid|vibrant)\b"), "saturate"),
+    (re.compile(r"\b(less saturated|desaturate|muted|washed out)\b"), "desaturate"),
+    (re.compile(r"\binvert(?:ed)?\b"), "invert"),
+]
+
+_COLOR_SYNONYMS = {
+    "deep": "dark",
+    "pale": "light",
+    "navy": "navy",
+    "grey": "gray",
+    "sky": "sky",
+    "bright": "",
+}
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation parsed from an edit prompt."""
+
+    kind: OpKind
+    #: the clause it came from (quoted text restored), for reports
+    clause: str
+    text: str | None = None
+    old: str | None = None
+    target: str | None = None
+    symbology: Symbology | None = None
+    data: str | None = None
+    #: "#rrggbb"
+    color: str | None = None
+    #: for "tone": warm, cool, grayscale, sepia, brighter, darker, contrast, soften, saturate, desaturate,
+    #: invert, tint (with ``color``)
+    tone: str | None = None
+    #: one of top-left, top-center, top-right, middle-left, center, middle-right, bottom-left ... bottom-right
+    placement: str | None = None
+    #: font family (generic or a named font) and optional weight/style for "font"
+    family: str | None = None
+    weight: int | None = None
+    style: str | None = None
+    #: words describing what to paint for "fill"
+    subject: str | None = None
+    #: replace/change/set verbs: the old content in the region is cleared before drawing
+    clears: bool = False
+
+
+@dataclass
+class Parsed:
+    """All operations of a prompt, in order, plus the quoted strings found."""
+
+    ops: list[Op] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+
+    @property
+    def unknown(self) -> list[Op]:
+        return [op for op in self.ops if op.kind == "unknown"]
+
+
+def extract_quotes(prompt: str) -> tuple[str, list[str]]:
+    """Replace every quoted string by a numbered slot; return the slotted prompt and the exact strings."""
+    quotes: list[str] = []
+
+    def _slot(match: re.Match[str]) -> str:
+        quotes.append(next(g for g in match.groups() if g is not None))
+        return f"\x00{len(quotes) - 1}\x00"
+
+    return _QUOTE_RE.sub(_slot, prompt), quotes
+
+
+def parse_color(words: str) -> str | None:
+    """The first color named in ``words`` ("dark blue", "#1e3a8a", "navy", "deep red") as "#rrggbb"."""
+    hex_match = re.search(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", words)
+    if hex_match:
+        r, g, b = ImageColor.getrgb(hex_match.group(0))[:3]
+        return f"#{r:02x}{g:02x}{b:02x}"
+    tokens = [_COLOR_SYNONYMS.get(t, t) for t in re.findall(r"[a-z]+", words.lower())]
+    # Longest run first so "dark blue" beats "blue" and "light sea green" beats "green".
+    for length in (3, 2, 1):
+        for i in range(len(tokens) - length + 1):
+            name = "".join(tokens[i : i + length])
+            if not name or name in {"dark", "light", "white and", "black and"}:
+                continue
+            try:
+                r, g, b = ImageColor.getrgb(name)[:3]
+            except ValueError:
+                continue
+            return f"#{r:02x}{g:02x}{b:02x}"
+    return None
+
+
+def parse_placement(words: str) -> str | None:
+    """Normalize placement words ("bottom-center", "top right", "at the top", "centered") to an anchor."""
+    for match in _PLACEMENT_RE.finditer(words.lower()):
+        vertical, horizontal, lone = match.group(1), match.group(2), match.group(3)
+        if lone:
+            vertical, horizontal = lone, "center"
+        elif vertical is None and horizontal is None:
+            return "center"
+        vertical = {"upper": "top", "lower": "bottom", "centre": "middle", "center": "middle"}.get(
+            vertical or "middle", vertical or "middle"
+        )
+        horizontal = {"centre": "center", "middle": "center"}.get(
+            horizontal or "center", horizontal or "center"
+        )
+        if vertical == "middle" and horizontal == "center":
+            return "center"
+        return f"{vertical}-{horizontal}"
+    return None
+
+
+def _target(words: str) -> str | None:
+    match = _TARGET_RE.search(words.lower())
+    return TARGETS[match.group(1)] if match else None
+
+
+def _family(words: str) -> tuple[str | None, int | None, str | None]:
+    low = words.lower()
+    family = next((v for k, v in _FAMILIES.items() if re.search(rf"\b{re.escape(k)}\b", low)), None)
+    named = re.search(r"\b(?:font|typeface)\s+(?:to\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)", words)
+    if named and family is None:
+        family = named.group(1)
+    named_before = re.search(
+        r"\b(?:use|in|with)\s+(?:an?\s+|the\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)\s+(?:font|type)", words
+    )
+    if named_before and family is None:
+        family = named_before.group(1)
+    weight = 700 if re.search(r"\b(bold|heavy|heavier|black)\b", low) else None
+    weight = 300 if re.search(r"\b(light|thin|lighter weight)\b", low) and weight is None else weight
+    style = "italic" if re.search(r"\b(italic|italics|oblique)\b", low) else None
+    return family, weight, style
+
+
+def _code(clause: str, quotes: list[str]) -> tuple[Symbology, str] | None:
+    low = clause.lower()
+    if re.search(r"\bqr\b", low):
+        symbology: Symbology = "qr"
+    elif re.search(r"\bean[\s-]?13\b|\bupc\b", low):
+        symbology = "ean13"
+    elif re.search(r"\bcode[\s-]?128\b|\bbarcode\b|\bbar code\b", low):
+        symbology = "code128"
+    else:
+        return None
+    if quotes:
+        return symbology, quotes[0]
+    url = re.search(r"https?://[^\s\"'<>]+", clause)
+    if url:
+        return symbology, url.group(0).rstrip(".,;)")
+    digits = re.search(r"\b\d{8,14}\b", clause)
+    if digits:
+        return symbology, digits.group(0)
+    value = re.search(
+        r"\b(?:for|value|payload|encoding|encodes|with|to|linking to|pointing to)\s+(\S+)\s*$", clause
+    )
+    if value and value.group(1).lower() not in {"it", "this", "that", "code"}:
+        return symbology, value.group(1)
+    return None
+
+
+def _restore(text: str, quotes: list[str]) -> str:
+    return _SLOT_RE.sub(lambda m: f'"{quotes[int(m.group(1))]}"', text)
+
+
+def parse(prompt: str) -> Parsed:
+    """Parse an edit prompt into operations (see the module docstring)."""
+    slotted, quotes = extract_quotes(prompt.strip())
+    parsed = Parsed(quotes=quotes)
+    for raw in _SPLIT_RE.split(slotted):
+        clause = raw.strip(" ,")
+        if not clause:
+            continue
+        op = _parse_clause(clause, quotes)
+        parsed.ops.append(op)
+    return parsed
+
+
+def _parse_clause(clause: str, all_quotes: list[str]) -> Op:
+    quoted = [all_quotes[int(i)] for i in _SLOT_RE.findall(clause)]
+    low = _SLOT_RE.sub(" ", clause).lower()
+    low = re.sub(r"\s+", " ", low).strip()
+    source = _restore(clause, all_quotes)
+    target = _target(low)
+    placement = parse_placement(low)
+    removes = re.search(r"\b(remove|delete|erase|get rid of|take out|clean up|hide|drop|clear)\b", low)
+    clears = bool(re.search(r"\b(replace|change|swap|set|update|rename|instead|say|says|read|reads)\b", low))
+
+    # 1. replace "A" with "B" / change "A" to "B"
+    if len(quoted) >= 2 and re.search(r"\b(replace|change|swap|turn)\b", low) and not _code(low, []):
+        return Op("replace_text", source, text=quoted[1], old=quoted[0], clears=True)
+    # 2. removal of something (a code, text, a logo, an object)
+    if removes and not quoted:
+        return Op("remove", source, target=target or "object", clears=True)
+    # 3. codes with a payload
+    code = _code(clause if not quoted else low, quoted)
+    if code and not removes:
+        return Op("code", source, symbology=code[0], data=code[1], placement=placement, clears=clears)
+    # 4. background color
+    if target == "background" and not quoted:
+        color = parse_color(low.split("background", 1)[1]) or parse_color(low)
+        if color:
+            return Op("background", source, target="background", color=color)
+    # 5. fonts
+    if re.search(r"\b(font|typeface|type ?face|serif|sans|monospace|italic|bold)\b", low) and not quoted:
+        family, weight, style = _family(_SLOT_RE.sub(" ", clause))
+        if family or weight or style:
+            return Op("font", source, target=target or "text", family=family, weight=weight, style=style)
+    # 6. move
+    if re.search(r"\b(move|shift|put|place|align|position)\b", low) and placement and target and not quoted:
+        return Op("move", source, target=target, placement=placement)
+    # 7. logo / monogram / wordmark from quoted text
+    if target == "logo" and quoted:
+        return Op(
+            "logo", source, text=quoted[0], target="logo", placement=placement, clears=clears or bool(removes)
+        )
+    # 8. text content
+    if quoted:
+        text = quoted[-1]
+        if target and target not in {
+            "text",
+            "background",
+            "image",
+            "object",
+            "qr",
+            "barcode",
+            "code",
+            "icon",
+        }:
+            if re.search(r"\b(add|insert|write|put|place|include|append)\b", low) and not clears:
+                return Op("add_text", source, text=text, target=target, placement=placement)
+            return Op("set_text", source, text=text, target=target, placement=placement, clears=True)
+        if re.search(r"\b(add|insert|write|put|place|include|append|overlay)\b", low) or not clears:
+            return Op(
+                "add_text",
+                source,
+                text=text,
+                target=target if target != "text" else None,
+                placement=placement,
+                clears=clears,
+            )
+        return Op("set_text", source, text=text, target="text", placement=placement, clears=True)
+    # 9. recolor one element ("make the headline red") vs. the whole region ("make it red")
+    color = parse_color(low)
+    tone = next((name for pattern, name in _TONES if pattern.search(low)), None)
+    element = target not in (None, "image", "object", "text") or (target == "text" and "text" in low.split())
+    if (
+        color
+        and element
+        and re.search(r"\b(make|turn|color|colour|recolor|recolour|change|set|paint)\b", low)
+    ):
+        return Op("color", source, target=target, color=color)
+    if tone:
+        return Op("tone", source, tone=tone, color=color)
+    if color and re.search(r"\b(make|turn|color|colour|recolor|recolour|tint|change|paint|dye)\b", low):
+        return Op("tone", source, tone="tint", color=color)
+    # 10. describe-a-thing: paint it (procedural art stands in for an image backend)
+    fill = re.search(
+        r"\b(?:add|put|place|insert|draw|paint|fill (?:it |this |the \w+ )?with"
+        r"|replace (?:it |this |the \w+ )?with"
+        r"|show|make it|turn (?:it|this) into)\s+(.+)$",
+        low,
+    )
+    if fill:
+        return Op("fill", source, subject=fill.group(1).strip(), placement=placement)
+    return Op("unknown", source, subject=low)
