@@ -1,0 +1,289 @@
+"""Data family: infographic, spec sheet, label, menu, ticket -- designs made of rows and figures.
+
+- infographic: title block, then one card per statistic (icon + the exact quoted text + a progress bar of
+  its number), then any other text; codes and captions in the footer band.
+- spec sheet / label: a bordered card; title, a ruled table of rows (each row one text node, exactly as
+  quoted), then the codes side by side, then the caption.
+- menu: title, then item rows with their prices right-aligned on the same line.
+- ticket: a landscape card with a perforated stub holding the codes.
+"""
+
+from __future__ import annotations
+
+from ..plan import Node
+from ..planner.content import TextItem
+from ..planner.icons import icon_for
+from .common import FOOTER_ROLES, block_order, entries_for, footer, place_codes_row
+from .kit import Ctx, Region, StackEntry, stack
+
+_HEAD_ROLES = ("masthead", "title", "headline", "subhead")
+
+
+def layout_infographic(ctx: Ctx) -> list[Node]:
+    """Place an infographic."""
+    nodes: list[Node] = []
+    safe = ctx.grid.safe
+    pal = ctx.theme.palette
+    heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
+    stats = [i for i in ctx.items if i.stat is not None and i not in heads]
+    captions = [i for i in ctx.items if i.role in FOOTER_ROLES and i not in stats]
+    rest = [i for i in ctx.items if i not in heads and i not in stats and i not in captions]
+    foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe)
+    nodes.extend(foot_nodes)
+    area = safe.above(foot_h, ctx.gap * 2) if foot_h else safe
+    y = area.y
+    if heads:
+        head_h = area.h * 0.24
+        head_nodes, used = stack(
+            ctx, entries_for(ctx, heads), Region(area.x, y, area.w, head_h), align="left"
+        )
+        nodes.extend(head_nodes)
+        y += used + ctx.gap * 2
+        nodes.append(
+            ctx.shape(
+                Region(area.x, y, area.w * 0.18, max(4.0, 6 * ctx.unit)), "rect", fill=pal.accent, stem="rule"
+            )
+        )
+        y += ctx.gap * 2
+    body = Region(area.x, y, area.w, area.bottom - y)
+    cards = stats
+    rest_h = 0.0
+    if rest:
+        rest_h = min(body.h * 0.3, sum(ctx.role_size(i.role or "body") * 2.6 for i in rest))
+    card_area = Region(body.x, body.y, body.w, body.h - (rest_h + ctx.gap * 2 if rest else 0))
+    if cards:
+        n = len(cards)
+        cols = 2 if n >= 4 else 1
+        rows_n = (n + cols - 1) // cols
+        card_h = min((card_area.h - ctx.gap * 2 * (rows_n - 1)) / rows_n, 300 * ctx.unit)
+        grid_h = rows_n * card_h + ctx.gap * 2 * (rows_n - 1)
+        top = card_area.y
+        if n <= 2 and card_area.h - grid_h > 360 * ctx.unit:
+            # room to spare: a flat illustration under the cards instead of a void
+            art = Region(
+                card_area.x, top + grid_h + ctx.gap * 3, card_area.w, card_area.h - grid_h - ctx.gap * 3
+            )
+            nodes.append(
+                ctx.image(
+                    art, style="abstract", radius=ctx.theme.corner_radius * ctx.unit, z=0, stem="illustration"
+                )
+            )
+        col_regions = card_area.cols(cols, ctx.gap * 2)
+        for k, item in enumerate(cards):
+            r, c = divmod(k, cols)
+            cell = Region(col_regions[c].x, top + r * (card_h + ctx.gap * 2), col_regions[c].w, card_h)
+            nodes.extend(_stat_card(ctx, item, cell))
+    if rest:
+        rest_region = Region(body.x, body.bottom - rest_h, body.w, rest_h)
+        rest_nodes, _ = stack(ctx, entries_for(ctx, rest), rest_region, align="left", valign="top")
+        nodes.extend(rest_nodes)
+    return nodes
+
+
+def _stat_card(ctx: Ctx, item: TextItem, cell: Region) -> list[Node]:
+    pal = ctx.theme.palette
+    nodes: list[Node] = [
+        ctx.shape(
+            cell,
+            "rounded_rect",
+            fill=pal.surface,
+            radius=ctx.theme.corner_radius * ctx.unit,
+            z=1,
+            stem="card",
+        )
+    ]
+    inner = cell.inset(28 * ctx.unit)
+    icon_side = min(inner.h * 0.42, 96 * ctx.unit)
+    icon_box = Region(inner.x, inner.y, icon_side, icon_side)
+    nodes.append(
+        ctx.icon(icon_box, icon_for(item.stat.label if item.stat else item.text, "insights"), pal.accent)
+    )
+    text_region = Region(
+        inner.x + icon_side + ctx.gap, inner.y, inner.w - icon_side - ctx.gap, inner.h * 0.58
+    )
+    nodes.append(ctx.text(item, text_region, role="stat", valign="middle", on=pal.surface, max_lines=2, z=2))
+    bar_h = max(14.0, inner.h * 0.14)
+    bar = Region(inner.x, inner.bottom - bar_h, inner.w, bar_h)
+    if item.stat:
+        nodes.append(
+            ctx.chart(
+                bar, item.stat.label, item.stat.value, item.stat.maximum, item.stat.unit, kind="progress", z=2
+            )
+        )
+    return nodes
+
+
+def layout_rows(ctx: Ctx) -> list[Node]:
+    """Place a spec sheet or label: a ruled table of rows on a card, then codes, then the caption."""
+    nodes: list[Node] = []
+    pal = ctx.theme.palette
+    safe = ctx.grid.safe
+    card = safe
+    nodes.append(
+        ctx.shape(
+            card,
+            "rounded_rect",
+            fill=pal.surface,
+            stroke=pal.secondary,
+            stroke_width=max(2.0, 3 * ctx.unit),
+            radius=ctx.theme.corner_radius * ctx.unit,
+            z=0,
+            stem="card",
+        )
+    )
+    inner = card.inset(48 * ctx.unit)
+    heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
+    captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
+    rows = [i for i in ctx.items if i not in heads and i not in captions]
+    y = inner.y
+    if heads:
+        head_nodes, used = stack(
+            ctx,
+            entries_for(ctx, heads),
+            Region(inner.x, y, inner.w, inner.h * 0.2),
+            align="left",
+            on=pal.surface,
+        )
+        nodes.extend(head_nodes)
+        y += used + ctx.gap * 2
+    cap_h = 0.0
+    if captions:
+        cap_h = sum(ctx.role_size(c.role or "caption", c.font.size_step) * 1.6 for c in captions) + ctx.gap
+    code_h = 0.0
+    code_nodes: list[Node] = []
+    bottom = inner.bottom - (cap_h + ctx.gap * 2 if captions else 0)
+    if ctx.codes:
+        code_band = Region(inner.x, y, inner.w, bottom - y)
+        side = "center" if len(ctx.codes) > 1 else (ctx.codes[0].placement.h or "left")
+        code_nodes, code_h, _ = place_codes_row(ctx, ctx.codes, code_band, align=side, scale=1.1)
+        code_h = min(code_h, (bottom - y) * 0.4)
+    table = Region(inner.x, y, inner.w, bottom - y - (code_h + ctx.gap * 3 if ctx.codes else 0))
+    if rows:
+        n = len(rows)
+        row_h = min(table.h / n, ctx.role_size("row") * 2.6)
+        size = ctx.role_size("row")
+        for k, item in enumerate(block_order(rows)):
+            cell = Region(table.x, table.y + k * row_h, table.w, row_h)
+            nodes.append(
+                ctx.text(
+                    item,
+                    cell.inset(0, row_h * 0.14),
+                    role=item.role or "row",
+                    size=size,
+                    valign="middle",
+                    on=pal.surface,
+                    max_lines=2,
+                )
+            )
+            if k < n - 1:
+                nodes.append(
+                    ctx.shape(
+                        Region(cell.x, cell.bottom - 1, cell.w, max(1.0, 2 * ctx.unit)),
+                        "divider",
+                        fill=pal.muted,
+                        z=1,
+                        stem="divider",
+                    )
+                )
+    nodes.extend(code_nodes)
+    if captions:
+        cap_region = Region(inner.x, inner.bottom - cap_h, inner.w, cap_h)
+        entries = [
+            StackEntry(c, c.role or "caption", ctx.role_size(c.role or "caption", c.font.size_step), 2)
+            for c in captions
+        ]
+        cap_nodes, _ = stack(ctx, entries, cap_region, align="left", valign="bottom", on=pal.surface)
+        nodes.extend(cap_nodes)
+    return nodes
+
+
+def layout_menu(ctx: Ctx) -> list[Node]:
+    """Place a menu: title, then items with prices on the same line, then notes."""
+    nodes: list[Node] = []
+    safe = ctx.grid.safe
+    heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
+    captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
+    items = [i for i in ctx.items if i not in heads and i not in captions]
+    foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe)
+    nodes.extend(foot_nodes)
+    area = safe.above(foot_h, ctx.gap * 2) if foot_h else safe
+    y = area.y
+    if heads:
+        head_nodes, used = stack(
+            ctx, entries_for(ctx, heads, boost=0.5), Region(area.x, y, area.w, area.h * 0.22), align="center"
+        )
+        nodes.extend(head_nodes)
+        y += used + ctx.gap * 3
+    table = Region(area.x, y, area.w, area.bottom - y).inset(area.w * 0.04, 0)
+    if not items:
+        return nodes
+    row_h = min(table.h / len(items), ctx.role_size("item") * 2.8)
+    for k, item in enumerate(block_order(items)):
+        cell = Region(table.x, table.y + k * row_h, table.w, row_h)
+        if item.price:
+            name_r = ctx.grid.span(0, 9, cell)
+            price_r = ctx.grid.span(9, 3, cell)
+            nodes.append(ctx.text(item, name_r, role=item.role or "item", valign="middle", max_lines=2))
+            price_item = TextItem(item.price, "price", item.order, item.at, item.font, lang="en")
+            nodes.append(
+                ctx.text(
+                    price_item,
+                    price_r,
+                    role="price",
+                    align="right",
+                    valign="middle",
+                    max_lines=1,
+                    color=ctx.theme.palette.primary,
+                )
+            )
+        else:
+            nodes.append(ctx.text(item, cell, role=item.role or "item", valign="middle", max_lines=2))
+    return nodes
+
+
+def layout_ticket(ctx: Ctx) -> list[Node]:
+    """Place a ticket: main panel with the text, a stub with the codes."""
+    nodes: list[Node] = []
+    pal = ctx.theme.palette
+    safe = ctx.grid.safe
+    nodes.append(
+        ctx.shape(
+            safe,
+            "rounded_rect",
+            fill=pal.surface,
+            stroke=pal.accent,
+            stroke_width=max(2.0, 4 * ctx.unit),
+            radius=ctx.theme.corner_radius * ctx.unit,
+            z=0,
+            stem="ticket",
+        )
+    )
+    stub_cols = 4 if ctx.codes else 3
+    main = ctx.grid.span(0, 12 - stub_cols, safe).inset(40 * ctx.unit)
+    stub = ctx.grid.span(12 - stub_cols, stub_cols, safe).inset(32 * ctx.unit)
+    if ctx.mirrored:
+        main = ctx.grid.span(stub_cols, 12 - stub_cols, safe).inset(40 * ctx.unit)
+        stub = ctx.grid.span(0, stub_cols, safe).inset(32 * ctx.unit)
+    perf_x = (main.right + stub.x) / 2 if not ctx.mirrored else (stub.right + main.x) / 2
+    nodes.append(
+        ctx.shape(
+            Region(perf_x - 1, safe.y + 16 * ctx.unit, max(2.0, 3 * ctx.unit), safe.h - 32 * ctx.unit),
+            "divider",
+            fill=pal.muted,
+            z=1,
+            stem="perforation",
+        )
+    )
+    text_nodes, _ = stack(
+        ctx, entries_for(ctx, ctx.items), main, align="left", valign="middle", on=pal.surface
+    )
+    nodes.extend(text_nodes)
+    if ctx.codes:
+        code_nodes, _, _ = place_codes_row(ctx, ctx.codes[:1], stub.inset(0, stub.h * 0.15), align="center")
+        nodes.extend(code_nodes)
+        if len(ctx.codes) > 1:
+            extra, _, _ = place_codes_row(
+                ctx, ctx.codes[1:], Region(stub.x, stub.y, stub.w, stub.h * 0.45), align="center", scale=0.7
+            )
+            nodes.extend(extra)
+    return nodes

@@ -1,0 +1,124 @@
+"""Hero family: poster, product hero, banner, social card, slide.
+
+One image region (when the prompt describes something to show) and one text block, on the grid:
+landscape canvases split by columns (image 7 of 12, text 5; odd variants mirror), portrait and square
+canvases split by rows (image over text; odd variants, or a headline asked "at the top", swap). Without
+an image the text block is set large in the safe area (centered when asked, or for cards and banners).
+Text a product wears ("the word "AQUA+" on the label") is set on a label plate on the product art.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ..plan import Node
+from ..planner.content import TextItem
+from .common import FOOTER_ROLES, entries_for, footer
+from .kit import Ctx, Region, stack
+
+
+def layout_hero(ctx: Ctx) -> list[Node]:
+    """Place a poster-like design."""
+    nodes: list[Node] = []
+    safe = ctx.grid.safe
+    has_image = bool(ctx.image_prompt)
+    on_product: list[TextItem] = []
+    if has_image and ctx.archetype == "product_hero":
+        on_product = [i for i in ctx.items if i.role == "label"][:2]
+    captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
+    body = [i for i in ctx.items if i not in on_product and i not in captions]
+
+    foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe)
+    nodes.extend(foot_nodes)
+    area = safe.above(foot_h, ctx.gap * 2) if foot_h else safe
+
+    centered = ctx.placement.h == "center" or ctx.archetype in ("social_card", "banner") or not has_image
+    align: Literal["left", "center", "right"] = "center" if centered else "left"
+    if ctx.placement.h in ("left", "right") and not centered:
+        align = ctx.placement.h
+    head_top = any(i.placement.v == "top" for i in body if i.role in ("headline", "title"))
+
+    if not has_image:
+        valign: Literal["top", "middle", "bottom"] = "middle"
+        heads = [i for i in body if i.role in ("headline", "title", "sign")]
+        if heads and heads[0].placement.v in ("top", "bottom"):
+            valign = heads[0].placement.v  # type: ignore[assignment]
+        block = area.inset(area.w * 0.04, 0)
+        text_nodes, _ = stack(ctx, entries_for(ctx, body, boost=1.0), block, align=align, valign=valign)
+        nodes.extend(text_nodes)
+        nodes.extend(_accent_rule(ctx, text_nodes, align))
+        return nodes
+
+    landscape = ctx.w / ctx.h >= 1.25
+    if not body:
+        image_region, text_region = area, None
+    elif landscape and not (ctx.placement.h == "center" and ctx.archetype != "slide"):
+        img_cols = 5 if ctx.archetype == "slide" else 7
+        left_image = not ctx.mirrored if ctx.archetype != "slide" else ctx.mirrored
+        if left_image:
+            image_region = ctx.grid.span(0, img_cols, area)
+            text_region = ctx.grid.span(img_cols, 12 - img_cols, area)
+        else:
+            text_region = ctx.grid.span(0, 12 - img_cols, area)
+            image_region = ctx.grid.span(12 - img_cols, img_cols, area)
+        text_region = text_region.inset(ctx.gap, 0)
+    else:
+        text_first = head_top or ctx.mirrored
+        frac = 0.58 if ctx.archetype == "product_hero" else 0.5
+        if text_first:
+            text_region, image_region = area.split_v(1 - frac, ctx.gap * 2)
+        else:
+            image_region, text_region = area.split_v(frac, ctx.gap * 2)
+
+    radius = ctx.theme.corner_radius * ctx.unit * (2 if ctx.archetype == "product_hero" else 1)
+    nodes.append(ctx.image(image_region, radius=radius, z=0))
+    for k, item in enumerate(on_product):
+        w = image_region.w * 0.42
+        h = max(ctx.role_size("label", 2) * 1.6, image_region.h * 0.1)
+        y = image_region.y + image_region.h * (0.56 + 0.16 * k)
+        plate = ctx.theme.palette.surface
+        label_region = Region(image_region.cx - w / 2, y, w, h)
+        nodes.append(
+            ctx.text(
+                item,
+                label_region,
+                role="label",
+                size=ctx.role_size("label", 3),
+                align="center",
+                valign="middle",
+                plate=plate,
+                max_lines=1,
+                z=3,
+                note="on the product's label (deliberately over the product art)",
+            )
+        )
+    if text_region is not None:
+        valign = "middle" if landscape else ("bottom" if text_region.y < image_region.y else "top")
+        text_nodes, _ = stack(ctx, entries_for(ctx, body), text_region, align=align, valign=valign)
+        nodes.extend(text_nodes)
+        nodes.extend(_accent_rule(ctx, text_nodes, align))
+    return nodes
+
+
+def _accent_rule(ctx: Ctx, text_nodes: list[Node], align: str) -> list[Node]:
+    """A short accent rule between the headline and the next text: hierarchy without more words."""
+    heads = [n for n in text_nodes if getattr(n, "role", "") in ("headline", "title", "sign")]
+    if not heads or len(text_nodes) < 2:
+        return []
+    head = heads[0]
+    after = [n for n in text_nodes if n.box.y > head.box.y]
+    if not after:
+        return []
+    nxt = min(after, key=lambda n: n.box.y)
+    space = nxt.box.y - head.box.bottom
+    if space < 6 * ctx.unit:
+        return []
+    w = min(head.box.w * 0.25, 120 * ctx.unit)
+    h = max(3.0, 4 * ctx.unit)
+    x = (
+        head.box.x
+        if align == "left"
+        else (head.box.right - w if align == "right" else head.box.x + (head.box.w - w) / 2)
+    )
+    y = head.box.bottom + (space - h) / 2
+    return [ctx.shape(Region(x, y, w, h), "rect", fill=ctx.theme.palette.accent, radius=h / 2, stem="rule")]

@@ -1,0 +1,559 @@
+"""The layout toolkit every archetype family uses: regions on a 12-column grid, a type scale, text
+fitting by estimate, vertical stacks of text, and node builders that keep ids unique.
+
+Geometry is plain floats in canvas pixels. Layout functions are pure: same context -> same nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from ..plan import (
+    Box,
+    ChartNode,
+    CodeNode,
+    Color,
+    DataPoint,
+    FontRef,
+    IconNode,
+    ImageNode,
+    Node,
+    ShapeNode,
+    TextNode,
+    Theme,
+)
+from ..planner.codes import CodeSpec
+from ..planner.content import Content, TextItem
+from ..planner.contrast import BODY_MIN, LARGE_MIN, ensure_contrast
+from ..planner.placement import Placement
+from ..planner.scripts import is_wide_script, text_em
+from ..planner.typography import is_condensed, is_mono
+
+#: type-scale steps per role (size = base * ratio ** step)
+ROLE_STEP: dict[str, float] = {
+    "masthead": 7.0,
+    "sign": 6.0,
+    "headline": 5.0,
+    "title": 4.0,
+    "stat": 2.5,
+    "stat_value": 3.0,
+    "subhead": 2.0,
+    "cover_line": 2.0,
+    "item": 0.5,
+    "bubble": 0.5,
+    "row": 0.0,
+    "body": 0.0,
+    "bullet": 0.0,
+    "price": 0.5,
+    "button": 0.0,
+    "label": 0.0,
+    "date": 0.0,
+    "caption": -1.0,
+    "volume": -0.5,
+    "nav": -1.0,
+    "source": -1.5,
+}
+LARGE_TEXT_PX = 24.0
+
+
+@dataclass(frozen=True)
+class Region:
+    """An axis-aligned rectangle in canvas pixels."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    def box(self) -> Box:
+        return Box(
+            x=round(self.x, 2), y=round(self.y, 2), w=round(max(self.w, 0), 2), h=round(max(self.h, 0), 2)
+        )
+
+    def inset(self, dx: float, dy: float | None = None) -> Region:
+        dy = dx if dy is None else dy
+        return Region(self.x + dx, self.y + dy, max(0.0, self.w - 2 * dx), max(0.0, self.h - 2 * dy))
+
+    def top(self, h: float) -> Region:
+        return Region(self.x, self.y, self.w, min(h, self.h))
+
+    def bottom_part(self, h: float) -> Region:
+        h = min(h, self.h)
+        return Region(self.x, self.bottom - h, self.w, h)
+
+    def below(self, h: float, gap: float = 0) -> Region:
+        """What is left under the top ``h`` px (minus a gap)."""
+        return Region(self.x, self.y + h + gap, self.w, max(0.0, self.h - h - gap))
+
+    def above(self, h: float, gap: float = 0) -> Region:
+        """What is left over the bottom ``h`` px (minus a gap)."""
+        return Region(self.x, self.y, self.w, max(0.0, self.h - h - gap))
+
+    def split_v(self, fraction: float, gap: float) -> tuple[Region, Region]:
+        """Top and bottom parts; ``fraction`` of the height (after the gap) goes to the top."""
+        top_h = (self.h - gap) * fraction
+        return Region(self.x, self.y, self.w, top_h), Region(
+            self.x, self.y + top_h + gap, self.w, self.h - top_h - gap
+        )
+
+    def split_h(self, fraction: float, gap: float) -> tuple[Region, Region]:
+        """Left and right parts; ``fraction`` of the width (after the gap) goes to the left."""
+        left_w = (self.w - gap) * fraction
+        return Region(self.x, self.y, left_w, self.h), Region(
+            self.x + left_w + gap, self.y, self.w - left_w - gap, self.h
+        )
+
+    def rows(self, n: int, gap: float) -> list[Region]:
+        h = (self.h - gap * (n - 1)) / n if n else 0
+        return [Region(self.x, self.y + i * (h + gap), self.w, h) for i in range(n)]
+
+    def cols(self, n: int, gap: float) -> list[Region]:
+        w = (self.w - gap * (n - 1)) / n if n else 0
+        return [Region(self.x + i * (w + gap), self.y, w, self.h) for i in range(n)]
+
+    def anchored(
+        self, w: float, h: float, place: Placement, default_h: str = "center", default_v: str = "middle"
+    ) -> Region:
+        """A w x h region inside this one at a 3x3 anchor."""
+        hh = place.h or default_h
+        vv = place.v or default_v
+        x = self.x if hh == "left" else (self.right - w if hh == "right" else self.cx - w / 2)
+        y = self.y if vv == "top" else (self.bottom - h if vv == "bottom" else self.cy - h / 2)
+        return Region(x, y, w, h)
+
+
+@dataclass
+class Grid:
+    """A 12-column grid inside the safe margins."""
+
+    canvas_w: int
+    canvas_h: int
+    margin: float
+    columns: int = 12
+
+    @property
+    def gutter(self) -> float:
+        return round(min(self.canvas_w, self.canvas_h) * 0.024, 1)
+
+    @property
+    def safe(self) -> Region:
+        return Region(
+            self.margin, self.margin, self.canvas_w - 2 * self.margin, self.canvas_h - 2 * self.margin
+        )
+
+    @property
+    def canvas(self) -> Region:
+        return Region(0, 0, self.canvas_w, self.canvas_h)
+
+    def span(self, start: int, count: int, region: Region | None = None) -> Region:
+        """Columns [start, start+count) (0-based) of a region (default: the safe area), gutters respected."""
+        r = region or self.safe
+        col = (r.w - self.gutter * (self.columns - 1)) / self.columns
+        x = r.x + start * (col + self.gutter)
+        return Region(x, r.y, count * col + (count - 1) * self.gutter, r.h)
+
+
+@dataclass
+class Ctx:
+    """What a layout function receives."""
+
+    archetype: str
+    grid: Grid
+    theme: Theme
+    content: Content
+    items: list[TextItem]
+    codes: list[CodeSpec]
+    variant: int
+    variants: int
+    seed: int
+    #: global placement words (e.g. "centered")
+    placement: Placement
+    image_prompt: str
+    image_style: str
+    art_colors: list[str]
+    #: an archetype may ask for a background treatment (set by the layout)
+    background: dict[str, Any] = field(default_factory=dict)
+    _ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def w(self) -> int:
+        return self.grid.canvas_w
+
+    @property
+    def h(self) -> int:
+        return self.grid.canvas_h
+
+    @property
+    def short(self) -> float:
+        return float(min(self.w, self.h))
+
+    @property
+    def unit(self) -> float:
+        """Pixels per reference pixel (the type scale is written for a 1024 px short edge)."""
+        return self.short / 1024
+
+    @property
+    def mirrored(self) -> bool:
+        """Odd variants mirror the composition."""
+        return self.variant % 2 == 1
+
+    @property
+    def gap(self) -> float:
+        return self.grid.gutter
+
+    def new_id(self, stem: str) -> str:
+        n = self._ids.get(stem, 0) + 1
+        self._ids[stem] = n
+        return stem if n == 1 else f"{stem}-{n}"
+
+    def role_size(self, role: str, step_delta: float = 0) -> float:
+        step = ROLE_STEP.get(role, 0.0) + step_delta
+        return self.theme.base_size * self.unit * self.theme.type_scale**step
+
+    # ---- node builders -------------------------------------------------------------------------------
+
+    def font_for(self, item: TextItem, role: str) -> FontRef:
+        """The item's font: its own words over the prompt's global words over the theme's defaults."""
+        heading = role in (
+            "masthead",
+            "sign",
+            "headline",
+            "title",
+            "stat",
+            "stat_value",
+            "cover_line",
+            "subhead",
+        )
+        default = self.theme.heading_font if heading else self.theme.body_font
+        if role == "subhead":
+            default = FontRef(family=self.theme.heading_font.family, weight=500)
+        spec = self.content.global_font.merged(item.font)
+        return spec.to_ref(default)
+
+    def text(
+        self,
+        item: TextItem,
+        region: Region,
+        *,
+        role: str | None = None,
+        size: float | None = None,
+        align: Literal["left", "center", "right"] = "left",
+        valign: Literal["top", "middle", "bottom"] = "top",
+        color: Color | None = None,
+        on: Color | None = None,
+        plate: Color | None = None,
+        max_lines: int = 3,
+        z: int = 2,
+        font: FontRef | None = None,
+        note: str | None = None,
+    ) -> TextNode:
+        """A text node for one item, sized to fit ``region`` and colored to read on ``on`` (or ``plate``)."""
+        role = role or item.role or "body"
+        font = font or self.font_for(item, role)
+        preferred = size or self.role_size(role, item.font.size_step)
+        fitted = fit_size(item.text, region.w, region.h, preferred, font, max_lines, 1.2)
+        ground = plate or on or self.theme.palette.background
+        if color is None:
+            color = (
+                self.theme.palette.text
+                if role not in ("headline", "masthead", "title", "sign")
+                else (self.theme.palette.primary)
+            )
+        color = ensure_contrast(
+            color, ground, BODY_MIN if fitted < LARGE_TEXT_PX * self.unit * 1.5 else LARGE_MIN
+        )
+        # text the renderer can always shrink to: readable, and never above the fitted size
+        min_size = round(min(fitted, max(11.0, 12 * self.unit)), 1)
+        return TextNode(
+            id=self.new_id(role.replace("_", "-")),
+            box=region.box(),
+            z=z,
+            text=item.text,
+            role=role,
+            font=font,
+            size=round(fitted, 1),
+            min_size=min_size,
+            color=color,
+            align="right" if align == "left" and item.direction == "rtl" else align,
+            valign=valign,
+            max_lines=max_lines,
+            direction=item.direction,
+            lang=item.lang,
+            plate=plate,
+            note=note,
+        )
+
+    def image(
+        self,
+        region: Region,
+        *,
+        style: str | None = None,
+        prompt: str | None = None,
+        z: int = 0,
+        radius: float = 0,
+        fit: Literal["cover", "contain"] = "cover",
+        stem: str = "image",
+    ) -> ImageNode:
+        """Procedural art for the prompt's subject/scene."""
+        return ImageNode(
+            id=self.new_id(stem),
+            box=region.box(),
+            z=z,
+            source="procedural",
+            prompt=prompt if prompt is not None else self.image_prompt,
+            style=style or self.image_style,
+            fit=fit,
+            corner_radius=radius,
+            colors=self.art_colors or [self.theme.palette.accent, self.theme.palette.surface],
+        )
+
+    def shape(
+        self,
+        region: Region,
+        shape: Any = "rect",
+        *,
+        fill: Color | None = None,
+        stroke: Color | None = None,
+        stroke_width: float = 0,
+        radius: float = 0,
+        z: int = 1,
+        tail: tuple[float, float] | None = None,
+        opacity: float = 1.0,
+        stem: str = "shape",
+    ) -> ShapeNode:
+        return ShapeNode(
+            id=self.new_id(stem),
+            box=region.box(),
+            z=z,
+            shape=shape,
+            fill=fill,
+            stroke=stroke,
+            stroke_width=stroke_width,
+            radius=radius,
+            tail=tail,
+            opacity=opacity,
+        )
+
+    def icon(self, region: Region, name: str, color: Color | None = None, z: int = 2) -> IconNode:
+        side = min(region.w, region.h)
+        sq = Region(region.cx - side / 2, region.cy - side / 2, side, side)
+        return IconNode(
+            id=self.new_id("icon"), box=sq.box(), z=z, name=name, color=color or self.theme.palette.accent
+        )
+
+    def code(self, spec: CodeSpec, region: Region, z: int = 2) -> CodeNode:
+        """A code node; dark modules on white with the symbology's quiet zone, whatever the theme."""
+        return CodeNode(
+            id=self.new_id(spec.symbology),
+            box=region.box(),
+            z=z,
+            symbology=spec.symbology,
+            data=spec.data,
+            quiet_zone=4 if spec.symbology == "qr" else 10,
+            fg="#000000",
+            bg="#ffffff",
+            human_readable=spec.symbology != "qr",
+            error_correction="M",
+        )
+
+    def chart(
+        self,
+        region: Region,
+        label: str,
+        value: float,
+        maximum: float,
+        unit: str,
+        kind: Literal["bar", "hbar", "donut", "line", "progress"] = "progress",
+        z: int = 2,
+    ) -> ChartNode:
+        # value labels off: the exact quoted text already carries the number, and drawing it twice would
+        # put an unrequested copy of it in the image
+        series = [DataPoint(label=label, value=value)]
+        if kind != "progress" and maximum != value:
+            series.append(DataPoint(label="rest", value=max(0.0, maximum - value)))
+        palette = self.theme.palette
+        return ChartNode(
+            id=self.new_id("chart"),
+            box=region.box(),
+            z=z,
+            chart=kind,
+            series=series,
+            unit=unit,
+            colors=[palette.accent, *palette.extra[1:2], palette.surface],
+            show_values=False,
+        )
+
+
+# ---- text metrics ------------------------------------------------------------------------------------------
+
+
+def _em(text: str, font: FontRef) -> float:
+    return text_em(
+        text, condensed=is_condensed(font.family), mono=is_mono(font.family), bold=font.weight >= 600
+    )
+
+
+def wrap_lines(text: str, width_px: float, size: float, font: FontRef) -> int:
+    """Greedy line count for ``text`` at ``size`` in ``width_px`` (hard breaks respected).
+
+    Returns a large number when a single word cannot fit, so callers shrink the size.
+    """
+    if size <= 0 or width_px <= 0:
+        return 10**6
+    cap = width_px / size  # line capacity in em
+    total = 0
+    for para in text.split("\n"):
+        tokens = list(para) if is_wide_script(para) else para.split(" ")
+        sep = 0.0 if is_wide_script(para) else _em(" ", font)
+        line = 0.0
+        lines = 1
+        for tok in tokens:
+            w = _em(tok, font)
+            if w > cap:
+                return 10**6
+            if line == 0:
+                line = w
+            elif line + sep + w <= cap:
+                line += sep + w
+            else:
+                lines += 1
+                line = w
+        total += lines
+    return total
+
+
+def fit_size(
+    text: str,
+    box_w: float,
+    box_h: float,
+    preferred: float,
+    font: FontRef,
+    max_lines: int,
+    line_height: float = 1.2,
+) -> float:
+    """The largest size <= preferred at which the text fits the box in <= max_lines lines (estimate)."""
+    size = preferred
+    for _ in range(60):
+        lines = wrap_lines(text, box_w * 0.96, size, font)
+        if lines <= max_lines and lines * size * line_height <= box_h:
+            return size
+        size *= 0.93
+        if size < 6:
+            break
+    return max(size, 6.0)
+
+
+def text_height(
+    text: str, width: float, size: float, font: FontRef, max_lines: int, line_height: float = 1.2
+) -> float:
+    """Height a text needs at a size (lines capped at max_lines)."""
+    lines = min(max(1, wrap_lines(text, width * 0.96, size, font)), max_lines)
+    return lines * size * line_height
+
+
+@dataclass
+class StackEntry:
+    """One text in a vertical stack."""
+
+    item: TextItem
+    role: str
+    size: float
+    max_lines: int = 3
+    gap_after: float | None = None
+    align: Literal["left", "center", "right"] | None = None
+    color: Color | None = None
+
+
+def stack(
+    ctx: Ctx,
+    entries: list[StackEntry],
+    region: Region,
+    *,
+    align: Literal["left", "center", "right"] = "left",
+    valign: Literal["top", "middle", "bottom"] = "top",
+    on: Color | None = None,
+    gap: float | None = None,
+    z: int = 2,
+) -> tuple[list[Node], float]:
+    """Texts one under another in ``region``, shrunk together until they fit; returns (nodes, used height)."""
+    if not entries:
+        return [], 0.0
+    gap = ctx.gap * 1.2 if gap is None else gap
+    scale = 1.0
+    heights: list[float] = []
+    sizes: list[float] = []
+    for _ in range(40):
+        sizes = []
+        heights = []
+        for e in entries:
+            font = ctx.font_for(e.item, e.role)
+            s = fit_size(e.item.text, region.w, region.h, e.size * scale, font, e.max_lines)
+            sizes.append(s)
+            heights.append(text_height(e.item.text, region.w, s, font, e.max_lines) + s * 0.15)
+        gaps = sum((e.gap_after if e.gap_after is not None else gap) for e in entries[:-1])
+        if sum(heights) + gaps <= region.h or scale < 0.2:
+            break
+        scale *= 0.92
+    gaps_list = [(e.gap_after if e.gap_after is not None else gap) for e in entries[:-1]] + [0.0]
+    used = sum(heights) + sum(gaps_list)
+    y = (
+        region.y
+        if valign == "top"
+        else (region.bottom - used if valign == "bottom" else region.cy - used / 2)
+    )
+    y = max(region.y, y)
+    nodes: list[Node] = []
+    for e, s, hgt, g in zip(entries, sizes, heights, gaps_list, strict=True):
+        box = Region(region.x, y, region.w, min(hgt, region.bottom - y))
+        nodes.append(
+            ctx.text(
+                e.item,
+                box,
+                role=e.role,
+                size=s,
+                align=e.align or align,
+                color=e.color,
+                on=on,
+                max_lines=e.max_lines,
+                z=z,
+            )
+        )
+        y += hgt + g
+    return nodes, used
+
+
+def square_in(region: Region, fraction: float = 1.0) -> Region:
+    """The largest centered square inside a region (times ``fraction``)."""
+    side = min(region.w, region.h) * fraction
+    return Region(region.cx - side / 2, region.cy - side / 2, side, side)
+
+
+def code_region(spec: CodeSpec, area: Region, unit: float, scale: float = 1.0) -> tuple[float, float]:
+    """The (w, h) a code needs: QR square; linear codes wide with room for the digits."""
+    if spec.symbology == "qr":
+        side = max(176 * unit, 200 * unit * scale)
+        return side, side
+    w = max(300 * unit, 340 * unit * scale)
+    return w, w * 0.5
+
+
+def retone(item: TextItem, **changes: Any) -> TextItem:
+    """A copy of an item with fields changed (layouts never mutate the shared content)."""
+    return replace(item, **changes)

@@ -1,0 +1,273 @@
+"""Sequential family: comic/manga pages and storyboards.
+
+Comic page: panels in tiers (one wide panel, then two side by side, alternating; odd variants flip the
+pattern), each a group with the character art for that panel's description and its speech bubbles --
+white bubbles with a tail toward the character, the quoted line inside. A page title (if quoted) sits
+above the panels.
+
+Storyboard: the frames of a numbered range ("Frame 1" to "Frame 8") are spread over the variants: with
+as many variants as frames, variant i shows frame i+1 alone; with fewer, consecutive frames are grouped
+(as evenly as possible, earlier variants take the extra) and laid out as a grid; with more variants than
+frames, frames repeat in order. Each frame is the shared character art plus its caption strip.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ..plan import GroupNode, Node
+from ..planner.content import TextItem
+from .common import entries_for
+from .kit import Ctx, Region, StackEntry, _em, stack
+
+
+def _panel_count(ctx: Ctx, bubbles: list[TextItem]) -> int:
+    m = re.search(
+        r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)[- ]panels?\b", ctx.content.masked.lower()
+    )
+    words = {
+        "one": 1,
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+    }
+    if m:
+        return max(1, min(9, int(m.group(1)) if m.group(1).isdigit() else words[m.group(1)]))
+    indices = [i.index for i in bubbles if i.index] + list(ctx.content.indexed)
+    return max(1, min(9, max(indices) if indices else max(len(bubbles), 4)))
+
+
+def _tiers(n: int, flip: bool) -> list[int]:
+    """Panels per tier: 1, 2, 1, 2 ... (2, 1, 2 ... when flipped), trimmed to n."""
+    out: list[int] = []
+    left = n
+    k = 1 if flip else 0
+    while left > 0:
+        take = min(left, 1 if k % 2 == 0 else 2)
+        out.append(take)
+        left -= take
+        k += 1
+    return out
+
+
+def layout_comic(ctx: Ctx) -> list[Node]:
+    """Place a comic page."""
+    nodes: list[Node] = []
+    safe = ctx.grid.safe
+    ink = "#111111"
+    bubbles = [i for i in ctx.items if i.role == "bubble"]
+    titles = [i for i in ctx.items if i.role in ("title", "headline", "masthead")]
+    others = [i for i in ctx.items if i not in bubbles and i not in titles]
+    area = safe
+    if titles:
+        tnodes, used = stack(
+            ctx, entries_for(ctx, titles), Region(safe.x, safe.y, safe.w, safe.h * 0.12), align="center"
+        )
+        nodes.extend(tnodes)
+        area = safe.below(used, ctx.gap * 1.5)
+    n = _panel_count(ctx, bubbles)
+    # bubbles without a panel number go to the panels in order
+    per_panel: dict[int, list[TextItem]] = {k: [] for k in range(1, n + 1)}
+    free = 1
+    for b in bubbles:
+        if b.index and 1 <= b.index <= n:
+            per_panel[b.index].append(b)
+        else:
+            while free < n and per_panel[free]:
+                free += 1
+            per_panel[min(free, n)].append(b)
+    for o in others:
+        # narration boxes: same rule
+        target = (
+            o.index
+            if o.index and 1 <= o.index <= n
+            else min(n, 1 + len([x for x in per_panel.values() if x]))
+        )
+        per_panel[target].append(o)
+    tiers = _tiers(n, ctx.mirrored)
+    gutter = max(12.0, ctx.short * 0.022)
+    tier_regions = area.rows(len(tiers), gutter)
+    panel_regions: list[Region] = []
+    for t, (count, tier) in enumerate(zip(tiers, tier_regions, strict=True)):
+        if count == 1:
+            panel_regions.append(tier)
+        else:
+            frac = 0.58 if (t + ctx.variant) % 2 == 0 else 0.42
+            a, b = tier.split_h(frac, gutter)
+            panel_regions.extend([a, b])
+    subject = ctx.image_prompt
+    for k, region in enumerate(panel_regions, start=1):
+        desc = ctx.content.indexed.get(k, "")
+        children: list[Node] = [
+            ctx.image(
+                region.inset(3), style="character", prompt=f"{subject}; {desc}".strip("; "), z=1, stem="art"
+            )
+        ]
+        say = per_panel.get(k, [])
+        for j, item in enumerate(say):
+            children.extend(
+                _bubble(ctx, item, region, j, len(say), right=(k + ctx.variant + j) % 2 == 0, ink=ink)
+            )
+        nodes.append(
+            GroupNode(
+                id=ctx.new_id("panel"),
+                box=region.box(),
+                z=1,
+                role="panel",
+                fill="#ffffff",
+                stroke=ink,
+                stroke_width=max(3.0, 4 * ctx.unit),
+                children=children,
+                note=f"panel {k}" + (f": {desc}" if desc else ""),
+            )
+        )
+    return nodes
+
+
+def _bubble(
+    ctx: Ctx, item: TextItem, panel: Region, j: int, count: int, *, right: bool, ink: str
+) -> list[Node]:
+    """A speech bubble (or a narration box for non-bubble roles) in a corner of the panel."""
+    is_bubble = item.role == "bubble"
+    role = "bubble" if is_bubble else (item.role or "caption")
+    size = min(ctx.role_size(role, item.font.size_step), panel.h * 0.12)
+    font = ctx.font_for(item, role)
+    max_w = panel.w * (0.62 if count == 1 else 0.5)
+    one_line = _em(item.text, font) * size
+    lines = max(1, math.ceil(one_line / (max_w * 0.8)))
+    text_w = min(max_w * 0.8, one_line * 1.05) if lines == 1 else max_w * 0.8
+    pad_x, pad_y = size * (1.1 if is_bubble else 0.6), size * (0.8 if is_bubble else 0.4)
+    bw = min(panel.w - 24 * ctx.unit, text_w + 2 * pad_x)
+    bh = min(panel.h * 0.45 / max(1, count) * 1.6, lines * size * 1.25 + 2 * pad_y)
+    inset = 14 * ctx.unit
+    y = panel.y + inset + j * (bh + 10 * ctx.unit)
+    x = panel.right - inset - bw if right else panel.x + inset
+    box = Region(x, y, bw, bh)
+    nodes: list[Node] = []
+    if is_bubble:
+        tail = (
+            box.cx + (-0.2 if right else 0.2) * panel.w,
+            min(panel.bottom - 10, box.bottom + panel.h * 0.18),
+        )
+        nodes.append(
+            ctx.shape(
+                box,
+                "bubble",
+                fill="#ffffff",
+                stroke=ink,
+                stroke_width=max(2.0, 3 * ctx.unit),
+                radius=bh / 2,
+                tail=tail,
+                z=3,
+                stem="bubble-shape",
+            )
+        )
+    else:
+        nodes.append(
+            ctx.shape(
+                box,
+                "rect",
+                fill="#fff8dc",
+                stroke=ink,
+                stroke_width=max(2.0, 2 * ctx.unit),
+                z=3,
+                stem="narration",
+            )
+        )
+    inner = Region(box.x + pad_x * 0.7, box.y + pad_y * 0.6, box.w - pad_x * 1.4, box.h - pad_y * 1.2)
+    nodes.append(
+        ctx.text(
+            item,
+            inner,
+            role=role,
+            size=size,
+            align="center",
+            valign="middle",
+            color=ink,
+            on="#ffffff",
+            max_lines=4,
+            z=4,
+        )
+    )
+    return nodes
+
+
+def frames_for_variant(n_frames: int, variants: int, variant: int) -> list[int]:
+    """Which frames (0-based) a variant shows (see the module docstring)."""
+    if n_frames <= 0:
+        return []
+    if variants <= 1:
+        return list(range(n_frames))
+    if variants >= n_frames:
+        return [variant % n_frames]
+    base, extra = divmod(n_frames, variants)
+    start = variant * base + min(variant, extra)
+    count = base + (1 if variant < extra else 0)
+    return list(range(start, start + count))
+
+
+def layout_storyboard(ctx: Ctx) -> list[Node]:
+    """Place this variant's storyboard frames."""
+    nodes: list[Node] = []
+    safe = ctx.grid.safe
+    frames = [i for i in ctx.items if i.range_of is not None]
+    if not frames:
+        frames = [i for i in ctx.items if i.role == "caption"]
+    shared = [i for i in ctx.items if i not in frames]
+    mine = [frames[k] for k in frames_for_variant(len(frames), ctx.variants, ctx.variant)]
+    area = safe
+    if shared:
+        snodes, used = stack(
+            ctx, entries_for(ctx, shared), Region(safe.x, safe.y, safe.w, safe.h * 0.16), align="left"
+        )
+        nodes.extend(snodes)
+        area = safe.below(used, ctx.gap * 1.5)
+    if not mine:
+        nodes.append(ctx.image(area, style="character", z=0, stem="frame-art"))
+        return nodes
+    k = len(mine)
+    aspect = area.w / max(area.h, 1)
+    cols = max(1, min(k, round(math.sqrt(k * aspect * 1.2))))
+    rows_n = math.ceil(k / cols)
+    cells = [c for row in area.rows(rows_n, ctx.gap * 1.5) for c in row.cols(cols, ctx.gap * 1.5)]
+    for item, cell in zip(mine, cells, strict=False):
+        cap_size = ctx.role_size("caption", item.font.size_step + (2 if k == 1 else 0))
+        cap_h = cap_size * 2.0
+        art = Region(cell.x, cell.y, cell.w, cell.h - cap_h - ctx.gap)
+        number = re.search(r"\d+", item.text)
+        frame_no = f" (frame {number.group(0)})" if number else ""
+        art_node = ctx.image(
+            art,
+            style="character",
+            prompt=f"{ctx.image_prompt}{frame_no}",
+            z=0,
+            radius=ctx.theme.corner_radius * ctx.unit * 0.5,
+            stem="frame-art",
+        )
+        cap_region = Region(cell.x, art.bottom + ctx.gap, cell.w, cap_h)
+        cap_nodes, _ = stack(
+            ctx,
+            [StackEntry(item, "caption", cap_size, 1)],
+            cap_region,
+            align="left" if not ctx.mirrored else "right",
+            valign="middle",
+        )
+        nodes.append(
+            GroupNode(
+                id=ctx.new_id("frame"),
+                box=cell.box(),
+                z=1,
+                role="frame",
+                children=[art_node, *cap_nodes],
+                clip=False,
+                stroke=ctx.theme.palette.muted,
+                stroke_width=0,
+            )
+        )
+    return nodes

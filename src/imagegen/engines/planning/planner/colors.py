@@ -1,0 +1,303 @@
+"""Colors and palettes: color words and schemes -> a Palette whose text pairs meet WCAG contrast.
+
+Only phrases that speak about the *design* set the palette (``Color palette: …``, ``dark mode``,
+``gold on deep blue``, ``warm colors``, ``neon``, ``<color> background``); colors that describe the
+subject (``a yellow backpack``, ``matte black and silver earbuds``) steer the procedural art instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..plan import Palette
+from .contrast import BODY_MIN, LARGE_MIN, contrast_ratio, ensure_contrast, is_dark, mix, readable_on
+
+NAMED_COLORS: dict[str, str] = {
+    "black": "#111111",
+    "white": "#ffffff",
+    "ivory": "#fffff0",
+    "cream": "#f6efdf",
+    "beige": "#e8dcc4",
+    "silver": "#c0c4cc",
+    "grey": "#8a8f98",
+    "gray": "#8a8f98",
+    "charcoal": "#2b2f36",
+    "red": "#d62828",
+    "crimson": "#b3122e",
+    "maroon": "#6d1a2a",
+    "burgundy": "#7a1f3d",
+    "pink": "#ec4899",
+    "magenta": "#d4148c",
+    "purple": "#7c3aed",
+    "violet": "#7c3aed",
+    "lavender": "#b9a6f0",
+    "indigo": "#3730a3",
+    "navy": "#14213d",
+    "blue": "#2563eb",
+    "sky blue": "#38bdf8",
+    "cyan": "#06b6d4",
+    "teal": "#0f766e",
+    "turquoise": "#14b8a6",
+    "aqua": "#22d3ee",
+    "mint": "#86efac",
+    "green": "#16a34a",
+    "emerald": "#059669",
+    "olive": "#6b7a2a",
+    "lime": "#84cc16",
+    "yellow": "#facc15",
+    "gold": "#d4af37",
+    "golden": "#d4af37",
+    "amber": "#f59e0b",
+    "orange": "#f97316",
+    "coral": "#ff7f50",
+    "peach": "#ffb38a",
+    "brown": "#7c4a25",
+    "tan": "#c8a27a",
+    "terracotta": "#c4623a",
+    "rust": "#b7410e",
+    "copper": "#b87333",
+    "bronze": "#a97142",
+    "sand": "#e2c9a0",
+    "wood": "#8b5a2b",
+    "wooden": "#8b5a2b",
+}
+_SHADES = {
+    "deep": -0.45,
+    "dark": -0.35,
+    "light": 0.55,
+    "pale": 0.7,
+    "soft": 0.45,
+    "bright": 0.0,
+    "muted": 0.2,
+}
+_COLOR_WORD = (
+    r"(?:(?:deep|dark|light|pale|soft|bright|muted)[ -])?(?:"
+    + "|".join(sorted((re.escape(k) for k in NAMED_COLORS), key=len, reverse=True))
+    + r")"
+)
+
+#: seed-derived accents used when the prompt names no colors; every one passes 3:1 on white
+SEED_ACCENTS = ("#2563eb", "#db2777", "#059669", "#c2410c", "#7c3aed", "#0e7490", "#b91c1c", "#4d7c0f")
+
+
+@dataclass
+class ThemeHints:
+    """Everything the prompt said about color, mood and surface treatment."""
+
+    palette: Palette
+    dark: bool
+    mood: str = "neutral"
+    style: str = "flat"
+    #: background treatment words ("gradient", "studio", "brick", "linen", "paper" ...)
+    background: list[str] = field(default_factory=list)
+    #: subject colors for procedural art
+    art_colors: list[str] = field(default_factory=list)
+
+
+def color_value(phrase: str) -> str | None:
+    """``"deep blue"`` -> hex, or None when the phrase names no color."""
+    m = re.fullmatch(r"(?:(deep|dark|light|pale|soft|bright|muted)[ -])?(.+)", phrase.strip().lower())
+    if not m or m.group(2) not in NAMED_COLORS:
+        return None
+    base = NAMED_COLORS[m.group(2)]
+    shade = _SHADES.get(m.group(1) or "", 0.0)
+    if shade < 0:
+        return mix(base, "#000000", -shade)
+    if shade > 0:
+        return mix(base, "#ffffff", shade)
+    return base
+
+
+def colors_in(text: str) -> list[str]:
+    """Every color named in ``text``, in order, as hex."""
+    out = []
+    for m in re.finditer(rf"\b{_COLOR_WORD}\b", text.lower()):
+        value = color_value(m.group(0))
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _scheme(low: str) -> tuple[str, dict[str, object]] | None:
+    """Named palette schemes, first match wins (most specific first)."""
+    if re.search(r"black[- ]and[- ]white|\bb&w\b|monochrome|grayscale|greyscale|\bink\b|\bnoir\b", low):
+        return "ink", {
+            "bg": "#ffffff",
+            "surface": "#f1f1f1",
+            "accent": "#111111",
+            "extra": ["#111111", "#555555"],
+            "mood": "ink",
+            "style": "ink",
+        }
+    if re.search(r"\bneon\b|cyberpunk|synthwave", low):
+        return "neon", {
+            "bg": "#0f0b1e",
+            "surface": "#1c1636",
+            "accent": "#ff3fd4",
+            "extra": ["#ff3fd4", "#22e4ff", "#b6ff3b"],
+            "mood": "neon",
+            "dark": True,
+        }
+    if re.search(r"blues? and greens?|greens? and blues?", low):
+        return "blue-green", {
+            "accent": "#1d4ed8",
+            "extra": ["#1d4ed8", "#059669", "#0284c7", "#16a34a"],
+            "mood": "fresh",
+        }
+    if re.search(r"\bwarm (?:colou?rs?|tones?|palette|hues?)\b|\bwarm\b", low):
+        return "warm", {
+            "bg": "#fff5e9",
+            "surface": "#fde6cc",
+            "accent": "#b4410f",
+            "extra": ["#c2410c", "#dc2626", "#d97706"],
+            "mood": "warm",
+        }
+    if re.search(r"\bcool (?:colou?rs?|tones?|palette|hues?)\b", low):
+        return "cool", {
+            "bg": "#f0f7fb",
+            "surface": "#dcecf5",
+            "accent": "#0e7490",
+            "extra": ["#0e7490", "#2563eb", "#4f46e5"],
+            "mood": "calm",
+        }
+    if re.search(r"\bpastels?\b", low):
+        return "pastel", {
+            "bg": "#fbf7ff",
+            "surface": "#efe6fb",
+            "accent": "#7c3aed",
+            "extra": ["#a78bfa", "#f9a8d4", "#93c5fd"],
+            "mood": "soft",
+        }
+    if re.search(r"earth(?:y)? tones?|\bearthy\b|\bnatural tones\b", low):
+        return "earth", {
+            "bg": "#f5efe6",
+            "surface": "#e9dfcf",
+            "accent": "#8b5e34",
+            "extra": ["#8b5e34", "#6b7a2a", "#c4623a"],
+            "mood": "natural",
+        }
+    if re.search(r"\bbright\b|\bvibrant\b|\bcolou?rful\b|\bfestive\b|\bplayful\b", low):
+        return "bright", {
+            "bg": "#fff4d6",
+            "surface": "#ffe7a3",
+            "accent": "#c2185b",
+            "extra": ["#c2185b", "#f97316", "#0891b2"],
+            "mood": "festive",
+        }
+    if re.search(r"\bluxury\b|\bluxurious\b|\bpremium\b|\belegant\b", low):
+        return "luxury", {
+            "bg": "#101418",
+            "surface": "#1b2127",
+            "accent": "#d4af37",
+            "extra": ["#d4af37"],
+            "mood": "luxury",
+            "dark": True,
+        }
+    return None
+
+
+def build_theme_hints(
+    prompt_masked: str, *, palette_text: str, subject_text: str, seed: int, archetype: str
+) -> ThemeHints:
+    """The theme the prompt asked for. ``prompt_masked`` has quotes masked (quoted text never colors)."""
+    low = prompt_masked.lower()
+    design = (palette_text or "").lower()
+    scheme = _scheme(design) or _scheme(low)
+    name, opts = scheme if scheme else ("default", {})
+    dark = bool(opts.get("dark", False)) or bool(
+        re.search(r"dark[- ]mode|dark theme|dark ui|dark background|night mood|\bat night\b|\bnight\b", low)
+    )
+    bg: str | None = opts.get("bg") if not dark or name in ("neon", "luxury") else None  # type: ignore[assignment]
+    surface: str | None = opts.get("surface")  # type: ignore[assignment]
+    accent: str | None = opts.get("accent")  # type: ignore[assignment]
+    extra: list[str] = list(opts.get("extra", []))  # type: ignore[call-overload]
+    mood = str(opts.get("mood", "neutral"))
+    headline: str | None = None
+    style = str(opts.get("style", "flat"))
+
+    # "gold on deep blue": foreground color on background color
+    on = re.search(rf"({_COLOR_WORD})(?: text| type| lettering| letters)? on (?:an? )?({_COLOR_WORD})\b", low)
+    if on:
+        fg_c, bg_c = color_value(on.group(1)), color_value(on.group(2))
+        if fg_c and bg_c:
+            accent, bg, surface, headline = fg_c, bg_c, None, fg_c
+            dark = is_dark(bg_c)
+    back = re.search(
+        rf"({_COLOR_WORD})(?:[- ]to[- ](?:{_COLOR_WORD}))?\s+(?:\w+\s+)?(?:background|backdrop|wall|sweep)\b",
+        low,
+    )
+    if back and not on:
+        value = color_value(back.group(1))
+        if value:
+            bg, dark = value, is_dark(value)
+            surface = None
+    if accent is None:
+        named = colors_in(design)
+        accent = named[0] if named else SEED_ACCENTS[seed % len(SEED_ACCENTS)]
+        extra = extra or named[:4]
+    if dark and bg is None:
+        bg, surface = "#0b0f19", "#161c2a"
+    bg = bg or "#ffffff"
+    if surface is None:
+        surface = mix(bg, "#ffffff" if is_dark(bg) else "#000000", 0.06 if not is_dark(bg) else 0.1)
+    if re.search(r"photo(?:realistic|graphy)?\b|\bcinematic\b|\brealistic\b", low):
+        style = "photo"
+    elif re.search(r"\bflat\b", low):
+        style = "flat"
+    elif re.search(r"\bminimal(?:ist)?\b", low) and style == "flat":
+        style = "minimal"
+    background_words = [
+        w
+        for w in (
+            "gradient",
+            "studio",
+            "sweep",
+            "brick",
+            "linen",
+            "paper",
+            "wood",
+            "bokeh",
+            "marble",
+            "concrete",
+        )
+        if re.search(rf"\b{w}", low)
+    ]
+    palette = finish_palette(bg=bg, surface=surface, accent=accent, extra=extra, primary=headline)
+    art = colors_in(subject_text)
+    return ThemeHints(
+        palette=palette, dark=is_dark(bg), mood=mood, style=style, background=background_words, art_colors=art
+    )
+
+
+def finish_palette(
+    *, bg: str, surface: str, accent: str, extra: list[str], primary: str | None = None
+) -> Palette:
+    """Fill in text colors and fix every pair the renderer may draw text on to meet WCAG AA.
+
+    Pairs guaranteed: text/primary/secondary/muted on background AND on surface >= 4.5:1; accent on
+    background >= 3:1 (large text, bars, icons); on_accent on accent >= 4.5:1; chart extras >= 3:1.
+    """
+    base_text = readable_on(bg)
+    worst = surface if contrast_ratio(base_text, surface) < contrast_ratio(base_text, bg) else bg
+    text = ensure_contrast(base_text, worst, 7.0)
+    primary = ensure_contrast(primary or mix(base_text, accent, 0.25), worst, BODY_MIN)
+    secondary = ensure_contrast(mix(base_text, bg, 0.25), worst, BODY_MIN)
+    muted = ensure_contrast(mix(base_text, bg, 0.45), worst, BODY_MIN)
+    accent = ensure_contrast(accent, bg, LARGE_MIN)
+    on_accent = readable_on(accent)
+    if contrast_ratio(on_accent, accent) < BODY_MIN:
+        # mid-tone accents: darken/lighten the accent itself until its label reads
+        accent = ensure_contrast(accent, on_accent, BODY_MIN)
+    extras = [ensure_contrast(c, bg, LARGE_MIN) for c in (extra or [accent])]
+    return Palette(
+        background=bg,
+        surface=surface,
+        primary=primary,
+        secondary=secondary,
+        accent=accent,
+        text=text,
+        muted=muted,
+        on_accent=on_accent,
+        extra=extras,
+    )

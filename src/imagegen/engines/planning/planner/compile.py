@@ -1,0 +1,302 @@
+"""The planner's entry point: prompt -> Plan, deterministically.
+
+Stages (each a pure function of the previous one's output):
+1. read the prompt (``content.extract``): quotes + roles, codes, displayed values, segments, words;
+2. pick the archetype (``archetypes.detect``) and the canvas size (the request's, or from aspect hints);
+3. build the theme (palette with guaranteed contrast, fonts, type scale) -- from the prompt and the seed
+   only, never the variant, so the n images of one request share it;
+4. resolve roles the prompt left open, decide the art (procedural image prompt + style);
+5. lay out (``layouts``): nodes with boxes on a 12-column grid; the variant varies composition;
+6. check every text that must appear appears exactly once, and validate the Plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Literal
+
+from ....contract.errors import InvalidValue
+from ..layouts import frames_for_variant, layout_for
+from ..layouts.hero import layout_hero
+from ..layouts.kit import Ctx, Grid
+from ..plan import Background, Brief, Canvas, FontRef, Node, Plan, TextNode, Theme
+from .archetypes import Archetype, detect
+from .aspect import choose_size, parse_aspect
+from .colors import ThemeHints, build_theme_hints
+from .content import Content, TextItem, extract
+from .contrast import is_dark, mix
+from .segments import first_of
+
+_PRIMARY = ("headline", "title", "masthead", "sign")
+_DESIGN_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "a an the with and or in on of for at to its it this that these those exact exactly text word "
+        "words headline title subhead heading poster banner card greeting sign flyer typography font bold "
+        "large big letters characters chinese hindi bengali arabic japanese korean devanagari hangul kana "
+        "script bright minimal clean modern simple centered center top bottom below above left right add "
+        "verbatim reads read written writing says generate create make design image "
+        "picture photo style high quality background colors colours warm cool neon black white ",
+    )
+)
+_SCENE_WORDS = (
+    "brick wall",
+    "wall",
+    "studio",
+    "sweep",
+    "backdrop",
+    "background",
+    "gradient",
+    "texture",
+    "pattern",
+)
+
+ART_STYLES: tuple[tuple[str, str], ...] = (
+    (
+        r"\bcharacter\b|\bperson\b|\bwoman\b|\bman\b|\bgirl\b|\bboy\b|\bdetective\b|\bcourier\b"
+        r"|\bhero\b(?! product)|\bchef\b|\bpeople\b|\bportrait\b",
+        "character",
+    ),
+    (
+        r"\bproduct\b|\bbottle\b|\bearbuds?\b|\bheadphones?\b|\bsneakers?\b|\bshoes?\b|\bwatch\b|\bpackag|\bjar\b|"
+        r"\bcan\b|\bperfume\b|\bphone\b|\blaptop\b|\bmug\b|\bcup\b",
+        "product",
+    ),
+    (
+        r"\bstorefront\b|\bshop\b|\bcafe\b|\bcafé\b|\bstreet\b|\bcity\b|\bmarket\b|\bbuilding\b|\binterior\b",
+        "scene",
+    ),
+    (
+        r"\blandscape\b|\bmountains?\b|\bsea\b|\bocean\b|\bbeach\b|\bforest\b|\briver\b|\bsky\b|\bsunset\b|\bdusk\b",
+        "landscape",
+    ),
+    (r"\bstudio\b", "studio"),
+    (r"\bfood\b|\bdish\b|\bmeal\b|\bcoffee\b|\btea\b|\bcake\b|\bfruit\b", "food"),
+)
+
+
+def compile_prompt(
+    prompt: str,
+    *,
+    width: int | None,
+    height: int | None,
+    seed: int,
+    variant: int = 0,
+    variants: int = 1,
+    background: Literal["auto", "opaque", "transparent"] = "auto",
+) -> Plan:
+    """Compile a prompt into a Plan. ``width``/``height`` None means size auto (the plan chooses).
+
+    Deterministic: the same (prompt, size, seed, variant, variants, background) gives the same plan.
+    Raises ``InvalidValue`` for prompts that ask for something that cannot be made exactly (e.g. an
+    EAN-13 with a wrong check digit).
+    """
+    if not prompt or not prompt.strip():
+        raise InvalidValue("The prompt is empty.", param="prompt")
+    if variants < 1 or not 0 <= variant < variants:
+        raise InvalidValue(f"variant {variant} is outside 0..{variants - 1}.", param="n")
+    # 1. read
+    content = extract(prompt)
+    # 2. archetype and size
+    arch, reason = detect(content)
+    ratio, long_edge, aspect_words = parse_aspect(content.masked.replace("\x00", " "))
+    if width is None or height is None:
+        width, height = choose_size(ratio or arch.ratio, long_edge)
+    short = min(width, height)
+    grid = Grid(width, height, margin=round(short * 0.0625))
+    # 3. theme
+    hints = build_theme_hints(
+        content.masked,
+        palette_text=" ".join(
+            s.text for s in content.segments if s.key in ("palette", "style", "screen", "typography")
+        ),
+        subject_text=content.subject or "",
+        seed=seed,
+        archetype=arch.name,
+    )
+    theme = _theme(content, arch, hints)
+    # 4. roles and art
+    items = resolve_roles(content.texts, arch)
+    image_prompt, image_style = _art(content, arch)
+    ctx = Ctx(
+        archetype=arch.name,
+        grid=grid,
+        theme=theme,
+        content=content,
+        items=items,
+        codes=list(content.codes),
+        variant=variant,
+        variants=variants,
+        seed=seed,
+        placement=content.global_placement,
+        image_prompt=image_prompt,
+        image_style=image_style,
+        art_colors=hints.art_colors,
+    )
+    # 5. layout, with the hero layout as the safety net if a family could not place every text
+    nodes = layout_for(arch.name, arch.family)(ctx)
+    expected = expected_texts(items, arch.name, variant, variants)
+    if sorted(_texts(nodes)) != sorted(expected):
+        ctx = replace(ctx, items=[i for i in items if i.text in expected], _ids={})
+        nodes = layout_hero(ctx)
+    # 6. assemble and validate
+    canvas = Canvas(
+        width=width,
+        height=height,
+        background=_background(content, hints, theme, background, ctx),
+        margin=grid.margin,
+        grid_columns=grid.columns,
+    )
+    brief = Brief(
+        prompt=prompt,
+        goal=first_of(content.segments, "goal"),
+        subject=content.subject,
+        scene=content.scene,
+        style=content.style,
+        details=first_of(content.segments, "details"),
+        constraints=first_of(content.segments, "constraints"),
+        aspect_hint=aspect_words,
+        archetype_reason=reason,
+    )
+    plan = Plan(
+        archetype=arch.name,
+        canvas=canvas,
+        theme=theme,
+        nodes=nodes,
+        brief=brief,
+        seed=seed,
+        variant=variant,
+        variants=variants,
+    )
+    return Plan.model_validate(plan.model_dump(mode="json"))
+
+
+def resolve_roles(items: list[TextItem], arch: Archetype) -> list[TextItem]:
+    """Give every open role one: the archetype's main slot first, then subhead, then body."""
+    primary_taken = any(i.role in _PRIMARY for i in items)
+    sub_taken = any(i.role == "subhead" for i in items)
+    out = []
+    for it in items:
+        role = it.role
+        if role is None:
+            if not primary_taken:
+                role = arch.primary_role
+                primary_taken = role in _PRIMARY
+            elif not sub_taken or it.placement.relative == "below":
+                role, sub_taken = "subhead", True
+            else:
+                role = "body"
+        out.append(replace(it, role=role))
+    return out
+
+
+def expected_texts(items: list[TextItem], archetype: str, variant: int, variants: int) -> list[str]:
+    """The texts this variant must draw, each exactly once (storyboards spread their frames)."""
+    if archetype != "storyboard":
+        return [i.text for i in items]
+    frames = [i for i in items if i.range_of is not None] or [i for i in items if i.role == "caption"]
+    shared = [i.text for i in items if i not in frames]
+    return shared + [frames[k].text for k in frames_for_variant(len(frames), variants, variant)]
+
+
+def _texts(nodes: list[Node]) -> list[str]:
+    out: list[str] = []
+    for n in nodes:
+        if isinstance(n, TextNode):
+            out.append(n.text)
+        children = getattr(n, "children", None)
+        if children:
+            out.extend(_texts(children))
+    return out
+
+
+def _theme(content: Content, arch: Archetype, hints: ThemeHints) -> Theme:
+    g = content.global_font
+    heading = g.to_ref(
+        FontRef(family="sans", weight=800 if arch.name in ("magazine_cover", "poster") else 700)
+    )
+    body = FontRef(family=g.family or "sans", weight=400)
+    mono = FontRef(family="mono")
+    for item in content.texts:
+        if item.font.family and ("mono" in item.font.family.lower()):
+            mono = FontRef(family=item.font.family)
+    scale = {"magazine_cover": 1.3, "poster": 1.28, "app_screen": 1.2, "label": 1.2, "spec_sheet": 1.2}.get(
+        arch.name, 1.25
+    )
+    return Theme(
+        palette=hints.palette,
+        heading_font=heading,
+        body_font=body,
+        mono_font=mono,
+        type_scale=scale,
+        base_size=28 if arch.name not in ("label", "spec_sheet", "menu") else 30,
+        mood=hints.mood,
+        style=hints.style,
+        dark=hints.dark,
+        corner_radius=16 if arch.name != "comic_page" else 0,
+    )
+
+
+def _art(content: Content, arch: Archetype) -> tuple[str, str]:
+    """(image prompt, procedural style) for the design's art; ("", "") when the design has none."""
+    subject = content.subject or ""
+    scene = content.scene or ""
+    desc = " ".join(x for x in (subject, scene) if x).strip()
+    style = next((s for pat, s in ART_STYLES if re.search(pat, desc.lower())), "abstract")
+    labeled = any(s.key in ("subject", "scene") for s in content.segments)
+    if arch.name in ("product_hero", "comic_page", "storyboard"):
+        default = {"product_hero": "product", "comic_page": "character", "storyboard": "character"}[arch.name]
+        return desc or content.description, style if style != "abstract" else default
+    if arch.name == "magazine_cover":
+        return desc or "editorial cover art", style
+    if arch.name in ("infographic", "app_screen", "label", "spec_sheet", "menu", "ticket"):
+        return "", ""
+    words = [
+        w for w in re.findall(r"[a-z][a-z'-]+", subject.lower()) if w not in _DESIGN_WORDS and len(w) > 2
+    ]
+    scenery = [w for w in words if not any(w in s for s in _SCENE_WORDS)]
+    if arch.name == "sign":
+        return (desc, "scene" if style == "abstract" else style) if scenery else ("", "")
+    if labeled or scenery:
+        return desc, style
+    return "", ""
+
+
+def _background(content: Content, hints: ThemeHints, theme: Theme, requested: str, ctx: Ctx) -> Background:
+    """The canvas background: transparent only when asked; otherwise the words' treatment or solid."""
+    pal = theme.palette
+    low = content.masked.lower()
+    if requested == "transparent" or (
+        requested == "auto"
+        and re.search(r"transparent (?:background|bg)|no background|cut-?out|\bsticker\b", low)
+    ):
+        return Background(kind="transparent", colors=[pal.background])
+    words = hints.background
+    if "brick" in words:
+        return Background(
+            kind="pattern",
+            pattern="brick",
+            colors=["#5b2a22", "#3b1a15"] if hints.dark else ["#9c4a35", "#7a3526"],
+        )
+    if "studio" in words or "sweep" in words:
+        return Background(
+            kind="radial", pattern="studio", colors=[pal.background, mix(pal.background, "#8a8f98", 0.25)]
+        )
+    if "linen" in words or "paper" in words:
+        return Background(
+            kind="pattern",
+            pattern="linen" if "linen" in words else "paper",
+            colors=[pal.background, pal.surface],
+        )
+    if "wood" in words and ctx.archetype != "sign":
+        return Background(kind="pattern", pattern="wood", colors=["#8b5a2b", "#6b4423"])
+    if "gradient" in words:
+        return Background(kind="gradient", colors=[pal.background, pal.surface], angle=90)
+    if ctx.archetype in ("social_card", "banner") and not ctx.image_prompt:
+        # a seed-chosen motif, shared by every variant of the request
+        motif = ("dots", "waves", "grid")[ctx.seed % 3]
+        return Background(kind="pattern", pattern=motif, colors=[pal.background, pal.surface])
+    if ctx.archetype == "app_screen":
+        return Background(kind="solid", colors=[pal.background if is_dark(pal.background) else pal.surface])
+    return Background(kind="solid", colors=[pal.background])

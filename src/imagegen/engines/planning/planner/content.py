@@ -1,0 +1,231 @@
+"""Everything the planner reads from a prompt, before any layout decision: the compiler's front end."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .codes import CODE_CUE, CodeSpec, symbology_of, unquoted_codes, validate
+from .data import MetricValue, Stat, metric_values, stat_of
+from .placement import Placement, parse_placement
+from .quotes import Quote, find_quotes, mask_quotes, strip_quotes
+from .roles import is_list_join, leading_role, refine_label, trailing_role
+from .scripts import Direction, detect_lang, direction_of
+from .segments import Segment, first_of, split_segments
+from .typography import FontSpec, parse_font
+
+_SENTENCE_END = re.compile(r"[.!?;\n](?=\s|$)")
+_PRICE_AFTER = re.compile(
+    r"^\s*(?:[-–—:]|at|for|costs?|priced at)?\s*"
+    r"(?P<p>[$€£¥₹]\s?\d+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?\s?(?:[$€£¥₹]|USD|EUR))"
+)
+_INDEXED = re.compile(r"\b(panel|frame|slide|page|shot)\s+(\d{1,2})\b", re.IGNORECASE)
+
+
+@dataclass
+class TextItem:
+    """One piece of exact text to draw."""
+
+    text: str
+    #: role from the prompt's words; None = let the layout decide
+    role: str | None
+    order: int
+    at: int
+    font: FontSpec = field(default_factory=FontSpec)
+    placement: Placement = field(default_factory=Placement)
+    lang: str = "en"
+    direction: Direction = "ltr"
+    #: list group id: consecutive quotes joined by "," / "and" share it
+    group: int = 0
+    #: panel/frame/slide number the quote belongs to ("Panel 2: … bubble "…"")
+    index: int | None = None
+    #: set for ranges ("Frame 1" to "Frame 8"): the range id
+    range_of: int | None = None
+    #: a price written right after an item quote
+    price: str | None = None
+    stat: Stat | None = None
+    #: True for unquoted metric values (drawn as asked, see data.py)
+    metric: MetricValue | None = None
+
+
+@dataclass
+class Content:
+    """The front end's output."""
+
+    prompt: str
+    masked: str
+    segments: list[Segment]
+    texts: list[TextItem]
+    codes: list[CodeSpec]
+    #: words that were about the whole design (typography / Text: segments, "all labels in …")
+    global_font: FontSpec
+    global_placement: Placement
+    #: the prompt without its quoted text (what images may depict)
+    description: str
+    subject: str | None
+    scene: str | None
+    style: str | None
+    #: panel / frame descriptions by number ("Panel 2: she kneels")
+    indexed: dict[int, str] = field(default_factory=dict)
+    skipped_empty_quotes: int = 0
+
+
+def _sentence_start(masked: str, at: int) -> int:
+    last = 0
+    for m in _SENTENCE_END.finditer(masked, 0, at):
+        last = m.end()
+    return last
+
+
+def _trailing_phrase(prompt: str, masked: str, end: int, next_start: int) -> str:
+    """Words right after a quote, up to the next quote or the end of the clause (style and placement)."""
+    stop = next_start
+    m = re.search(r"[.;!?](?=\s|$)|,\s|\n", masked[end:next_start])
+    if m:
+        stop = end + m.start()
+    return masked[end:stop].replace("\x00", " ")
+
+
+def extract(prompt: str) -> Content:
+    """Read a prompt into :class:`Content`: quoted text with roles, codes, values, segments, words."""
+    quotes = find_quotes(prompt)
+    masked = mask_quotes(prompt, quotes)
+    segments = split_segments(prompt, quotes)
+    traditional = bool(re.search(r"traditional chinese|繁體|hong kong|taiwan", masked, re.IGNORECASE))
+    texts: list[TextItem] = []
+    codes: list[CodeSpec] = []
+    skipped = 0
+    prev: Quote | None = None
+    prev_item: TextItem | None = None
+    prev_style = FontSpec()
+    group = 0
+    starts = sorted({q.start for q in quotes})
+    for q in quotes:
+        nxt = next((s for s in starts if s > q.start), len(prompt))
+        if q.range_of is not None and prev_item is not None and prev_item.range_of == q.range_of:
+            # a member of an expanded range: same context as the first member
+            item = TextItem(
+                q.text,
+                prev_item.role,
+                len(texts),
+                q.start,
+                prev_item.font,
+                prev_item.placement,
+                prev_item.lang,
+                prev_item.direction,
+                prev_item.group,
+                None,
+                q.range_of,
+            )
+            texts.append(item)
+            prev, prev_item = q, item
+            continue
+        window_start = max(_sentence_start(masked, q.start), prev.end if prev else 0)
+        window = masked[window_start : q.start]
+        between = masked[prev.end : q.start] if prev else None
+        after = _trailing_phrase(prompt, masked, q.end, nxt)
+        cue = leading_role(window)
+        role: str | None = None
+        lead_style = FontSpec()
+        if cue:
+            role = cue[0]
+            lead_style = parse_font(window[cue[1].end() :])
+        elif between is not None and is_list_join(between) and prev_item is not None:
+            role, lead_style = prev_item.role, prev_style
+        else:
+            role = trailing_role(after)
+            group += 1
+        if cue:
+            group += 1
+        if role == "code":
+            # the quoted text is a code payload, not text to draw
+            assert cue is not None
+            symb = symbology_of(CODE_CUE.search(cue[1].group(0)) or cue[1], q.text)  # type: ignore[arg-type]
+            clause = masked[_sentence_start(masked, q.start) : q.end + len(after)].replace("\x00", " ")
+            codes.append(CodeSpec(symb, validate(symb, q.text), parse_placement(clause), q.start))
+            prev, prev_item = q, None
+            continue
+        if not q.text.strip():
+            # nothing to draw or verify; counted so the summary can say so
+            skipped += 1
+            prev = q
+            continue
+        clause = masked[_sentence_start(masked, q.start) : q.end + len(after)]
+        if role:
+            role = refine_label(role, clause)
+        font = lead_style.merged(parse_font(after))
+        placement = parse_placement(after)
+        if placement.empty and cue:
+            placement = parse_placement(window[cue[1].start() :])
+        lang = detect_lang(q.text, traditional_chinese=traditional)
+        idx = None
+        for m in _INDEXED.finditer(masked, 0, q.start):
+            idx = int(m.group(2))
+        price_m = _PRICE_AFTER.match(masked[q.end : nxt])
+        item = TextItem(
+            q.text,
+            role,
+            len(texts),
+            q.start,
+            font,
+            placement,
+            lang,
+            direction_of(lang),
+            group,
+            idx,
+            q.range_of,
+            price=price_m.group("p") if price_m and role in ("item", None) else None,
+        )
+        item.stat = stat_of(q.text)
+        texts.append(item)
+        prev, prev_item, prev_style = q, item, lead_style
+    codes.extend(unquoted_codes(masked, prompt))
+    codes.sort(key=lambda c: c.at)
+    for mv in metric_values(masked, prompt):
+        texts.append(TextItem(mv.text, "stat_value", len(texts), mv.at, metric=mv))
+    texts.sort(key=lambda t: (t.at, t.order))
+    for i, t in enumerate(texts):
+        t.order = i
+
+    typo = " ".join(s.text for s in segments if s.key in ("typography", "text", "ui"))
+    global_font = FontSpec()
+    for m in re.finditer(
+        r"\b(?:all|every)\s+(?:the\s+)?(?:text|labels?|type|copy|words)\s+in\s+([^.,;]+)", masked, re.I
+    ):
+        global_font = global_font.merged(parse_font(m.group(1)))
+    typo_masked = mask_quotes(typo)
+    if any(s.key == "typography" for s in segments):
+        global_font = parse_font(typo_masked).merged(global_font)
+    elif global_font.empty and typo_masked.strip():
+        named = parse_font(typo_masked)
+        if named.requested:
+            global_font = FontSpec(family=named.family, requested=named.requested)
+    global_placement = parse_placement(
+        " ".join(s.text for s in segments if s.key in ("typography", "layout")) or masked.replace("\x00", " ")
+    )
+    description = strip_quotes(prompt, quotes)
+    indexed: dict[int, str] = {}
+    for seg in segments:
+        if seg.key and re.fullmatch(r"(panel|frame|slide|page|shot) \d+", seg.key):
+            indexed[int(seg.key.split()[1])] = strip_quotes(seg.text)
+    subject = first_of(segments, "subject")
+    scene = first_of(segments, "scene")
+    if subject is None and segments and segments[0].key is None:
+        # an unlabeled prompt: its first clause names the subject ("A small Tokyo cafe storefront at dusk")
+        first = re.split(r"[,.;:]\s", strip_quotes(segments[0].text), maxsplit=1)[0]
+        subject = first.strip() or None
+    return Content(
+        prompt=prompt,
+        masked=masked,
+        segments=segments,
+        texts=texts,
+        codes=codes,
+        global_font=global_font,
+        global_placement=global_placement,
+        description=description,
+        subject=strip_quotes(subject) if subject else None,
+        scene=strip_quotes(scene) if scene else None,
+        style=first_of(segments, "style"),
+        indexed=indexed,
+        skipped_empty_quotes=skipped,
+    )

@@ -1,0 +1,76 @@
+"""WCAG 2.x contrast: relative luminance, contrast ratio, and nudging a color until a pair is legible."""
+
+from __future__ import annotations
+
+import colorsys
+
+#: WCAG AA thresholds
+BODY_MIN = 4.5
+LARGE_MIN = 3.0
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """``#rrggbb`` (alpha ignored) -> (r, g, b) in 0..255."""
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def rgb_to_hex(rgb: tuple[float, float, float]) -> str:
+    """(r, g, b) in 0..255 -> ``#rrggbb``, clamped."""
+    return "#" + "".join(f"{max(0, min(255, round(v))):02x}" for v in rgb)
+
+
+def _channel(v: int) -> float:
+    s = v / 255
+    return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a color (0 black .. 1 white)."""
+    r, g, b = hex_to_rgb(color)
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio between two colors, 1..21."""
+    la, lb = luminance(a), luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def is_dark(color: str) -> bool:
+    """True when white text reads better on this color than black text."""
+    return contrast_ratio(color, "#ffffff") >= contrast_ratio(color, "#000000")
+
+
+def mix(a: str, b: str, t: float) -> str:
+    """Linear blend in sRGB: ``t=0`` gives ``a``, ``t=1`` gives ``b``."""
+    ra, rb = hex_to_rgb(a), hex_to_rgb(b)
+    return rgb_to_hex(tuple(x + (y - x) * t for x, y in zip(ra, rb, strict=True)))  # type: ignore[arg-type]
+
+
+def ensure_contrast(fg: str, bg: str, minimum: float = BODY_MIN) -> str:
+    """``fg`` moved toward black or white (keeping its hue) just far enough to reach ``minimum`` on ``bg``.
+
+    Keeps the designer's color when it already passes; otherwise darkens or lightens in HLS steps, and
+    as a last resort returns black or white (one of them always reaches 4.5:1 on any background... except
+    mid-greys, where the better of the two is returned).
+    """
+    if contrast_ratio(fg, bg) >= minimum:
+        return fg
+    r, g, b = (v / 255 for v in hex_to_rgb(fg))
+    h, lightness, s = colorsys.rgb_to_hls(r, g, b)
+    go_dark = not is_dark(bg)
+    for step in range(1, 41):
+        lt = lightness - step * 0.025 if go_dark else lightness + step * 0.025
+        lt = max(0.0, min(1.0, lt))
+        cand = rgb_to_hex(tuple(v * 255 for v in colorsys.hls_to_rgb(h, lt, s)))  # type: ignore[arg-type]
+        if contrast_ratio(cand, bg) >= minimum:
+            return cand
+    black, white = "#000000", "#ffffff"
+    return black if contrast_ratio(black, bg) >= contrast_ratio(white, bg) else white
+
+
+def readable_on(bg: str) -> str:
+    """Near-black or near-white, whichever reads on ``bg``."""
+    return "#0b0f19" if not is_dark(bg) else "#f8fafc"

@@ -1,0 +1,64 @@
+"""Nouns -> icon names (Material Symbols names, the set the renderer draws from the Material Icons font).
+
+The planner only emits names; the renderer maps names to glyphs. ``icon_for`` never invents text: an
+icon is the picture of a word the prompt used.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: (noun pattern, icon name) -- first match wins, so specific nouns come first
+NOUN_ICONS: tuple[tuple[str, str], ...] = (
+    (r"\bhome\b|\bhouse\b", "home"),
+    (r"\bstats?\b|\bstatistics\b|\bchart\b|\banalytics\b|\bgrowth\b", "bar_chart"),
+    (r"\bprofile\b|\baccount\b|\buser\b|\bperson\b|\bme\b", "person"),
+    (r"\bsettings?\b|\bpreferences\b", "settings"),
+    (r"\bsearch\b|\bexplore\b|\bdiscover\b", "search"),
+    (r"\bmessages?\b|\bchat\b|\binbox\b", "chat"),
+    (r"\bnotifications?\b|\balerts?\b", "notifications"),
+    (r"\bcart\b|\bshop\b|\bstore\b|\bbag\b", "shopping_cart"),
+    (r"\bheart\b|\bfavou?rites?\b|\blikes?\b|\blove\b", "favorite"),
+    (r"\bcalories?\b|\bfire\b|\bburn\b", "local_fire_department"),
+    (r"\bsteps?\b|\bwalk", "directions_walk"),
+    (r"\brun\b|\bworkouts?\b|\bactivity\b|\bfitness\b", "fitness_center"),
+    (r"\bai\b|\bartificial intelligence\b|\bmachine learning\b|\brobot", "smart_toy"),
+    (r"\benterprises?\b|\bcompan(?:y|ies)\b|\bbusiness(?:es)?\b|\bcorporat", "business"),
+    (r"\bcoffee\b|\bcafe\b|\bcafé\b|\btea\b", "coffee"),
+    (r"\bqr\b", "qr_code"),
+    (r"\bcalendar\b|\bdate\b|\bschedule\b|\bevents?\b", "event"),
+    (r"\btime\b|\bclock\b|\bhours?\b", "schedule"),
+    (r"\bmoney\b|\brevenue\b|\bsales\b|\bprice\b|\bcost\b|\bpay", "payments"),
+    (r"\bpeople\b|\busers\b|\bteam\b|\bcommunity\b|\bmembers\b", "group"),
+    (r"\bglobal\b|\bworld\b|\binternational\b", "public"),
+    (r"\bsecurity\b|\bsecure\b|\bprivacy\b|\bshield\b", "shield"),
+    (r"\bcloud\b", "cloud"),
+    (r"\benergy\b|\bpower\b|\belectric", "bolt"),
+    (r"\beco\b|\bgreen\b|\bsustainab|\bplant", "eco"),
+    (r"\bmusic\b|\bsound\b|\baudio\b", "music_note"),
+    (r"\bphotos?\b|\bcamera\b|\bimages?\b", "photo_camera"),
+    (r"\bmail\b|\bemail\b", "mail"),
+    (r"\blocation\b|\bmap\b|\bplace\b", "place"),
+)
+
+
+def icon_for(text: str, default: str = "insights") -> str:
+    """The icon for the first noun of ``text`` that has one, else ``default``."""
+    low = text.lower()
+    return next((name for pat, name in NOUN_ICONS if re.search(pat, low)), default)
+
+
+#: every name the planner may emit (tests check the renderer supports them when it is importable)
+ALL_ICONS = frozenset(
+    {name for _, name in NOUN_ICONS}
+    | {
+        "insights",
+        "directions_run",
+        "bedtime",
+        "water_drop",
+        "monitor_weight",
+        "thermostat",
+        "speed",
+        "battery_full",
+    }
+)

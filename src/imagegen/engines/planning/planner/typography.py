@@ -1,0 +1,146 @@
+"""Typography words -> font requests: families (generic or named), weights, italics, width, relative size.
+
+Named commercial fonts map to open families that are installed here, so the renderer's font book always
+finds a file: SF Pro / Helvetica / Arial -> Inter, Times / Georgia -> Noto Serif, Poppins / Futura /
+Montserrat (geometric sans, none installed) -> Noto Sans, JetBrains Mono -> JetBrains Mono. The name the
+prompt used is kept in ``FontSpec.requested`` for notes and the summary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..plan import FontRef
+
+#: named font (regex, lower-case) -> (open family, generic fallback)
+NAMED_FONTS: tuple[tuple[str, str], ...] = (
+    (r"sf pro(?: display| text| rounded)?|san francisco|-apple-system|system-ui", "Inter"),
+    (
+        r"helvetica(?: neue)?|arial|inter(?! display)|segoe ui|roboto|open sans|lato|source sans(?: pro| 3)?",
+        "Inter",
+    ),
+    (r"inter display", "Inter Display"),
+    (r"poppins|futura|montserrat|avenir|gotham|proxima nova|nunito|raleway|circular", "Noto Sans"),
+    (r"jetbrains mono", "JetBrains Mono"),
+    (
+        r"courier(?: new)?|consolas|menlo|monaco|fira (?:code|mono)|sf mono|source code pro|ibm plex mono",
+        "JetBrains Mono",
+    ),
+    (
+        r"times(?: new roman)?|georgia|garamond|baskerville|didot|bodoni|playfair(?: display)?|merriweather|"
+        r"caslon|minion(?: pro)?",
+        "Noto Serif",
+    ),
+    (r"bebas(?: neue)?|impact|oswald|league gothic|din condensed|anton", "Noto Sans Condensed"),
+    (r"noto sans(?: condensed)?|noto serif|noto sans mono|dejavu sans(?: mono)?|dejavu serif", "__self__"),
+)
+
+_WEIGHTS: tuple[tuple[str, int], ...] = (
+    (r"hairline|thin", 100),
+    (r"extra[- ]?light|ultra[- ]?light", 200),
+    (r"light", 300),
+    (r"regular|normal|book|roman", 400),
+    (r"medium", 500),
+    (r"semi[- ]?bold|demi[- ]?bold", 600),
+    (r"extra[- ]?bold|ultra[- ]?bold", 800),
+    (r"heavy|black|ultra|fat", 900),
+    (r"bold", 700),
+)
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """What a phrase asked of the type. None means "not said" (the layout's default stands)."""
+
+    family: str | None = None
+    requested: str | None = None
+    weight: int | None = None
+    italic: bool | None = None
+    condensed: bool = False
+    #: -1 smaller / +1 larger / +2 very large, relative to the role's default
+    size_step: int = 0
+    uppercase_hint: bool = False
+
+    def merged(self, over: FontSpec) -> FontSpec:
+        """``over`` wins wherever it says something."""
+        return FontSpec(
+            family=over.family or self.family,
+            requested=over.requested or self.requested,
+            weight=over.weight if over.weight is not None else self.weight,
+            italic=over.italic if over.italic is not None else self.italic,
+            condensed=over.condensed or self.condensed,
+            size_step=over.size_step or self.size_step,
+            uppercase_hint=over.uppercase_hint or self.uppercase_hint,
+        )
+
+    @property
+    def empty(self) -> bool:
+        return self == FontSpec()
+
+    def to_ref(self, default: FontRef) -> FontRef:
+        """A plan FontRef: this spec over the layout's default."""
+        family = self.family or default.family
+        if self.condensed and family in ("sans", "display"):
+            family = "condensed"
+        return FontRef(
+            family=family,
+            weight=self.weight if self.weight is not None else default.weight,
+            style="italic" if self.italic else ("normal" if self.italic is False else default.style),
+        )
+
+
+def parse_font(phrase: str) -> FontSpec:
+    """Read the typography words of one phrase (``"in a heavy condensed sans-serif"``)."""
+    low = " " + phrase.lower() + " "
+    spec = FontSpec()
+    for pattern, family in NAMED_FONTS:
+        m = re.search(rf"(?<![a-z]){pattern}(?![a-z])", low)
+        if m:
+            name = m.group(0).strip()
+            fam = _title(name) if family == "__self__" else family
+            spec = replace(spec, family=fam, requested=_title(name))
+            break
+    if spec.family is None:
+        if re.search(r"\bmono(?:space[d]?)?\b|\bcode font\b|\btypewriter\b|\bfixed[- ]width\b", low):
+            spec = replace(spec, family="mono")
+        elif re.search(r"\bsans[- ]?serif\b|\bsans\b|\bgrotesk\b|\bgrotesque\b|\bgeometric\b", low):
+            spec = replace(spec, family="sans")
+        elif re.search(r"\bserif\b|\bslab\b|\bdidone\b|\bclassic(?:al)? type\b", low):
+            spec = replace(spec, family="serif")
+        elif re.search(r"\bhand[- ]?(?:written|writing|lettered|lettering)\b|\bscript font\b|\bbrush\b", low):
+            spec = replace(spec, family="handwriting")
+    for pattern, weight in _WEIGHTS:
+        if re.search(rf"\b(?:{pattern})\b", low):
+            spec = replace(spec, weight=weight)
+            break
+    if re.search(r"\bitalic|\boblique\b|\bslanted\b", low):
+        spec = replace(spec, italic=True)
+    if re.search(r"\bcondensed\b|\bcompressed\b|\bnarrow\b", low) or (spec.family or "").endswith(
+        "Condensed"
+    ):
+        spec = replace(spec, condensed=True)
+    if re.search(r"\bsmall(?:er)?\b|\btiny\b|\bfine print\b", low):
+        spec = replace(spec, size_step=-1)
+    elif re.search(r"\b(?:huge|giant|massive|oversized)\b|\bvery large\b", low):
+        spec = replace(spec, size_step=2)
+    elif re.search(r"\blarge(?:r)?\b|\bbig(?:ger)?\b", low):
+        spec = replace(spec, size_step=1)
+    if re.search(r"\ball caps\b|\buppercase\b|\bcapitals\b", low):
+        spec = replace(spec, uppercase_hint=True)
+    return spec
+
+
+def _title(name: str) -> str:
+    special = {"jetbrains mono": "JetBrains Mono", "sf pro": "SF Pro", "ibm plex mono": "IBM Plex Mono"}
+    return special.get(name, " ".join(w.upper() if len(w) <= 2 else w.capitalize() for w in name.split()))
+
+
+def is_mono(family: str) -> bool:
+    """Whether a plan family is monospaced (for width estimates)."""
+    return family == "mono" or "mono" in family.lower()
+
+
+def is_condensed(family: str) -> bool:
+    """Whether a plan family is a condensed cut (for width estimates)."""
+    return family == "condensed" or "condensed" in family.lower()
