@@ -241,6 +241,14 @@ def build(path: Path, n: int) -> float:
     if batch:
         con.executemany(sql, batch)
         con.commit()
+    # one family row per (tenant, family) as the recorder would have written (signatures are not searched:
+    # an 8-byte placeholder keeps the file small; LSH bands are only read at record time)
+    con.execute(
+        "INSERT INTO catalog_families (tenant_id, family_id, signature, prompt, created_at) "
+        "SELECT tenant_id, family_id, x'0000000000000000', min(prompt), min(created_at) FROM catalog_assets "
+        "GROUP BY tenant_id, family_id"
+    )
+    con.commit()
     con.execute("INSERT INTO catalog_fts(catalog_fts) VALUES ('optimize')")
     con.execute("ANALYZE")
     con.commit()

@@ -1,9 +1,404 @@
-"""CLI commands: catalog (being built)."""
+"""Catalog commands: ``search``, ``lineage``, ``ingest``, ``verify``, ``reproduce``, ``export``, ``usage``.
+
+They work on the catalog under ``IMAGEGEN_HOME`` directly (the CLI runs with the operator's rights over
+that folder), so ``--tenant`` picks whose catalog to read; it defaults to the local single-user tenant.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import io
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
 import click
+
+from imagegen.cli.options import emit_json
+from imagegen.config import Settings
+from imagegen.contract.errors import InvalidValue
+from imagegen.tenants import LOCAL_TENANT
+
+tenant_option = click.option(
+    "--tenant", default=LOCAL_TENANT, show_default=True, help="Tenant whose catalog to use."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+
+
+def _recorder() -> Any:
+    from imagegen.provenance.recorder import Recorder
+
+    return Recorder(Settings.from_env())
+
+
+def _size(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    try:
+        w, h = value.lower().replace("_", "x").replace("*", "x").split("x")
+        return int(w), int(h)
+    except ValueError as exc:
+        raise InvalidValue(f"Invalid size '{value}'. Use WxH.", param="size") from exc
+
+
+@click.command("search")
+@tenant_option
+@click.option("--model", help="Requested model id (e.g. gpt-image-2).")
+@click.option("--engine", help="Engine that made the pixels (planning, diffusion, upstream, comfyui...).")
+@click.option("--user", help="The request's user field.")
+@click.option("--source", type=click.Choice(["generated", "edited", "ingested", "upstream"]))
+@click.option("--format", "output_format", type=click.Choice(["png", "jpeg", "webp"]))
+@click.option("--size", help="WxH of the stored file.")
+@click.option("--from", "date_from", help="From this date/time (UTC, inclusive).")
+@click.option("--to", "date_to", help="To this date (inclusive: the whole day) or datetime (exclusive).")
+@click.option("-q", "--text", help="Full text over prompt and rendered text.")
+@click.option("--family", help="Only this prompt family id.")
+@click.option("--group-by", type=click.Choice(["family"]), help="Group every match by prompt family.")
+@click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
+@click.option("--cursor", help="Next-page cursor from a previous --json answer.")
+@json_option
+def search_cmd(
+    tenant: str,
+    model: str | None,
+    engine: str | None,
+    user: str | None,
+    source: str | None,
+    output_format: str | None,
+    size: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    text: str | None,
+    family: str | None,
+    group_by: str | None,
+    limit: int,
+    cursor: str | None,
+    as_json: bool,
+) -> None:
+    """Search the catalog (filters AND together; --group-by family answers the auditor's question)."""
+    from imagegen.provenance.catalog.search import (
+        SearchQuery,
+        grouped_to_json,
+        parse_bound,
+        search_assets,
+        search_grouped,
+    )
+
+    w, h = _size(size)
+    q = SearchQuery(
+        text=text,
+        model=model,
+        engine=engine,
+        user=user,
+        source=source,
+        output_format=output_format,
+        width=w,
+        height=h,
+        family_id=family,
+        date_from=parse_bound(date_from, upper=False),
+        date_to=parse_bound(date_to, upper=True),
+        limit=limit,
+        cursor=cursor,
+    )
+    rec = _recorder()
+    with rec.sessions() as session:
+        if group_by == "family":
+            doc = grouped_to_json(search_grouped(session, tenant, q))
+            if as_json:
+                emit_json(doc | {"tenant": tenant})
+                return
+            click.echo(f"{doc['total']} assets in {len(doc['groups'])} prompt families")
+            for g in doc["groups"]:
+                click.echo(
+                    f"\n[{g['family_id']}] {g['count']} assets  {g['first_created']} .. {g['last_created']}"
+                )
+                click.echo(f"  {g['prompt'][:100]!r}")
+                for a in g["assets"]:
+                    click.echo(
+                        f"    {a['asset_id']}  {a['created_at']}  {a['requested_model']}  {a['engine']}"
+                        f"  {a['user'] or '-'}"
+                    )
+            return
+        page = search_assets(session, tenant, q)
+    if as_json:
+        emit_json({"object": "list", "tenant": tenant, "data": page.items, "next_cursor": page.next_cursor})
+        return
+    for a in page.items:
+        click.echo(
+            f"{a['asset_id']}  {a['created_at']}  {a['requested_model']:<16} {a['engine']:<10} "
+            f"{a['width']}x{a['height']} {a['output_format']:<4}  {a['prompt'][:60]!r}"
+        )
+    if page.next_cursor:
+        click.echo(f"(more: --cursor {page.next_cursor})", err=True)
+
+
+@click.command("lineage")
+@click.argument("asset_id")
+@tenant_option
+@json_option
+def lineage_cmd(asset_id: str, tenant: str, as_json: bool) -> None:
+    """Print the ancestors and descendants of ASSET_ID."""
+    from imagegen.provenance.lineage import lineage, render_tree
+
+    rec = _recorder()
+    with rec.sessions() as session:
+        doc = lineage(session, tenant, asset_id)
+    if as_json:
+        emit_json(doc)
+        return
+    for line in render_tree(doc["ancestors"], label="made from"):
+        click.echo(line)
+    for line in render_tree(doc["descendants"], label="used by"):
+        click.echo(line)
+
+
+@click.command("ingest")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@tenant_option
+@click.option(
+    "--watch", is_flag=True, help="Keep running and ingest new files as they appear (Ctrl-C stops)."
+)
+@json_option
+def ingest_cmd(folder: Path, tenant: str, watch: bool, as_json: bool) -> None:
+    """Catalog the images in FOLDER (ComfyUI, A1111, C2PA, imagegen files); sources stay untouched."""
+    from imagegen.provenance.ingest import IngestReport, ingest_dir
+    from imagegen.provenance.ingest import watch as watch_folder
+
+    rec = _recorder()
+    report = ingest_dir(rec, tenant, folder)
+    _print_ingest(report, as_json)
+    if not watch:
+        return
+    click.echo(f"imagegen: watching {folder} (Ctrl-C to stop)", err=True)
+    stop = threading.Event()
+
+    def on_report(r: IngestReport) -> None:
+        if r.added or r.linked or r.failed:
+            _print_ingest(r, as_json)
+
+    try:
+        watch_folder(rec, tenant, folder, on_report, stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def _print_ingest(report: Any, as_json: bool) -> None:
+    if as_json:
+        emit_json(report.to_json())
+        return
+    for path, aid in report.added:
+        click.echo(f"added   {aid}  {path}")
+    for path, aid in report.linked:
+        click.echo(f"linked  {aid}  {path}")
+    for path, reason in report.failed:
+        click.echo(f"FAILED  {path}: {reason}", err=True)
+    click.echo(
+        f"{len(report.added)} added, {len(report.linked)} linked, {len(report.duplicates)} already known, "
+        f"{len(report.failed)} unreadable, {report.skipped} skipped",
+        err=True,
+    )
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@tenant_option
+@json_option
+def verify_cmd(file: Path, tenant: str, as_json: bool) -> None:
+    """Show FILE's XMP, C2PA state, watermark id and catalog entry (even with its metadata stripped)."""
+    from imagegen.provenance.trace import trace_bytes
+
+    data = file.read_bytes()
+    rec = _recorder()
+    doc: dict[str, Any] = {"file": str(file)}
+    doc |= _inspect(data, rec)
+    with rec.sessions() as session:
+        trace = trace_bytes(session, tenant, data)
+        doc["trace"] = trace.to_json()
+        doc["catalog"] = _entry(session, tenant, trace.asset_id) if trace.asset_id else None
+    if as_json:
+        emit_json(doc)
+        return
+    c2 = doc.get("c2pa") or {}
+    click.echo(f"file:       {file}")
+    click.echo(f"XMP:        {'present' if doc.get('xmp') else 'absent'}")
+    if doc.get("digital_source_type"):
+        click.echo(f"DST:        {doc['digital_source_type']}")
+    click.echo(
+        f"C2PA:       {c2.get('validation_state') or 'no manifest'}"
+        + (f"  ({c2.get('active_manifest')})" if c2.get("active_manifest") else "")
+    )
+    wm = trace.watermark or {}
+    click.echo(f"watermark:  {wm.get('asset_id') or doc.get('watermark_id') or 'not decoded'}")
+    if trace.asset_id:
+        cat = doc["catalog"]
+        click.echo(
+            f"catalog:    {trace.asset_id} (found by {trace.method})  {cat['created_at']}  "
+            f"{cat['requested_model']} via {cat['engine']} {cat['engine_version']}  user={cat['user']}"
+        )
+        click.echo(f"prompt:     {cat['prompt'][:200]!r}")
+    else:
+        click.echo("catalog:    not found in this tenant's catalog")
+
+
+def _inspect(data: bytes, rec: Any) -> dict[str, Any]:
+    """XMP / C2PA / watermark facts through the marks helper's inspector when installed."""
+    if importlib.util.find_spec("imagegen.provenance.inspect") is not None:
+        from imagegen.provenance.inspect import inspect_file
+
+        anchors = getattr(rec.signer, "root_cert_pem", None)
+        found = inspect_file(data, trust_anchors_pem=anchors)
+        out = found.to_json() if hasattr(found, "to_json") else dict(vars(found))
+        return {
+            "inspection": out,
+            "xmp": out.get("xmp"),
+            "c2pa": out.get("c2pa") or {},
+            "digital_source_type": out.get("digital_source_type"),
+        }
+    # without the inspector: the raw XMP packet and c2pa's own (untrusted-anchor) verdict
+    from PIL import Image
+
+    from imagegen.provenance.ingest_formats import parse_c2pa
+    from imagegen.provenance.recorder import CONTENT_TYPES, sniff_format
+
+    with Image.open(io.BytesIO(data)) as img:
+        xmp = img.info.get("XML:com.adobe.xmp") or img.info.get("xmp")
+    ex = parse_c2pa(data, CONTENT_TYPES[sniff_format(data)])
+    c2 = (ex.original.get("c2pa") if ex else None) or {}
+    return {
+        "xmp": xmp.decode() if isinstance(xmp, bytes) else xmp,
+        "c2pa": c2,
+        "digital_source_type": ex.digital_source_type if ex else None,
+    }
+
+
+def _entry(session: Any, tenant: str, asset_id: str) -> dict[str, Any]:
+    from imagegen.provenance.catalog.repository import CatalogRepository
+
+    repo = CatalogRepository(session, tenant)
+    a = repo.get(asset_id)
+    return {
+        "asset_id": a.asset_id,
+        "created_at": a.created_at.isoformat(timespec="seconds") + "Z",
+        "source": a.source,
+        "requested_model": a.requested_model,
+        "engine": a.engine,
+        "engine_version": a.engine_version,
+        "backend": a.backend,
+        "user": a.user,
+        "prompt": a.prompt,
+        "seed": a.seed,
+        "sha256": a.sha256,
+        "watermark_id": a.watermark_id,
+        "c2pa_manifest_label": a.c2pa_manifest_label,
+        "family_id": a.family_id,
+        "parents": [p for p, _ in repo.parents_of(a.asset_id)],
+    }
+
+
+@click.command("reproduce")
+@click.argument("asset_id")
+@tenant_option
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the re-render (PNG).")
+@json_option
+def reproduce_cmd(asset_id: str, tenant: str, output: Path | None, as_json: bool) -> None:
+    """Re-render a planning-engine asset from its stored plan and seed; compare render hashes.
+
+    The render hash (raw pixels before marks) must match. The file bytes differ by design: each file carries
+    its own asset id in the watermark, its own timestamps and its own signature.
+    """
+    from imagegen.provenance.reproduce import reproduce
+
+    rec = _recorder()
+    with rec.sessions() as session:
+        result = reproduce(session, tenant, asset_id)
+    if output is not None:
+        result.image.save(output, format="PNG")
+    doc = result.to_json() | ({"output": str(output)} if output else {})
+    if as_json:
+        emit_json(doc)
+    else:
+        verdict = "MATCH" if result.match else "DIFFERENT"
+        click.echo(
+            f"{asset_id}: render_sha256 {verdict}\n  stored: {result.stored_sha256}\n"
+            f"  now:    {result.render_sha256}  ({result.seconds:.2f} s)"
+        )
+    if not result.match:
+        sys.exit(1)
+
+
+@click.command("export")
+@tenant_option
+@click.option("--from", "date_from", help="From this date/time (UTC, inclusive).")
+@click.option("--to", "date_to", help="To this date (inclusive) or datetime (exclusive).")
+@click.option("--model", help="Only this requested model.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--hash-prompts", is_flag=True, help="Write the prompt's sha256 instead of its text.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
+)
+def export_cmd(
+    tenant: str,
+    date_from: str | None,
+    date_to: str | None,
+    model: str | None,
+    fmt: str,
+    hash_prompts: bool,
+    output: Path | None,
+) -> None:
+    """One line per asset with what an EU AI Act Art. 50 disclosure needs."""
+    from imagegen.provenance.catalog.search import parse_bound
+    from imagegen.provenance.export import export_rows, write_csv, write_json
+
+    rec = _recorder()
+    with rec.sessions() as session:
+        rows = export_rows(
+            session,
+            tenant,
+            date_from=parse_bound(date_from, upper=False),
+            date_to=parse_bound(date_to, upper=True),
+            model=model,
+            hash_prompts=hash_prompts,
+        )
+        writer = write_csv if fmt == "csv" else write_json
+        if output is None:
+            n = writer(rows, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as fh:
+                n = writer(rows, fh)
+    click.echo(f"imagegen: exported {n} assets", err=True)
+
+
+@click.command("usage")
+@tenant_option
+@click.option("--from", "date_from", help="From this date/time (UTC, inclusive).")
+@click.option("--to", "date_to", help="To this date (inclusive) or datetime (exclusive).")
+@json_option
+def usage_cmd(tenant: str, date_from: str | None, date_to: str | None, as_json: bool) -> None:
+    """Compute seconds, credits and upstream costs of a tenant over a period."""
+    from imagegen.provenance.catalog.search import parse_bound
+    from imagegen.provenance.usage import usage_report
+
+    rec = _recorder()
+    with rec.sessions() as session:
+        doc = usage_report(
+            session, tenant, parse_bound(date_from, upper=False), parse_bound(date_to, upper=True)
+        )
+    if as_json:
+        emit_json(doc)
+        return
+    click.echo(
+        f"tenant {tenant}: {doc['assets']} assets, {doc['compute_seconds']} compute s, "
+        f"{doc['cost_credits']} credits, upstream {doc['upstream_tokens']} tokens / "
+        f"${doc['upstream_cost_usd']}"
+    )
+    for line in doc["by_model"]:
+        click.echo(
+            f"  {line['requested_model']:<20} {line['engine']:<10} {line['assets']:>6} assets "
+            f"{line['compute_seconds']:>10} s {line['cost_credits']:>10} credits"
+        )
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the ``imagegen`` group."""
+    for cmd in (search_cmd, lineage_cmd, ingest_cmd, verify_cmd, reproduce_cmd, export_cmd, usage_cmd):
+        group.add_command(cmd)

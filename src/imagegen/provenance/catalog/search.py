@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from imagegen.contract.errors import InvalidValue
-from imagegen.provenance.catalog.fts import match_condition
+from imagegen.provenance.catalog.fts import apply_text
 from imagegen.provenance.catalog.models import Asset, Family
 from imagegen.provenance.catalog.repository import CatalogRepository
 
@@ -116,25 +116,26 @@ def parse_bound(value: str | None, *, upper: bool) -> datetime | None:
 
 def iso(dt: datetime) -> str:
     """ISO 8601 UTC with a Z, as every catalog answer writes times."""
-    return dt.replace(microsecond=dt.microsecond).isoformat(timespec="seconds") + "Z"
+    return dt.isoformat(timespec="seconds") + "Z"
 
 
-def encode_cursor(created_at: datetime, seq: int) -> str:
-    raw = json.dumps([created_at.isoformat(), seq]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(key: list[Any]) -> str:
+    """An opaque keyset cursor: ``[created_at, seq]`` for listings, ``["s", seq]`` for text search."""
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def decode_cursor(cursor: str) -> list[Any]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        ts, seq = json.loads(raw)
-        return datetime.fromisoformat(ts), int(seq)
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not (isinstance(key, list) and len(key) == 2 and isinstance(key[1], int)):
+            raise ValueError("bad cursor")
+        return key
     except (ValueError, TypeError) as exc:
         raise InvalidValue("Invalid cursor.", param="cursor") from exc
 
 
-def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[Any]]:
-    """The WHERE terms of ``q`` (the tenant term comes from the repository)."""
+def conditions(q: SearchQuery) -> list[ColumnElement[Any]]:
+    """The WHERE terms of ``q`` except full text (the tenant term comes from the repository)."""
     conds: list[ColumnElement[Any]] = []
     for column, value in (
         (Asset.requested_model, q.model),
@@ -152,8 +153,6 @@ def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[Any]]:
         conds.append(Asset.created_at >= q.date_from)
     if q.date_to is not None:
         conds.append(Asset.created_at < q.date_to)
-    if q.text and q.text.strip():
-        conds.append(match_condition(session, q.text))
     return conds
 
 
@@ -169,35 +168,87 @@ def search_assets(session: Session, tenant_id: str, q: SearchQuery) -> SearchPag
     """One page of matching assets of ``tenant_id``, newest first (keyset pagination)."""
     repo = CatalogRepository(session, tenant_id)
     limit = max(1, min(q.limit, MAX_LIMIT))
-    stmt = repo.scoped(*LIST_COLUMNS).where(*conditions(session, q))
-    if q.cursor:
-        c_at, c_seq = decode_cursor(q.cursor)
-        stmt = stmt.where(tuple_(Asset.created_at, Asset.seq) < tuple_(c_at, c_seq))
-    rows = session.execute(stmt.order_by(Asset.created_at.desc(), Asset.seq.desc()).limit(limit + 1)).all()
+    stmt = repo.scoped(*LIST_COLUMNS).where(*conditions(q))
+    key = decode_cursor(q.cursor) if q.cursor else None
+    if q.text and q.text.strip():
+        stmt, order_col = apply_text(stmt, session, tenant_id, q.text)
+        if key is not None:
+            stmt = stmt.where(order_col < key[1])
+        stmt = stmt.order_by(order_col.desc())
+    else:
+        if key is not None:
+            try:
+                after = datetime.fromisoformat(str(key[0]))
+            except ValueError as exc:
+                raise InvalidValue("Invalid cursor.", param="cursor") from exc
+            stmt = stmt.where(tuple_(Asset.created_at, Asset.seq) < tuple_(after, key[1]))
+        stmt = stmt.order_by(Asset.created_at.desc(), Asset.seq.desc())
+    rows = session.execute(stmt.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    nxt = encode_cursor(rows[-1].created_at, rows[-1].seq) if more and rows else None
+    nxt = None
+    if more and rows:
+        last = rows[-1]
+        nxt = encode_cursor(
+            ["s", last.seq] if q.text and q.text.strip() else [last.created_at.isoformat(), last.seq]
+        )
     return SearchPage(items=[row_dict(r) for r in rows], next_cursor=nxt)
+
+
+#: what each asset of a grouped answer carries: all of it lives in the auditor's covering index
+GROUP_COLUMNS = (
+    Asset.seq,
+    Asset.asset_id,
+    Asset.created_at,
+    Asset.family_id,
+    Asset.requested_model,
+    Asset.engine,
+    Asset.user,
+)
 
 
 def search_grouped(
     session: Session, tenant_id: str, q: SearchQuery, *, max_assets: int = 20_000, with_assets: bool = True
 ) -> GroupedResult:
-    """Every matching asset of ``tenant_id`` grouped by prompt family (largest family first)."""
+    """Every matching asset of ``tenant_id`` grouped by prompt family (largest family first).
+
+    One listing query (served by the covering index) builds the groups; only when more than ``max_assets``
+    match does a second, grouped count query give the exact sizes.
+    """
     repo = CatalogRepository(session, tenant_id)
-    conds = conditions(session, q)
-    counts = session.execute(
-        repo.scoped(
+    stmt = repo.scoped(*GROUP_COLUMNS).where(*conditions(q))
+    if q.text and q.text.strip():
+        stmt, _ = apply_text(stmt, session, tenant_id, q.text)
+    rows = session.execute(stmt.order_by(Asset.created_at, Asset.seq).limit(max_assets + 1)).all()
+    truncated = len(rows) > max_assets
+    rows = rows[:max_assets]
+    groups: dict[str | None, FamilyGroup] = {}
+    for r in rows:
+        when = iso(r.created_at)
+        g = groups.get(r.family_id)
+        if g is None:
+            g = groups[r.family_id] = FamilyGroup(r.family_id, 0, when, when, "")
+        g.count += 1
+        g.last_created = when
+        if with_assets:
+            g.assets.append(
+                {
+                    "asset_id": r.asset_id,
+                    "created_at": when,
+                    "requested_model": r.requested_model,
+                    "engine": r.engine,
+                    "user": r.user,
+                }
+            )
+    if truncated:
+        counted = repo.scoped(
             Asset.family_id, func.count(Asset.seq), func.min(Asset.created_at), func.max(Asset.created_at)
-        )
-        .where(*conds)
-        .group_by(Asset.family_id)
-    ).all()
-    groups = {
-        fid: FamilyGroup(family_id=fid, count=int(n), first_created=iso(lo), last_created=iso(hi), prompt="")
-        for fid, n, lo, hi in counts
-    }
-    total = sum(g.count for g in groups.values())
+        ).where(*conditions(q))
+        if q.text and q.text.strip():
+            counted, _ = apply_text(counted, session, tenant_id, q.text)
+        for fid, n, lo, hi in session.execute(counted.group_by(Asset.family_id)):
+            g = groups.setdefault(fid, FamilyGroup(fid, 0, iso(lo), iso(hi), ""))
+            g.count, g.first_created, g.last_created = int(n), iso(lo), iso(hi)
     fam_ids = [f for f in groups if f is not None]
     for i in range(0, len(fam_ids), 500):
         for fid, prompt in session.execute(
@@ -206,22 +257,8 @@ def search_grouped(
             )
         ):
             groups[fid].prompt = prompt
-    truncated = False
-    if with_assets:
-        rows = session.execute(
-            repo.scoped(*LIST_COLUMNS)
-            .where(*conds)
-            .order_by(Asset.created_at, Asset.seq)
-            .limit(max_assets + 1)
-        ).all()
-        truncated = len(rows) > max_assets
-        for r in rows[:max_assets]:
-            g = groups[r.family_id]
-            if not g.prompt:
-                g.prompt = r.prompt
-            g.assets.append(row_dict(r))
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.family_id or ""))
-    return GroupedResult(groups=ordered, total=total, truncated=truncated)
+    return GroupedResult(groups=ordered, total=sum(g.count for g in ordered), truncated=truncated)
 
 
 def grouped_to_json(result: GroupedResult) -> dict[str, Any]:

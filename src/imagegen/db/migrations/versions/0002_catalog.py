@@ -17,20 +17,25 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+# Contentless FTS5 table kept in step by triggers (same transaction as the row). Besides prompt and rendered
+# text it indexes one token per tenant ('t' + hex of the tenant id): a tenant's text search is then one FTS
+# query that walks matching rowids newest-first and stops at the page size, whatever the tenant's size.
+_TENANT_TOKEN = "'t' || hex({row}.tenant_id)"
 FTS_SQLITE = [
-    "CREATE VIRTUAL TABLE catalog_fts USING fts5(prompt, rendered_text, content='catalog_assets', "
-    "content_rowid='seq', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE catalog_fts USING fts5(tenant, prompt, rendered_text, content='', "
+    "tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER catalog_assets_ai AFTER INSERT ON catalog_assets BEGIN "
-    "INSERT INTO catalog_fts(rowid, prompt, rendered_text) "
-    "VALUES (new.seq, new.prompt, new.rendered_text); END",
+    "INSERT INTO catalog_fts(rowid, tenant, prompt, rendered_text) "
+    f"VALUES (new.seq, {_TENANT_TOKEN.format(row='new')}, new.prompt, new.rendered_text); END",
     "CREATE TRIGGER catalog_assets_ad AFTER DELETE ON catalog_assets BEGIN "
-    "INSERT INTO catalog_fts(catalog_fts, rowid, prompt, rendered_text) "
-    "VALUES ('delete', old.seq, old.prompt, old.rendered_text); END",
-    "CREATE TRIGGER catalog_assets_au AFTER UPDATE OF prompt, rendered_text ON catalog_assets BEGIN "
-    "INSERT INTO catalog_fts(catalog_fts, rowid, prompt, rendered_text) "
-    "VALUES ('delete', old.seq, old.prompt, old.rendered_text); "
-    "INSERT INTO catalog_fts(rowid, prompt, rendered_text) "
-    "VALUES (new.seq, new.prompt, new.rendered_text); END",
+    "INSERT INTO catalog_fts(catalog_fts, rowid, tenant, prompt, rendered_text) "
+    f"VALUES ('delete', old.seq, {_TENANT_TOKEN.format(row='old')}, old.prompt, old.rendered_text); END",
+    "CREATE TRIGGER catalog_assets_au AFTER UPDATE OF tenant_id, prompt, rendered_text ON catalog_assets "
+    "BEGIN "
+    "INSERT INTO catalog_fts(catalog_fts, rowid, tenant, prompt, rendered_text) "
+    f"VALUES ('delete', old.seq, {_TENANT_TOKEN.format(row='old')}, old.prompt, old.rendered_text); "
+    "INSERT INTO catalog_fts(rowid, tenant, prompt, rendered_text) "
+    f"VALUES (new.seq, {_TENANT_TOKEN.format(row='new')}, new.prompt, new.rendered_text); END",
 ]
 
 FTS_POSTGRES = [
@@ -106,10 +111,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_catalog_assets_tenant_family", "catalog_assets", ["tenant_id", "family_id"], unique=False
     )
+    # covering index of the auditor's query (tenant + model + dates, grouped by family): no table lookups
     op.create_index(
         "ix_catalog_assets_tenant_model_created",
         "catalog_assets",
-        ["tenant_id", "requested_model", "created_at"],
+        ["tenant_id", "requested_model", "created_at", "family_id", "asset_id", "engine", "user"],
         unique=False,
     )
     op.create_index(

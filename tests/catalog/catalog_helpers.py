@@ -1,0 +1,78 @@
+"""Helpers shared by the catalog tests: test pictures, plans, engine results, record contexts."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from imagegen.engines.base import EngineImage, EngineResult
+from imagegen.provenance.records import RecordContext
+
+
+def picture(seed: int, size: tuple[int, int] = (256, 256)) -> Image.Image:
+    """A distinct, structured test picture (shapes + text) so perceptual hashes differ between seeds."""
+    rng = np.random.default_rng(seed)
+    img = Image.new("RGB", size, tuple(int(x) for x in rng.integers(0, 255, 3)))
+    d = ImageDraw.Draw(img)
+    for _ in range(6):
+        x0, y0 = (int(v) for v in rng.integers(0, size[0] - 40, 2))
+        d.rectangle(
+            [x0, y0, x0 + int(rng.integers(20, 120)), y0 + int(rng.integers(20, 120))],
+            fill=tuple(int(v) for v in rng.integers(0, 255, 3)),
+        )
+    d.text((10, size[1] - 30), f"seed {seed}", fill=(255, 255, 255))
+    return img
+
+
+def plan_with(texts: list[str], w: int = 256, h: int = 256) -> dict[str, Any]:
+    nodes = [{"kind": "text", "id": f"t{i}", "text": t, "role": "headline"} for i, t in enumerate(texts)]
+    return {"version": "1", "canvas": {"width": w, "height": h}, "nodes": nodes}
+
+
+def engine_result(
+    images: list[Image.Image],
+    *,
+    plans: list[dict[str, Any] | None] | None = None,
+    seed: int = 1,
+    engine: str = "planning",
+) -> EngineResult:
+    plans = plans or [None] * len(images)
+    eimgs = [
+        EngineImage(
+            pixels=im,
+            revised_prompt=f"summary {i}",
+            plan=plans[i],
+            report={"ok": True},
+            render_sha256=hashlib.sha256(im.tobytes()).hexdigest(),
+        )
+        for i, im in enumerate(images)
+    ]
+    w, h = images[0].size
+    return EngineResult(
+        images=eimgs,
+        width=w,
+        height=h,
+        quality="medium",
+        background="opaque",
+        engine=engine,
+        engine_version="0.1.0",
+        backend="procedural",
+        seed=seed,
+        timings={"render": 0.1},
+        usage={"total_tokens": 0},
+    )
+
+
+def context(tenant: str, prompt: str, **kw: Any) -> RecordContext:
+    params = {"output_format": "png", "size": "256x256", "quality": "medium"} | kw.pop("params", {})
+    return RecordContext(
+        tenant_id=tenant,
+        operation=kw.pop("operation", "generate"),
+        requested_model=kw.pop("model", "gpt-image-2"),
+        prompt=prompt,
+        params=params,
+        **kw,
+    )
