@@ -194,7 +194,8 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
         start += extent
     if node.show_values:
         inner = ring.w * 0.62
-        value = values[0] if single_pct else (node.series[0].value if len(values) == 1 else total)
+        # the center names the first (highlighted) segment; a total of percentages would be meaningless
+        value = node.series[0].value
         _label(
             ctx,
             node,

@@ -89,8 +89,8 @@ def dominant_script(text: str) -> str:
             counts[s] = counts.get(s, 0) + 1
     if not counts:
         return "latin"
-    # max over a stable order so ties resolve the same way every time
-    return max(sorted(counts), key=lambda s: counts[s])
+    # dicts keep insertion order, and max() keeps the first of equals: ties go to the script seen first
+    return max(counts, key=lambda s: counts[s])
 
 
 def scripts_in(text: str) -> list[str]:
