@@ -35,7 +35,7 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
     if heads:
         head_h = area.h * 0.24
         head_nodes, used = stack(
-            ctx, entries_for(ctx, heads), Region(area.x, y, area.w, head_h), align="left"
+            ctx, entries_for(ctx, heads, boost=1.0), Region(area.x, y, area.w, head_h), align="left"
         )
         nodes.extend(head_nodes)
         y += used + ctx.gap * 2
@@ -55,7 +55,7 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
         n = len(cards)
         cols = 2 if n >= 4 else 1
         rows_n = (n + cols - 1) // cols
-        card_h = min((card_area.h - ctx.gap * 2 * (rows_n - 1)) / rows_n, 300 * ctx.unit)
+        card_h = min((card_area.h - ctx.gap * 2 * (rows_n - 1)) / rows_n, 340 * ctx.unit)
         grid_h = rows_n * card_h + ctx.gap * 2 * (rows_n - 1)
         top = card_area.y
         if n <= 2 and card_area.h - grid_h > 360 * ctx.unit:
@@ -105,11 +105,7 @@ def _stat_card(ctx: Ctx, item: TextItem, cell: Region) -> list[Node]:
     bar_h = max(14.0, inner.h * 0.14)
     bar = Region(inner.x, inner.bottom - bar_h, inner.w, bar_h)
     if item.stat:
-        nodes.append(
-            ctx.chart(
-                bar, item.stat.label, item.stat.value, item.stat.maximum, item.stat.unit, kind="progress", z=2
-            )
-        )
+        nodes.append(ctx.chart(bar, item.stat.label, item.stat.value, item.stat.maximum, item.stat.unit, z=2))
     return nodes
 
 
@@ -155,13 +151,13 @@ def layout_rows(ctx: Ctx) -> list[Node]:
     if ctx.codes:
         code_band = Region(inner.x, y, inner.w, bottom - y)
         side = "center" if len(ctx.codes) > 1 else (ctx.codes[0].placement.h or "left")
-        code_nodes, code_h, _ = place_codes_row(ctx, ctx.codes, code_band, align=side, scale=1.1)
+        code_nodes, code_h, _ = place_codes_row(ctx, ctx.codes, code_band, align=side, scale=1.3)
         code_h = min(code_h, (bottom - y) * 0.4)
     table = Region(inner.x, y, inner.w, bottom - y - (code_h + ctx.gap * 3 if ctx.codes else 0))
     if rows:
         n = len(rows)
-        row_h = min(table.h / n, ctx.role_size("row") * 2.6)
-        size = ctx.role_size("row")
+        size = ctx.role_size("row", 1.0)
+        row_h = min(table.h / n, size * 3.2)
         for k, item in enumerate(block_order(rows)):
             cell = Region(table.x, table.y + k * row_h, table.w, row_h)
             nodes.append(

@@ -63,12 +63,24 @@ def layout_hero(ctx: Ctx) -> list[Node]:
             image_region = ctx.grid.span(12 - img_cols, img_cols, area)
         text_region = text_region.inset(ctx.gap, 0)
     else:
+        # stacked: set the text first (at most ~45% of the height), then the art takes all that is left,
+        # so there is no dead band between them
         text_first = head_top or ctx.mirrored
-        frac = 0.58 if ctx.archetype == "product_hero" else 0.5
-        if text_first:
-            text_region, image_region = area.split_v(1 - frac, ctx.gap * 2)
-        else:
-            image_region, text_region = area.split_v(frac, ctx.gap * 2)
+        cap = 1 - (0.58 if ctx.archetype == "product_hero" else 0.55)
+        text_region = area.top(area.h * cap) if text_first else area.bottom_part(area.h * cap)
+        boost = 1.0 if ctx.archetype in ("poster", "banner", "social_card") else 0.0
+        stacked, used = stack(
+            ctx,
+            entries_for(ctx, body, boost=boost),
+            text_region,
+            align=align,
+            valign="top" if text_first else "bottom",
+        )
+        gap = ctx.gap * 3
+        image_region = area.below(used, gap) if text_first else area.above(used, gap)
+        nodes.extend(stacked)
+        nodes.extend(_accent_rule(ctx, stacked, align))
+        text_region = None
 
     radius = ctx.theme.corner_radius * ctx.unit * (2 if ctx.archetype == "product_hero" else 1)
     nodes.append(ctx.image(image_region, radius=radius, z=0))
@@ -93,8 +105,11 @@ def layout_hero(ctx: Ctx) -> list[Node]:
             )
         )
     if text_region is not None:
-        valign = "middle" if landscape else ("bottom" if text_region.y < image_region.y else "top")
-        text_nodes, _ = stack(ctx, entries_for(ctx, body), text_region, align=align, valign=valign)
+        valign = "top" if head_top else "middle"
+        boost = 1.0 if ctx.archetype in ("poster", "banner", "social_card") else 0.0
+        text_nodes, _ = stack(
+            ctx, entries_for(ctx, body, boost=boost), text_region, align=align, valign=valign
+        )
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))
     return nodes

@@ -380,24 +380,26 @@ class Ctx:
         value: float,
         maximum: float,
         unit: str,
-        kind: Literal["bar", "hbar", "donut", "line", "progress"] = "progress",
         z: int = 2,
     ) -> ChartNode:
-        # value labels off: the exact quoted text already carries the number, and drawing it twice would
-        # put an unrequested copy of it in the image
-        series = [DataPoint(label=label, value=value)]
-        if kind != "progress" and maximum != value:
-            series.append(DataPoint(label="rest", value=max(0.0, maximum - value)))
+        """A progress bar for one figure (no drawn labels; see below)."""
+        # value labels off and, for a progress bar, an empty series label: the exact quoted text next to
+        # the bar already carries the words and the number, and the renderer would otherwise draw a second,
+        # smaller copy of them (unrequested text the verifier must also read back)
+        # the renderer reads a progress value as a percentage: normalize n-of-m figures to one
+        pct = value / maximum * 100 if maximum else value
+        series = [DataPoint(label="", value=round(pct, 3))]
         palette = self.theme.palette
         return ChartNode(
             id=self.new_id("chart"),
             box=region.box(),
             z=z,
-            chart=kind,
+            chart="progress",
             series=series,
-            unit=unit,
+            unit="%",
             colors=[palette.accent, *palette.extra[1:2], palette.surface],
             show_values=False,
+            note=f"{label}: {value:g}{unit} of {maximum:g}{unit}",
         )
 
 
