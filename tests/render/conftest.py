@@ -27,14 +27,18 @@ def text_of():  # type: ignore[no-untyped-def]
     return text_node
 
 
-def make_plan(nodes: Sequence[Node], w: int = 512, h: int = 512, background: Background | None = None,
-              seed: int = 1) -> Plan:
+def make_plan(
+    nodes: Sequence[Node], w: int = 512, h: int = 512, background: Background | None = None, seed: int = 1
+) -> Plan:
     """A plan with the given nodes on a white (or given) canvas."""
-    return Plan(canvas=Canvas(width=w, height=h, background=background or Background()), nodes=list(nodes),
-                seed=seed)
+    return Plan(
+        canvas=Canvas(width=w, height=h, background=background or Background()), nodes=list(nodes), seed=seed
+    )
 
 
-def text_node(text: str, box: tuple[float, float, float, float] = (20, 20, 472, 120), **kw: object) -> TextNode:
+def text_node(
+    text: str, box: tuple[float, float, float, float] = (20, 20, 472, 120), **kw: object
+) -> TextNode:
     """A text node with a box given as (x, y, w, h)."""
     x, y, w, h = box
     return TextNode(id=str(kw.pop("id", "t")), text=text, box=Box(x=x, y=y, w=w, h=h), **kw)  # type: ignore[arg-type]

@@ -28,8 +28,9 @@ def _jpeg(img: Image.Image, quality: int = 80) -> Image.Image:
 
 @pytest.mark.parametrize(("sym", "data", "fmt", "box"), CODES, ids=[c[0] for c in CODES])
 @pytest.mark.parametrize("scale", [1.0, 2.0])
-def test_codes_decode_at_size_and_after_jpeg(plan_of, sym: str, data: str, fmt: object,
-                                            box: tuple[int, int, int, int], scale: float) -> None:
+def test_codes_decode_at_size_and_after_jpeg(
+    plan_of, sym: str, data: str, fmt: object, box: tuple[int, int, int, int], scale: float
+) -> None:
     x, y, w, h = box
     node = CodeNode(id="c", symbology=sym, data=data, box=Box(x=x, y=y, w=w, h=h))  # type: ignore[arg-type]
     r = render(plan_of([node]), scale=scale)
@@ -44,7 +45,7 @@ def test_qr_has_four_module_quiet_zone_and_crisp_modules(plan_of) -> None:
     node = CodeNode(id="q", symbology="qr", data="hello", box=Box(x=10, y=10, w=250, h=250))
     r = render(plan_of([node], background=None))
     b = r.nodes["q"].box
-    arr = np.asarray(r.image.convert("L"))[int(b.y): int(b.bottom), int(b.x): int(b.right)]
+    arr = np.asarray(r.image.convert("L"))[int(b.y) : int(b.bottom), int(b.x) : int(b.right)]
     # only pure black and white: modules are whole pixels, never resampled
     assert set(np.unique(arr).tolist()) <= {0, 255}
     modules = 21 + 8

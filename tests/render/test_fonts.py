@@ -26,8 +26,9 @@ from imagegen.engines.planning.render import FontBook, FontNotFoundError
         ("display", 800, "InterDisplay-ExtraBold.otf"),
     ],
 )
-def test_named_and_generic_families_map_to_installed_open_fonts(fonts: FontBook, family: str, weight: int,
-                                                                  expected: str) -> None:
+def test_named_and_generic_families_map_to_installed_open_fonts(
+    fonts: FontBook, family: str, weight: int, expected: str
+) -> None:
     face = fonts.resolve(FontRef(family=family, weight=weight))
     assert Path(face.path).name == expected
     assert Path(face.path).is_file()
@@ -39,10 +40,17 @@ def test_italic_resolves_to_an_italic_face(fonts: FontBook) -> None:
 
 @pytest.mark.parametrize(
     ("text", "lang", "index"),
-    [("東京の夜", None, 0), ("서울", None, 1), ("春季新品", None, 2), ("春季新品", "ja", 0), ("漢字", "zh-Hans", 2)],
+    [
+        ("東京の夜", None, 0),
+        ("서울", None, 1),
+        ("春季新品", None, 2),
+        ("春季新品", "ja", 0),
+        ("漢字", "zh-Hans", 2),
+    ],
 )
-def test_cjk_face_index_follows_language_then_script(fonts: FontBook, text: str, lang: str | None,
-                                                     index: int) -> None:
+def test_cjk_face_index_follows_language_then_script(
+    fonts: FontBook, text: str, lang: str | None, index: int
+) -> None:
     face = fonts.resolve(FontRef(), script="han" if index != 1 else "hangul", lang=lang, text=text)
     assert face.path.endswith("NotoSansCJK-Regular.ttc")
     assert face.index == index

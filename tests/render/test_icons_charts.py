@@ -14,9 +14,32 @@ def test_icon_set_and_synonyms() -> None:
     icons = available_icons()
     assert len(icons) > 1500
     assert {"home", "favorite", "settings", "search", "star"} <= icons
-    for noun in ("home", "stats", "profile", "heart", "steps", "calories", "coffee", "shop", "phone", "mail",
-                 "search", "settings", "star", "check", "camera", "music", "cart", "location", "calendar",
-                 "clock", "lock", "bolt", "leaf", "water"):
+    for noun in (
+        "home",
+        "stats",
+        "profile",
+        "heart",
+        "steps",
+        "calories",
+        "coffee",
+        "shop",
+        "phone",
+        "mail",
+        "search",
+        "settings",
+        "star",
+        "check",
+        "camera",
+        "music",
+        "cart",
+        "location",
+        "calendar",
+        "clock",
+        "lock",
+        "bolt",
+        "leaf",
+        "water",
+    ):
         assert resolve_icon(noun) in icons, noun
     assert resolve_icon("calories") == "local_fire_department"
     assert resolve_icon("hearts") == "favorite"
@@ -40,8 +63,13 @@ def _series(*pairs: tuple[str, float]) -> list[DataPoint]:
 
 @pytest.mark.parametrize("kind", ["bar", "hbar", "donut", "line", "progress"])
 def test_charts_report_value_and_label_texts(plan_of, kind: str) -> None:
-    node = ChartNode(id="ch", chart=kind, unit="%", series=_series(("Mon", 78), ("Tue", 42), ("Wed", 63)),
-                     box=Box(x=40, y=40, w=432, h=300))
+    node = ChartNode(
+        id="ch",
+        chart=kind,
+        unit="%",
+        series=_series(("Mon", 78), ("Tue", 42), ("Wed", 63)),
+        box=Box(x=40, y=40, w=432, h=300),
+    )
     r = render(plan_of([node]))
     assert r.nodes["ch"].kind == "chart"
     values = {k: v.text for k, v in r.texts.items() if k.startswith("ch.value.")}
@@ -58,8 +86,9 @@ def test_charts_report_value_and_label_texts(plan_of, kind: str) -> None:
 
 
 def test_single_value_donut_shows_percent_in_center(plan_of) -> None:
-    node = ChartNode(id="d", chart="donut", unit="%", series=_series(("Goal", 78)),
-                     box=Box(x=100, y=100, w=300, h=300))
+    node = ChartNode(
+        id="d", chart="donut", unit="%", series=_series(("Goal", 78)), box=Box(x=100, y=100, w=300, h=300)
+    )
     r = render(plan_of([node]))
     v = r.texts["d.value.0"]
     assert v.text == "78%"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import pytesseract
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from imagegen.engines.planning.plan import FontRef
@@ -22,7 +22,9 @@ SCRIPTS = [
 
 
 @pytest.mark.parametrize(("name", "text", "lang", "font"), SCRIPTS, ids=[s[0] for s in SCRIPTS])
-def test_each_script_renders_with_boxes_and_coverage(name: str, text: str, lang: str | None, font: str, plan_of, text_of) -> None:
+def test_each_script_renders_with_boxes_and_coverage(
+    name: str, text: str, lang: str | None, font: str, plan_of, text_of
+) -> None:
     node = text_of(text, lang=lang, size=40)
     r = render(plan_of([node]))
     t = r.texts["t"]
@@ -34,8 +36,11 @@ def test_each_script_renders_with_boxes_and_coverage(name: str, text: str, lang:
         assert node.box.contains(line.box, tol=1.5)
         assert font in line.font_path
         # ink is really there: dark pixels inside the reported line box
-        crop = np.asarray(r.image.convert("L").crop((int(line.box.x), int(line.box.y), int(line.box.right) + 1,
-                                                     int(line.box.bottom) + 1)))
+        crop = np.asarray(
+            r.image.convert("L").crop(
+                (int(line.box.x), int(line.box.y), int(line.box.right) + 1, int(line.box.bottom) + 1)
+            )
+        )
         assert (crop < 128).sum() > 50
     if name == "japanese":
         assert t.lines[0].font_index == 0
@@ -49,15 +54,20 @@ def test_each_script_renders_with_boxes_and_coverage(name: str, text: str, lang:
 
 @pytest.mark.parametrize(
     ("text", "font_file"),
-    [("क्षत्रिय", "NotoSansDevanagari-Regular.ttf"), ("স্বাগতম", "NotoSansBengali-Regular.ttf"),
-     ("مرحبا", "NotoSansArabic-Regular.ttf")],
+    [
+        ("क्षत्रिय", "NotoSansDevanagari-Regular.ttf"),
+        ("স্বাগতম", "NotoSansBengali-Regular.ttf"),
+        ("مرحبا", "NotoSansArabic-Regular.ttf"),
+    ],
 )
 def test_complex_scripts_are_shaped_not_basic_laid_out(fonts: FontBook, text: str, font_file: str) -> None:
     path = fonts.require(font_file)
     raqm = ImageFont.truetype(path, 48, layout_engine=ImageFont.Layout.RAQM)
     basic = ImageFont.truetype(path, 48, layout_engine=ImageFont.Layout.BASIC)
-    assert raqm.getlength(text) != basic.getlength(text) or raqm.getmask(text).tobytes() != basic.getmask(
-        text).tobytes()
+    assert (
+        raqm.getlength(text) != basic.getlength(text)
+        or raqm.getmask(text).tobytes() != basic.getmask(text).tobytes()
+    )
     # and the engine's face for that script is a raqm font
     face = fonts.resolve(FontRef(), script={"D": "devanagari", "B": "bengali", "A": "arabic"}[font_file[8]])
     assert fonts.font(face, 48).layout_engine == ImageFont.Layout.RAQM
@@ -69,8 +79,9 @@ def test_tesseract_reads_shaped_hindi_and_arabic(plan_of, text_of) -> None:
     for text, lang in cases:
         r = render(plan_of([text_of(text, size=56, box=(20, 20, 600, 120))], w=640, h=160))
         line = r.texts["t"].lines[0]
-        crop = r.image.crop((int(line.box.x) - 16, int(line.box.y) - 16, int(line.box.right) + 16,
-                             int(line.box.bottom) + 16))
+        crop = r.image.crop(
+            (int(line.box.x) - 16, int(line.box.y) - 16, int(line.box.right) + 16, int(line.box.bottom) + 16)
+        )
         read = pytesseract.image_to_string(crop, lang=lang, config="--psm 7").strip()
         assert read.replace(" ", "") == text.replace(" ", ""), (text, read)
 
@@ -90,8 +101,9 @@ def test_font_fallback_inside_one_line(plan_of, text_of) -> None:
 
 def test_rtl_paragraph_orders_runs_right_to_left(plan_of, text_of) -> None:
     # an Arabic paragraph with an embedded Latin word: the Arabic run starting the text sits at the right
-    r = render(plan_of([text_of("مرحبا Tokyo", size=40, direction="rtl", box=(10, 10, 600, 80))],
-                         w=640, h=120))
+    r = render(
+        plan_of([text_of("مرحبا Tokyo", size=40, direction="rtl", box=(10, 10, 600, 80))], w=640, h=120)
+    )
     runs = r.texts["t"].lines[0].runs
     assert r.texts["t"].lines[0].direction == "rtl"
     assert "Tokyo" in runs[0][2]  # visual order: leftmost run first
@@ -152,8 +164,10 @@ def test_basic_layout_would_differ_for_devanagari(fonts: FontBook) -> None:
     path = fonts.require("NotoSansDevanagari-Regular.ttf")
     img_a = Image.new("L", (300, 80))
     img_b = Image.new("L", (300, 80))
-    ImageDraw.Draw(img_a).text((5, 5), "क्ष", font=ImageFont.truetype(path, 48, layout_engine=ImageFont.Layout.RAQM),
-                               fill=255)
-    ImageDraw.Draw(img_b).text((5, 5), "क्ष", font=ImageFont.truetype(path, 48,
-                                                                      layout_engine=ImageFont.Layout.BASIC), fill=255)
+    ImageDraw.Draw(img_a).text(
+        (5, 5), "क्ष", font=ImageFont.truetype(path, 48, layout_engine=ImageFont.Layout.RAQM), fill=255
+    )
+    ImageDraw.Draw(img_b).text(
+        (5, 5), "क्ष", font=ImageFont.truetype(path, 48, layout_engine=ImageFont.Layout.BASIC), fill=255
+    )
     assert img_a.tobytes() != img_b.tobytes()

@@ -33,6 +33,11 @@ def _colors(ctx: RenderContext, node: ChartNode) -> list[str]:
     return list(node.colors) or [pal.accent, *pal.extra, pal.primary, pal.secondary, pal.muted]
 
 
+def _bar_colors(ctx: RenderContext, node: ChartNode) -> list[str]:
+    """One series reads as one color: bars cycle colors only when the plan lists several."""
+    return list(node.colors) or [ctx.plan.theme.palette.accent]
+
+
 def _label(
     ctx: RenderContext,
     node: ChartNode,
@@ -74,7 +79,7 @@ def draw_chart(ctx: RenderContext, node: ChartNode, parent_id: str | None) -> No
 def _bar(ctx: RenderContext, node: ChartNode) -> None:
     b = node.box
     n = len(node.series)
-    colors = _colors(ctx, node)
+    colors = _bar_colors(ctx, node)
     size = max(9.0, min(b.h * 0.08, b.w / n * 0.28, 30.0))
     label_h = size * 1.6
     top_pad = label_h if node.show_values else size * 0.3
@@ -114,7 +119,7 @@ def _bar(ctx: RenderContext, node: ChartNode) -> None:
 def _hbar(ctx: RenderContext, node: ChartNode) -> None:
     b = node.box
     n = len(node.series)
-    colors = _colors(ctx, node)
+    colors = _bar_colors(ctx, node)
     row = b.h / n
     size = max(9.0, min(row * 0.38, 30.0))
     label_w = b.w * 0.28

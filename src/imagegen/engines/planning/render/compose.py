@@ -35,7 +35,7 @@ from imagegen.engines.planning.render.fonts import FontBook, default_fontbook, r
 from imagegen.engines.planning.render.icons import icon_mask
 from imagegen.engines.planning.render.paint import ClipRect, composite
 from imagegen.engines.planning.render.procedural import background_image, image_art
-from imagegen.engines.planning.render.shapes import draw_group_chrome, draw_shape
+from imagegen.engines.planning.render.shapes import draw_group_border, draw_group_chrome, draw_shape
 from imagegen.engines.planning.render.text import TextEngine
 from imagegen.engines.planning.rendered import Rendering
 
@@ -145,6 +145,7 @@ def _draw_nodes(
                 ctx.clip = clip
             _draw_nodes(ctx, node.children, node.id, codes, references, node_images)
             ctx.clip = saved
+            draw_group_border(ctx, node)
         elif isinstance(node, TextNode):
             ctx.draw_text(node, parent_id=parent)
         elif isinstance(node, ShapeNode):

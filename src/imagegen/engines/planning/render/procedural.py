@@ -185,7 +185,7 @@ def _shaded(w: int, h: int, color: str, mask: Image.Image, light_from: float = 0
     x0, x1 = box[0], max(box[2], box[0] + 1)
     u = ((np.arange(w, dtype=np.float32) - x0) / (x1 - x0))[None, :]
     shade = 0.55 + 0.45 * np.cos((u - light_from) * math.pi * 1.1)
-    spec = np.exp(-(((u - light_from + 0.08) / 0.035) ** 2)) * 90
+    spec = np.exp(-(((u - light_from + 0.05) / 0.09) ** 2)) * 45
     row = _rgb(color)[None, :] * (0.55 + 0.55 * shade[0][:, None]) + spec[0][:, None]
     strip = Image.fromarray(np.clip(row, 0, 255).astype(np.uint8)[None, :, :], "RGB")
     layer = strip.resize((w, h), Image.Resampling.NEAREST).convert("RGBA")
@@ -423,29 +423,57 @@ def _night(
 def _ink(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    """Manga ink: white paper, diagonal hatching in one corner, a screentone dot field, speed lines."""
-    img = Image.new("RGBA", (w, h), (255, 255, 255, 255))
+    """Manga ink: white paper, a screentone band, hatching in a low corner, speed lines, and for a
+    character an outlined figure. Kept light so lettering in bubbles stays the loudest black."""
+    img = Image.new("RGB", (w, h), (255, 255, 255))
     d = ImageDraw.Draw(img)
     m = min(w, h)
-    step = max(4, m // 60)
-    for k in range(-h, w, step):
-        d.line((k, h, k + h * 0.6, h * 0.4), fill=(0, 0, 0, 255), width=max(1, step // 4))
-    # screentone: dots whose radius grows toward the top (a gradient, printed)
-    tone = max(4, m // 48)
-    for y in range(0, int(h * 0.4), tone):
-        r = tone * 0.38 * (1 - y / (h * 0.4))
-        if r < 0.5:
+    # screentone: dots shrinking downwards over the top quarter (a printed gradient)
+    tone = max(5, m // 40)
+    band = h * 0.28
+    for y in range(0, int(band), tone):
+        r = tone * 0.32 * (1 - y / band)
+        if r < 0.6:
             continue
         for x in range((y // tone % 2) * tone // 2, w, tone):
-            d.ellipse((x - r, y - r, x + r, y + r), fill=(0, 0, 0, 255))
+            d.ellipse((x - r, y - r, x + r, y + r), fill=(0, 0, 0))
+    # hatching in the lower-left corner only
+    step = max(5, m // 45)
+    for k in range(0, int(w * 0.45), step):
+        d.line((0, h - k * 0.8, k, h), fill=(0, 0, 0), width=max(1, m // 500))
+    # speed lines: a thin ring of rays toward the edges, the middle left clean
     cx, cy = w * 0.5, h * 0.55
-    for i in range(48):
-        a = i / 48 * math.tau + float(rng.uniform(-0.03, 0.03))
-        r0 = m * float(rng.uniform(0.32, 0.4))
+    for i in range(40):
+        a = i / 40 * math.tau + float(rng.uniform(-0.04, 0.04))
+        r0 = m * float(rng.uniform(0.42, 0.5))
         d.line(
             (cx + math.cos(a) * r0, cy + math.sin(a) * r0, cx + math.cos(a) * m, cy + math.sin(a) * m),
-            fill=(0, 0, 0, 255),
-            width=max(1, m // 400),
+            fill=(0, 0, 0),
+            width=max(1, m // 500),
+        )
+    if any(k in subject for k in ("character", "portrait", "person", "hero", "girl", "boy", "man", "woman")):
+        lw = max(2, m // 120)
+        head = m * 0.14
+        fx = w / 2
+        d.rounded_rectangle(
+            (fx - m * 0.3, h * 0.66, fx + m * 0.3, h * 1.05),
+            radius=m * 0.14,
+            fill=(255, 255, 255),
+            outline=(0, 0, 0),
+            width=lw,
+        )
+        d.ellipse(
+            (fx - head, h * 0.64 - head * 2.1, fx + head, h * 0.64),
+            fill=(255, 255, 255),
+            outline=(0, 0, 0),
+            width=lw,
+        )
+        # hair: a solid black cap, the manga shorthand
+        d.chord(
+            (fx - head * 1.05, h * 0.64 - head * 2.2, fx + head * 1.05, h * 0.64 - head * 0.3),
+            180,
+            360,
+            fill=(0, 0, 0),
         )
     return img
 

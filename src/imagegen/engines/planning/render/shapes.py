@@ -207,3 +207,16 @@ def draw_group_chrome(ctx: RenderContext, node: GroupNode) -> None:
         return
     if node.fill or (node.stroke and sw > 0):
         ctx.rect(x, y, w, h, node.fill or "", radius, outline=node.stroke, width=sw)
+
+
+def draw_group_border(ctx: RenderContext, node: GroupNode) -> None:
+    """What a group paints over its children: the ink border of comic panels and storyboard frames."""
+    role = node.role.lower()
+    if role not in ("panel", "frame"):
+        return
+    x, y, w, h = ctx.sbox(node.box)
+    default = 4 if role == "panel" else 2
+    width = ctx.s(node.stroke_width) or max(2.0, ctx.s(default))
+    saved, ctx.clip = ctx.clip, None
+    ctx.rect(x, y, w, h, "", ctx.s(node.radius), outline=node.stroke or "#111111", width=width)
+    ctx.clip = saved
