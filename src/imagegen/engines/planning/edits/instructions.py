@@ -108,7 +108,7 @@ _TARGET_RE = re.compile(
 
 _PLACEMENT_RE = re.compile(
     r"\b(top|bottom|upper|lower|middle|center|centre)?[\s-]*(left|right|center|centre|middle)\b"
-    r"|\b(top|bottom|upper|lower)\b|\bcent(?:er|re)d?\b"
+    r"|\b(top|bottom|upper|lower)\b|\bcent(?:er|re)(?:ed)?\b"
 )
 
 _FAMILIES = {

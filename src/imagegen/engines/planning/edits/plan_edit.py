@@ -159,28 +159,54 @@ def _replace_text(edit: PlanEdit, op: Op) -> bool:
     return hits > 0
 
 
-def _free_box(plan: Plan, w: float, h: float, placement: str, ignore: set[str] = frozenset()) -> Box:  # type: ignore[assignment]
-    """A w x h box at ``placement`` inside the margins, slid toward the center until it clears the text,
-    code, icon and chart boxes (the things that must not be covered)."""
+def _free_box(plan: Plan, w: float, h: float, placement: str, ignore: frozenset[str] = frozenset(),
+              min_h: float | None = None) -> Box:
+    """A w x h box at ``placement`` inside the margins, slid toward the center until it is free.
+
+    First it looks for a spot clear of everything drawn (images and shapes that do not fill the canvas
+    included), letting the box shrink to ``min_h``; then for one clear of the things that must never be
+    covered (text, codes, icons, charts); else it takes the anchor position as is.
+    """
     cw, ch, m = plan.canvas.width, plan.canvas.height, plan.canvas.margin
     w, h = min(w, cw - 2 * m), min(h, ch - 2 * m)
+    nodes = [n for n in plan.walk() if n.id not in ignore]
+    solid = [n.box for n in nodes if isinstance(n, TextNode | CodeNode | IconNode | ChartNode)]
+    drawn = solid + [
+        n.box for n in nodes
+        if isinstance(n, ImageNode | ShapeNode | GroupNode) and n.box.w * n.box.h < 0.5 * cw * ch
+    ]
+    heights = [h] if min_h is None or min_h >= h else [h, (h + min_h) / 2, min_h]
+    for blockers in (drawn, solid):
+        for height in heights:
+            found = _slide(plan, w, height, placement, blockers)
+            if found is not None:
+                return found
+    ax, ay = _ANCHORS.get(placement, (0.5, 1.0))
+    return Box(x=m + ax * (cw - 2 * m - w), y=m + ay * (ch - 2 * m - h), w=w, h=h)
+
+
+def _slide(plan: Plan, w: float, h: float, placement: str, blockers: list[Box]) -> Box | None:
+    """Slide from the anchor toward the center, staying in the anchor's half of the canvas."""
+    cw, ch, m = plan.canvas.width, plan.canvas.height, plan.canvas.margin
     ax, ay = _ANCHORS.get(placement, (0.5, 1.0))
     x = m + ax * (cw - 2 * m - w)
     y0 = m + ay * (ch - 2 * m - h)
-    blockers = [
-        n.box
-        for n in plan.walk()
-        if isinstance(n, TextNode | CodeNode | IconNode | ChartNode) and n.id not in ignore
-    ]
-    step = max(4.0, h / 4)
-    direction = -1 if ay > 0.5 else 1
-    y = y0
-    for _ in range(int((ch - 2 * m) / step) + 1):
+    step = max(4.0, h / 8)
+    if ay == 1.0:
+        offsets = [-k * step for k in range(int(max(0.0, y0 - (ch / 2 - h / 2)) / step) + 1)]
+    elif ay == 0.0:
+        offsets = [k * step for k in range(int(max(0.0, (ch / 2 - h / 2) - y0) / step) + 1)]
+    else:
+        reach = int(ch / 4 / step)
+        offsets = [d * k * step for k in range(reach + 1) for d in ((1,) if k == 0 else (-1, 1))]
+    for dy in offsets:
+        y = y0 + dy
+        if y < m - 0.5 or y > ch - m - h + 0.5:
+            continue
         candidate = Box(x=x, y=y, w=w, h=h)
-        if not any(candidate.intersects(b) for b in blockers) and m <= y <= ch - m - h:
+        if not any(candidate.intersects(b) for b in blockers):
             return candidate
-        y += direction * step
-    return Box(x=x, y=y0, w=w, h=h)
+    return None
 
 
 def _unique_id(plan: Plan, stem: str) -> str:
@@ -199,11 +225,9 @@ def _add_text(edit: PlanEdit, op: Op) -> bool:
     size = theme.base_size * _ROLE_SIZE.get(role, 1.0) * min(plan.canvas.width, plan.canvas.height) / 1024
     text = op.text or ""
     lines = text.count("\n") + 1
-    width = min(
-        plan.canvas.width - 2 * plan.canvas.margin,
-        max(len(line) for line in text.split("\n")) * size * 0.62 + size,
-    )
-    box = _free_box(plan, width, lines * size * 1.35 + size * 0.3, op.placement or "bottom-center")
+    longest = max(len(line) for line in text.split("\n"))
+    width = min(plan.canvas.width - 2 * plan.canvas.margin, longest * size * 0.62 + 2 * size)
+    box = _free_box(plan, width, lines * size * 1.6 + size * 0.4, op.placement or "bottom-center")
     font = theme.heading_font if role in ("headline", "title", "masthead") else theme.body_font
     color = theme.palette.text if role != "caption" else theme.palette.muted
     background = (
@@ -308,8 +332,13 @@ def _move(edit: PlanEdit, op: Op) -> bool:
     if not nodes or op.placement is None:
         return False
     node = nodes[0]
-    target = _free_box(edit.plan, node.box.w, node.box.h, op.placement, ignore={node.id})
+    min_h = node.size * node.line_height * 1.25 if isinstance(node, TextNode) else None
+    target = _free_box(edit.plan, node.box.w, node.box.h, op.placement, ignore=frozenset({node.id}), min_h=min_h)
     _shift(node, target.x - node.box.x, target.y - node.box.y)
+    if target.h != node.box.h:
+        node.box = Box(x=node.box.x, y=node.box.y, w=node.box.w, h=target.h)
+    # A moved element goes on top: it was placed on purpose, so nothing may hide it.
+    node.z = max((n.z for n in edit.plan.walk()), default=0) + 1
     if isinstance(node, TextNode):
         ax = _ANCHORS[op.placement][0]
         node.align = "left" if ax == 0 else "right" if ax == 1 else "center"
