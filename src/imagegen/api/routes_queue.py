@@ -21,6 +21,7 @@ from imagegen.api.deps import TenantId, get_service
 from imagegen.contract.errors import InvalidValue, MissingParameter, NotFound
 from imagegen.contract.images import ImageUpload
 from imagegen.contract.parse import ParsedRequest, parse_edit_request, parse_generate_request
+from imagegen.contract.specs import InputImage
 from imagegen.engines.routing import model_from_path
 from imagegen.jobs.records import JobRecord, public_error
 
@@ -145,15 +146,20 @@ async def submit_edit(model_path: str, request: Request, tenant: TenantId) -> di
     policy = getattr(request.app.state, "remote_image_policy", None) or RemoteImagePolicy.from_settings(
         service.settings)
 
-    def open_asset(asset_id: str) -> bytes:
-        return service.open_asset(tenant, asset_id).data
+    def open_image(asset_id: str, param: str) -> ImageUpload | InputImage:
+        # the catalog's own decoding, with the asset's plan (plan-level edits of our own outputs)
+        return service.load_input(tenant, asset_id)
+
+    def open_mask(asset_id: str, param: str) -> ImageUpload | InputImage:
+        return ImageUpload(data=service.open_asset(tenant, asset_id).data, param=param, asset_id=asset_id)
 
     def resolve() -> ParsedRequest:
-        images = [resolve_image_ref(ref, param=f"images[{i}]", policy=policy, open_asset=open_asset)
+        images = [resolve_image_ref(ref, param=f"images[{i}]", policy=policy, open_asset=open_image)
                   for i, ref in enumerate(refs)]
         mask: ImageUpload | None = None
         if mask_ref is not None:
-            mask = resolve_image_ref(mask_ref, param="mask", policy=policy, open_asset=open_asset)
+            got = resolve_image_ref(mask_ref, param="mask", policy=policy, open_asset=open_mask)
+            mask = got if isinstance(got, ImageUpload) else ImageUpload(data=got.data, param="mask")
         return parse_edit_request(fields, images, mask, default_model=service.default_model,
                                   known_model=service.is_known_model)
 
