@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from imagegen.engines.planning.engine import PlanningEngine
 
 RenderFn = Callable[[Plan], Rendering]
+VerifyFn = Callable[[Plan, Rendering], VerifyReport]
 
 SUPPORTED = (
     'text (change the headline to "X", add "SALE" at the top), codes (add a QR code for https://...), '
@@ -258,7 +259,10 @@ _ART_STYLES: list[tuple[str, tuple[str, ...]]] = [
 # --------------------------------------------------------------------------- plan edits
 
 
-def _renderer(budget: Budget) -> RenderFn:
+def _renderer(budget: Budget, engine: PlanningEngine | None = None) -> RenderFn:
+    """The engine's renderer (its font book and supersampling) when there is an engine, else the module's."""
+    if engine is not None and hasattr(engine, "render"):
+        return lambda plan: engine.render(plan, quality=budget.quality)
     try:
         from imagegen.engines.planning.render import render
     except ImportError as exc:  # the renderer is part of the engine; without it nothing can be drawn
@@ -266,7 +270,10 @@ def _renderer(budget: Budget) -> RenderFn:
     return lambda plan: render(plan, scale=budget.scale)
 
 
-def _verify(plan: Plan, rendering: Rendering, budget: Budget) -> VerifyReport:
+def _verifier(budget: Budget, engine: PlanningEngine | None = None) -> VerifyFn:
+    """The engine's verifier for this budget when there is an engine, else the module's."""
+    if engine is not None and hasattr(engine, "verify"):
+        return lambda plan, rendering: engine.verify(plan, rendering, quality=budget.quality)
     from imagegen.engines.planning.verify import verify
 
     try:
@@ -275,11 +282,11 @@ def _verify(plan: Plan, rendering: Rendering, budget: Budget) -> VerifyReport:
         fonts: Any = default_fontbook()
     except ImportError:
         fonts = None
-    return verify(plan, rendering, checks=budget.checks, fonts=fonts)
+    return lambda plan, rendering: verify(plan, rendering, checks=budget.checks, fonts=fonts)
 
 
 def render_edited_plan(
-    old: Plan, new: Plan, budget: Budget, render: RenderFn
+    old: Plan, new: Plan, budget: Budget, render: RenderFn, verify: VerifyFn
 ) -> tuple[Plan, Rendering, Rendering, VerifyReport]:
     """Render both plans, then verify and refine the new one, fixing only failures of touched nodes.
 
@@ -290,7 +297,7 @@ def render_edited_plan(
 
     old_r = render(old)
     new_r = render(new)
-    report = _verify(new, new_r, budget)
+    report = verify(new, new_r)
     history: list[Any] = []
     for pass_index in range(1, budget.max_refine_passes + 1):
         touched, _ = touched_nodes(old, new)
@@ -304,7 +311,7 @@ def render_edited_plan(
             break
         history.extend(fixes)
         new, new_r = candidate, render(candidate)
-        report = _verify(new, new_r, budget)
+        report = verify(new, new_r)
         report.fixes = list(history)
         report.passes = pass_index
     return new, old_r, new_r, report
@@ -331,8 +338,9 @@ def _plan_edit(
         return _replan(image, plan, spec, budget, engine, others, tones, variant)
     mode = working_mode(image)
     original = to_array(image, mode)
-    render = _renderer(budget)
-    new_plan, old_r, new_r, report = render_edited_plan(plan, edit.plan, budget, render)
+    new_plan, old_r, new_r, report = render_edited_plan(
+        plan, edit.plan, budget, _renderer(budget, engine), _verifier(budget, engine)
+    )
     notes = list(edit.notes)
     if edit.done:
         damage = damage_mask(plan, new_plan, old_r, new_r)
@@ -438,7 +446,7 @@ def _replan(
         )
         rendering = _renderer(budget)(new_plan)
         new_pixels, new_plan_json = rendering.image, new_plan.to_json()
-        report_json = _verify(new_plan, rendering, budget).to_json()
+        report_json = _verifier(budget)(new_plan, rendering).to_json()
     mode = working_mode(image)
     out = to_array(new_pixels, mode)
     for op in tones:

@@ -159,8 +159,14 @@ def _replace_text(edit: PlanEdit, op: Op) -> bool:
     return hits > 0
 
 
-def _free_box(plan: Plan, w: float, h: float, placement: str, ignore: frozenset[str] = frozenset(),
-              min_h: float | None = None) -> Box:
+def _free_box(
+    plan: Plan,
+    w: float,
+    h: float,
+    placement: str,
+    ignore: frozenset[str] = frozenset(),
+    min_h: float | None = None,
+) -> Box:
     """A w x h box at ``placement`` inside the margins, slid toward the center until it is free.
 
     First it looks for a spot clear of everything drawn (images and shapes that do not fill the canvas
@@ -172,7 +178,8 @@ def _free_box(plan: Plan, w: float, h: float, placement: str, ignore: frozenset[
     nodes = [n for n in plan.walk() if n.id not in ignore]
     solid = [n.box for n in nodes if isinstance(n, TextNode | CodeNode | IconNode | ChartNode)]
     drawn = solid + [
-        n.box for n in nodes
+        n.box
+        for n in nodes
         if isinstance(n, ImageNode | ShapeNode | GroupNode) and n.box.w * n.box.h < 0.5 * cw * ch
     ]
     heights = [h] if min_h is None or min_h >= h else [h, (h + min_h) / 2, min_h]
@@ -333,7 +340,9 @@ def _move(edit: PlanEdit, op: Op) -> bool:
         return False
     node = nodes[0]
     min_h = node.size * node.line_height * 1.25 if isinstance(node, TextNode) else None
-    target = _free_box(edit.plan, node.box.w, node.box.h, op.placement, ignore=frozenset({node.id}), min_h=min_h)
+    target = _free_box(
+        edit.plan, node.box.w, node.box.h, op.placement, ignore=frozenset({node.id}), min_h=min_h
+    )
     _shift(node, target.x - node.box.x, target.y - node.box.y)
     if target.h != node.box.h:
         node.box = Box(x=node.box.x, y=node.box.y, w=node.box.w, h=target.h)
