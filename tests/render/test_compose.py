@@ -216,6 +216,7 @@ def test_public_surface_is_pinned() -> None:
             "default_fontbook",
             "render",
             "resolve_icon",
+            "supersample_for",
             "validate_code",
         ]
     )
@@ -230,3 +231,12 @@ def test_timings_are_reported(plan_of, text_of) -> None:
     r = render(plan_of(_poster(text_of)))
     assert {"background", "nodes", "downsample", "codes", "total"} <= set(r.timings)
     assert isinstance(TextNode, type)
+
+
+def test_supersample_recommendation() -> None:
+    from imagegen.engines.planning.render import supersample_for
+
+    assert supersample_for(1024, 1024, "medium") == 1.0
+    assert supersample_for(1024, 1024, "high") == 2.0
+    assert supersample_for(2048, 2048, "high") == 1.5
+    assert supersample_for(3840, 2160, "high") == 1.0

@@ -7,6 +7,8 @@ verifier reads it back like any other text.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from PIL import ImageDraw
 
 from imagegen.engines.planning.plan import Box, ChartNode, FontRef, TextNode
@@ -45,10 +47,10 @@ def _label(
     text: str,
     box: Box,
     size: float,
-    align: str = "center",
+    align: Literal["left", "center", "right"] = "center",
     weight: int = 500,
     color: str | None = None,
-    valign: str = "middle",
+    valign: Literal["top", "middle", "bottom"] = "middle",
 ) -> None:
     pal = ctx.plan.theme.palette
     tn = TextNode(

@@ -42,7 +42,23 @@ from imagegen.engines.planning.rendered import Rendering
 #: supersampling beyond 4x buys nothing visible and costs memory quadratically
 MAX_SCALE = 4.0
 
+#: drawing-surface budget for "high": 2x up to ~1.5k², less above (a 2048² canvas draws at 1.5x = 3072²)
+HIGH_DRAW_PIXELS = 9_500_000
+
 _engines: dict[int, TextEngine] = {}
+
+
+def supersample_for(width: int, height: int, quality: str) -> float:
+    """The render scale the renderer recommends for a canvas and a request quality.
+
+    Text is already antialiased by FreeType and curved shapes are oversampled locally, so ``low`` and
+    ``medium`` draw at 1x; ``high`` supersamples at 2x while the drawing surface stays under
+    :data:`HIGH_DRAW_PIXELS` and at the largest quarter step that fits above that.
+    """
+    if quality != "high":
+        return 1.0
+    fit = (HIGH_DRAW_PIXELS / max(1, width * height)) ** 0.5
+    return max(1.0, min(2.0, int(fit * 4) / 4))
 
 
 def _text_engine(fonts: FontBook) -> TextEngine:
@@ -83,7 +99,10 @@ def render(
     if bg.kind == "image" and bg.reference is not None and 0 <= bg.reference < len(references):
         base = _fit(references[bg.reference], dw, dh, "cover")
     # opaque canvases are drawn in RGB (masked pastes, no alpha to keep); transparent ones in RGBA
-    canvas = base.convert("RGB") if base is not None else Image.new("RGBA", (dw, dh), (0, 0, 0, 0))
+    if base is None:
+        canvas = Image.new("RGBA", (dw, dh), (0, 0, 0, 0))
+    else:
+        canvas = base if base.mode == "RGB" else base.convert("RGB")
     t1 = time.perf_counter()
     timings["background"] = t1 - t0
 

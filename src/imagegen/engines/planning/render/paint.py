@@ -22,7 +22,7 @@ def hex_rgba(color: str, opacity: float = 1.0) -> RGBA:
     return r, g, b, round(a * max(0.0, min(1.0, opacity)))
 
 
-def rgb_hex(rgb: tuple[int, ...]) -> str:
+def rgb_hex(rgb: tuple[float, ...]) -> str:
     """An RGB(A) tuple as '#rrggbb'."""
     return "#{:02x}{:02x}{:02x}".format(*(max(0, min(255, round(c))) for c in rgb[:3]))
 
@@ -88,6 +88,13 @@ def fill_mask(
     canvas: Image.Image, mask: Image.Image, color: RGBA, x: int, y: int, clip: ClipRect | None = None
 ) -> None:
     """Paint ``color`` through a coverage ``mask`` placed at (x, y)."""
+    ink = mask.getbbox()
+    if ink is None:
+        return
+    if ink != (0, 0, mask.width, mask.height):
+        # text masks are mostly empty margin: blend only where there is ink
+        mask = mask.crop(ink)
+        x, y = x + ink[0], y + ink[1]
     r = _clip_rect(canvas, x, y, mask.width, mask.height, clip)
     if r is None:
         return

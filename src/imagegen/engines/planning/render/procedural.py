@@ -60,7 +60,9 @@ def _small(w: int, h: int, target: int = 256) -> tuple[int, int]:
 
 def _upscale(img: Image.Image, w: int, h: int) -> Image.Image:
     # bilinear on RGB: the fields are smooth, and this is the costliest step on 4096² supersampled canvases
-    return img if img.size == (w, h) else img.convert("RGB").resize((w, h), Image.Resampling.BILINEAR)
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    return img if img.size == (w, h) else img.resize((w, h), Image.Resampling.BILINEAR)
 
 
 def _over(img: Image.Image, layer: Image.Image) -> None:
@@ -88,11 +90,21 @@ def value_noise(w: int, h: int, cells: int, rng: np.random.Generator) -> Array:
 # -- backgrounds ---------------------------------------------------------------------------------------------
 def linear_gradient(w: int, h: int, colors: list[str], angle: float = 90) -> Image.Image:
     """Linear gradient; angle 90 runs top to bottom, 0 left to right (CSS-like, degrees)."""
+    if angle % 180 == 90 or angle % 180 == 0:
+        # axis-aligned (the common case): one full-resolution line of colors, stretched without filtering
+        vertical = angle % 180 == 90
+        n = h if vertical else w
+        ramp = np.linspace(0, 1, n, dtype=np.float32)
+        if angle % 360 in (180, 270):
+            ramp = ramp[::-1]
+        line = np.clip(_ramp(ramp, colors), 0, 255).astype(np.uint8)
+        strip = Image.fromarray(line[:, None, :] if vertical else line[None, :, :], "RGB")
+        return strip.resize((w, h), Image.Resampling.NEAREST)
     sw, sh = _small(w, h)
     u, v = _grid(sw, sh)
     a = math.radians(angle)
     dx, dy = math.cos(a), math.sin(a)
-    t = (u - 0.5) * dx + (v - 0.5) * dy
+    t: Array = (u - 0.5) * dx + (v - 0.5) * dy
     span = abs(dx) * 0.5 + abs(dy) * 0.5
     t = (t / (2 * span) + 0.5) if span else t * 0
     return _upscale(_to_image(_ramp(t, colors)), w, h)
@@ -120,7 +132,7 @@ def background_image(bg: Background, theme: Theme, w: int, h: int, seed: int) ->
     if bg.kind == "transparent":
         return None
     if bg.kind == "solid" or (bg.kind == "image" and bg.reference is None):
-        return Image.new("RGBA", (w, h), hex_rgba(colors[0]))
+        return Image.new("RGB", (w, h), hex_rgba(colors[0])[:3])
     if bg.kind == "gradient":
         return linear_gradient(
             w, h, colors if len(colors) > 1 else [colors[0], mix(colors[0], "#000000", 0.25)], bg.angle
@@ -173,24 +185,25 @@ def _studio(
         shadow = shadow.filter(ImageFilter.GaussianBlur(max(1.0, min(w, h) * 0.02 / q))).resize(
             (w, h), Image.Resampling.BILINEAR
         )
-        dark = Image.new("RGBA", (w, h), hex_rgba(mix(back, "#000000", 0.6)))
-        dark.putalpha(shadow)
-        _over(img, dark)
+        img.paste(hex_rgba(mix(back, "#000000", 0.6))[:3], (0, 0, w, h), shadow)
     return img
 
 
-def _shaded(w: int, h: int, color: str, mask: Image.Image, light_from: float = 0.3) -> Image.Image:
-    """Fill a silhouette with cylinder-like shading across its own width and a specular streak."""
-    box = mask.getbbox() or (0, 0, w, h)
-    x0, x1 = box[0], max(box[2], box[0] + 1)
-    u = ((np.arange(w, dtype=np.float32) - x0) / (x1 - x0))[None, :]
+def _shade(img: Image.Image, color: str, mask: Image.Image, light_from: float = 0.3) -> None:
+    """Paint a silhouette onto ``img`` with cylinder-like shading across its own width and a soft
+    specular streak; only the silhouette's bounding box is touched."""
+    box = mask.getbbox()
+    if box is None:
+        return
+    x0, y0, x1, y1 = box
+    bw = max(1, x1 - x0)
+    u = np.arange(bw, dtype=np.float32) / bw
     shade = 0.55 + 0.45 * np.cos((u - light_from) * math.pi * 1.1)
     spec = np.exp(-(((u - light_from + 0.05) / 0.09) ** 2)) * 45
-    row = _rgb(color)[None, :] * (0.55 + 0.55 * shade[0][:, None]) + spec[0][:, None]
+    row = _rgb(color)[None, :] * (0.55 + 0.55 * shade[:, None]) + spec[:, None]
     strip = Image.fromarray(np.clip(row, 0, 255).astype(np.uint8)[None, :, :], "RGB")
-    layer = strip.resize((w, h), Image.Resampling.NEAREST).convert("RGBA")
-    layer.putalpha(mask)
-    return layer
+    layer = strip.resize((bw, y1 - y0), Image.Resampling.NEAREST)
+    img.paste(layer, (x0, y0), mask.crop(box))
 
 
 def _product(
@@ -257,7 +270,7 @@ def _product(
         )
         parts.append((capm, cap))
     for part, color in parts:
-        _over(img, _shaded(w, h, color, part))
+        _shade(img, color, part)
     return img
 
 
@@ -293,7 +306,7 @@ def _waves(
 def _geometric(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    img = Image.new("RGBA", (w, h), hex_rgba(_base(colors, 0)))
+    img = Image.new("RGB", (w, h), hex_rgba(_base(colors, 0))[:3])
     d = ImageDraw.Draw(img)
     m = min(w, h)
     for _ in range(14):
@@ -315,7 +328,7 @@ def _dots(
 ) -> Image.Image:
     back = _base(colors, 0)
     dot = mix(back, readable_dot(back), 0.12)
-    img = Image.new("RGBA", (w, h), hex_rgba(back))
+    img = Image.new("RGB", (w, h), hex_rgba(back)[:3])
     d = ImageDraw.Draw(img)
     step = max(8, min(w, h) // 32)
     r = max(1.0, step * 0.12)
@@ -335,7 +348,7 @@ def _grid_pattern(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
     back = _base(colors, 0)
-    img = Image.new("RGBA", (w, h), hex_rgba(back))
+    img = Image.new("RGB", (w, h), hex_rgba(back)[:3])
     d = ImageDraw.Draw(img)
     step = max(8, min(w, h) // 16)
     ink = hex_rgba(mix(back, readable_dot(back), 0.1))
@@ -360,7 +373,7 @@ def _brick(
 ) -> Image.Image:
     brick = _base(colors, 0) if len(colors) < 2 or luminance(_base(colors, 0)) < 0.5 else "#9a4a32"
     mortar = "#d8d0c4"
-    img = Image.new("RGBA", (w, h), hex_rgba(mortar))
+    img = Image.new("RGB", (w, h), hex_rgba(mortar)[:3])
     d = ImageDraw.Draw(img)
     bh = max(8, min(w, h) // 18)
     bw = bh * 2.6
@@ -535,7 +548,7 @@ def _abstract(
     """Soft color fields: a few gaussian blobs in palette colors over the first color (mesh-like)."""
     sw, sh = _small(w, h, 256)
     u, v = _grid(sw, sh)
-    arr = np.broadcast_to(_rgb(_base(colors, 0)), (sh, sw, 3)).astype(np.float32).copy()
+    arr: Array = np.broadcast_to(_rgb(_base(colors, 0)), (sh, sw, 3)).astype(np.float32).copy()
     for i in range(5):
         c = _rgb(colors[(i + 1) % len(colors)] if colors else "#888888")
         cx, cy = float(rng.uniform(0, 1)), float(rng.uniform(0, 1))
@@ -557,7 +570,7 @@ def _portrait(
     head_r = m * 0.16
     d.ellipse((cx - head_r, h * 0.42 - head_r * 2.1, cx + head_r, h * 0.42), fill=255)
     d.rounded_rectangle((cx - m * 0.34, h * 0.48, cx + m * 0.34, h * 1.1), radius=m * 0.2, fill=255)
-    _over(img, _shaded(w, h, _base(colors, 2, theme.palette.accent), fig, 0.35))
+    _shade(img, _base(colors, 2, theme.palette.accent), fig, 0.35)
     return img
 
 
