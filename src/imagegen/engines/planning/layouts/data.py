@@ -213,14 +213,16 @@ def layout_menu(ctx: Ctx) -> list[Node]:
     table = Region(area.x, y, area.w, area.bottom - y).inset(area.w * 0.04, 0)
     if not items:
         return nodes
-    row_h = min(table.h / len(items), ctx.role_size("item") * 2.8)
-    for k, item in enumerate(block_order(items)):
+    prices = {i.price_for: i for i in items if i.price_for is not None}
+    rows = [i for i in items if i.price_for is None or i.price_for not in {x.at for x in items}]
+    row_h = min(table.h / len(rows), ctx.role_size("item") * 2.8)
+    for k, item in enumerate(sorted(rows, key=lambda i: i.order)):
         cell = Region(table.x, table.y + k * row_h, table.w, row_h)
-        if item.price:
+        price_item = prices.get(item.at)
+        if price_item is not None:
             name_r = ctx.grid.span(0, 9, cell)
             price_r = ctx.grid.span(9, 3, cell)
             nodes.append(ctx.text(item, name_r, role=item.role or "item", valign="middle", max_lines=2))
-            price_item = TextItem(item.price, "price", item.order, item.at, item.font, lang="en")
             nodes.append(
                 ctx.text(
                     price_item,

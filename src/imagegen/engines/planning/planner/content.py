@@ -41,8 +41,10 @@ class TextItem:
     index: int | None = None
     #: set for ranges ("Frame 1" to "Frame 8"): the range id
     range_of: int | None = None
-    #: a price written right after an item quote
+    #: a price written right after an item quote (also emitted as its own "price" item)
     price: str | None = None
+    #: for a price item: the ``at`` of the item it belongs to
+    price_for: int | None = None
     stat: Stat | None = None
     #: True for unquoted metric values (drawn as asked, see data.py)
     metric: MetricValue | None = None
@@ -130,7 +132,11 @@ def extract(prompt: str) -> Content:
         if cue:
             role = cue[0]
             lead_style = parse_font(window[cue[1].end() :])
-        elif between is not None and is_list_join(between) and prev_item is not None:
+        elif (
+            between is not None
+            and is_list_join(_PRICE_AFTER.sub("", between, count=1))
+            and prev_item is not None
+        ):
             role, lead_style = prev_item.role, prev_style
         else:
             role = trailing_role(after)
@@ -178,6 +184,12 @@ def extract(prompt: str) -> Content:
         )
         item.stat = stat_of(q.text)
         texts.append(item)
+        if item.price and price_m:
+            # a price the prompt wrote next to an item is drawn too: it is the item's stated data
+            if item.role is None:
+                item.role = "item"
+            at = q.end + price_m.start("p")
+            texts.append(TextItem(item.price, "price", len(texts), at, lang="en", price_for=item.at))
         prev, prev_item, prev_style = q, item, lead_style
     codes.extend(unquoted_codes(masked, prompt))
     codes.sort(key=lambda c: c.at)

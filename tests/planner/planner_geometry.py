@@ -19,13 +19,14 @@ def problems(plan: Plan) -> list[str]:
         b = n.box
         if b.x < -0.5 or b.y < -0.5 or b.right > w + 0.5 or b.bottom > h + 0.5:
             out.append(f"{n.id} outside the canvas: {b}")
-        if isinstance(n, TextNode | CodeNode) and (
-            b.x < m - 0.5 or b.y < m - 0.5 or b.right > w - m + 0.5 or b.bottom > h - m + 0.5
-        ) and plan.archetype != "app_screen":
+        if (
+            isinstance(n, TextNode | CodeNode)
+            and (b.x < m - 0.5 or b.y < m - 0.5 or b.right > w - m + 0.5 or b.bottom > h - m + 0.5)
+            and plan.archetype != "app_screen"
+        ):
             out.append(f"{n.id} outside the safe margins: {b}")
-        if b.w <= 1 or b.h <= 1:
-            if not (n.kind == "shape"):
-                out.append(f"{n.id} has an empty box: {b}")
+        if (b.w <= 1 or b.h <= 1) and n.kind != "shape":
+            out.append(f"{n.id} has an empty box: {b}")
     solid = [n for n in nodes if isinstance(n, SOLID)]
     for i, a in enumerate(solid):
         for b2 in solid[i + 1 :]:

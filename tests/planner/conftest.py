@@ -1,0 +1,19 @@
+"""Fixtures for the planner tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from planner_cases import CASE_IDS, CASES
+
+
+@pytest.fixture(params=CASES, ids=CASE_IDS)
+def case(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """One public text case."""
+    return dict(request.param)
