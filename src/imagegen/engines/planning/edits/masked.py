@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -80,8 +80,8 @@ def accent_color(pixels: np.ndarray) -> str:
     quant = small.quantize(colors=8, method=Image.Quantize.MEDIANCUT)
     palette = quant.getpalette() or []
     best, best_score = "#2563eb", 0.0
-    for count, index in quant.getcolors() or []:
-        at = int(index) * 3  # quantized images report palette indices (ints)
+    for count, index in _indexed_colors(quant):
+        at = index * 3
         r, g, b = palette[at : at + 3]
         hi, lo = max(r, g, b), min(r, g, b)
         sat = (hi - lo) / hi if hi else 0.0
@@ -502,5 +502,10 @@ def _palette(pixels: np.ndarray) -> list[str]:
     small = Image.fromarray(np.ascontiguousarray(pixels[:, :, :3])).resize((48, 48), Image.Resampling.BOX)
     quant = small.quantize(colors=4, method=Image.Quantize.MEDIANCUT)
     pal = quant.getpalette() or []
-    counts = sorted(quant.getcolors() or [], reverse=True)
-    return [_hex(tuple(pal[int(i) * 3 : int(i) * 3 + 3])) for _, i in counts]
+    counts = sorted(_indexed_colors(quant), reverse=True)
+    return [_hex(tuple(pal[i * 3 : i * 3 + 3])) for _, i in counts]
+
+
+def _indexed_colors(quant: Image.Image) -> list[tuple[int, int]]:
+    """(count, palette index) pairs of a "P" image (Pillow types them loosely)."""
+    return [(int(count), int(cast(int, index))) for count, index in quant.getcolors() or []]
