@@ -74,7 +74,7 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
 
 async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    type_, code = _HTTP_CODES.get(exc.status_code, ("invalid_request_error", None))  # type: ignore[arg-type]
+    type_, code = _HTTP_CODES.get(exc.status_code, ("invalid_request_error", None))
     if exc.status_code >= 500:
         type_ = "server_error"
     message = str(exc.detail) if exc.detail else "Request failed."

@@ -5,8 +5,9 @@ the API converts an ``EngineResult`` + stored assets into them.
 
 Usage (documented in docs/contract.md): OpenAI bills GPT Image models in tokens; imagegen's local
 engines have none, yet clients (and the published schema) expect ``usage``. When an engine reports
-complete OpenAI-style numbers (an upstream engine relaying OpenAI's), they are passed through unchanged.
-Otherwise they are *estimated* so that budgets written against OpenAI stay meaningful:
+complete OpenAI-style numbers they are passed through unchanged (the planning engine reports zeros: it runs
+no token model; an upstream engine relays OpenAI's). Otherwise they are *estimated* so that budgets written
+against OpenAI stay meaningful:
 
 - text tokens: ``ceil(utf-8 bytes of the prompt / 4)`` (the usual bytes-per-token rule of thumb);
 - image tokens (edits): per input image ``ceil(272 x pixels / 1024²)`` (OpenAI's low-fidelity count
