@@ -231,7 +231,8 @@ class FontBook:
                     path = self.file(name + ext)
                     if path:
                         return FontFace(path)
-        return FontFace(self.require(f"{family}-Regular.ttf"))
+        # nothing of that family/width is installed: fail naming the file, never substitute silently
+        return FontFace(self.require(f"{family}-{_style_stem('Regular', False, width)}.ttf"))
 
     # -- resolution --------------------------------------------------------------------------------------
     @staticmethod
