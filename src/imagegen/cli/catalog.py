@@ -6,8 +6,6 @@ that folder), so ``--tenant`` picks whose catalog to read; it defaults to the lo
 
 from __future__ import annotations
 
-import importlib.util
-import io
 import sys
 import threading
 from pathlib import Path
@@ -212,7 +210,7 @@ def verify_cmd(file: Path, tenant: str, as_json: bool) -> None:
     doc: dict[str, Any] = {"file": str(file)}
     doc |= _inspect(data, rec)
     with rec.sessions() as session:
-        trace = trace_bytes(session, tenant, data)
+        trace = trace_bytes(session, tenant, data, watermark_reading=doc["inspection"].get("watermark"))
         doc["trace"] = trace.to_json()
         doc["catalog"] = _entry(session, tenant, trace.asset_id) if trace.asset_id else None
     if as_json:
@@ -225,7 +223,7 @@ def verify_cmd(file: Path, tenant: str, as_json: bool) -> None:
         click.echo(f"DST:        {doc['digital_source_type']}")
     click.echo(
         f"C2PA:       {c2.get('validation_state') or 'no manifest'}"
-        + (f"  ({c2.get('active_manifest')})" if c2.get("active_manifest") else "")
+        + (f"  ({c2.get('manifest_label')})" if c2.get("manifest_label") else "")
     )
     wm = trace.watermark or {}
     click.echo(f"watermark:  {wm.get('asset_id') or doc.get('watermark_id') or 'not decoded'}")
@@ -241,33 +239,16 @@ def verify_cmd(file: Path, tenant: str, as_json: bool) -> None:
 
 
 def _inspect(data: bytes, rec: Any) -> dict[str, Any]:
-    """XMP / C2PA / watermark facts through the marks helper's inspector when installed."""
-    if importlib.util.find_spec("imagegen.provenance.inspect") is not None:
-        from imagegen.provenance.inspect import inspect_file
+    """XMP, C2PA (our root as trust anchor) and watermark facts from ``provenance.inspect``."""
+    from imagegen.provenance.inspect import inspect_file
 
-        anchors = getattr(rec.signer, "root_cert_pem", None)
-        found = inspect_file(data, trust_anchors_pem=anchors)
-        out = found.to_json() if hasattr(found, "to_json") else dict(vars(found))
-        return {
-            "inspection": out,
-            "xmp": out.get("xmp"),
-            "c2pa": out.get("c2pa") or {},
-            "digital_source_type": out.get("digital_source_type"),
-        }
-    # without the inspector: the raw XMP packet and c2pa's own (untrusted-anchor) verdict
-    from PIL import Image
-
-    from imagegen.provenance.ingest_formats import parse_c2pa
-    from imagegen.provenance.recorder import CONTENT_TYPES, sniff_format
-
-    with Image.open(io.BytesIO(data)) as img:
-        xmp = img.info.get("XML:com.adobe.xmp") or img.info.get("xmp")
-    ex = parse_c2pa(data, CONTENT_TYPES[sniff_format(data)])
-    c2 = (ex.original.get("c2pa") if ex else None) or {}
+    found = inspect_file(data, trust_anchors_pem=rec.signer.root_cert_pem).to_json()
     return {
-        "xmp": xmp.decode() if isinstance(xmp, bytes) else xmp,
-        "c2pa": c2,
-        "digital_source_type": ex.digital_source_type if ex else None,
+        "inspection": found,
+        "xmp": found.get("xmp"),
+        "c2pa": found.get("c2pa") or {},
+        "digital_source_type": found.get("digital_source_type"),
+        "watermark_id": (found.get("watermark") or {}).get("asset_id"),
     }
 
 

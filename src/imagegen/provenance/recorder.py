@@ -10,7 +10,6 @@ file nor (after the grace period) a file without its row; see ``provenance.store
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
 import logging
@@ -32,6 +31,7 @@ from imagegen.engines.base import EngineImage, EngineResult
 from imagegen.provenance.catalog.families import assign_family
 from imagegen.provenance.catalog.models import Asset
 from imagegen.provenance.catalog.repository import CatalogRepository, referenced_storage_keys
+from imagegen.provenance.marking import mark
 from imagegen.provenance.records import (
     DST_COMPOSITE,
     DST_TRAINED,
@@ -101,42 +101,9 @@ def c2pa_manifest_label(data: bytes, fmt: str) -> str | None:
         return None
 
 
-def _finalize(
-    pixels: Image.Image,
-    *,
-    output_format: str,
-    compression: int,
-    prov: FileProvenance,
-    signer: Any,
-    editable_region: Image.Image | None,
-) -> bytes:
-    """Marks + signature via ``provenance.marking.finalize`` (the marks helper's module)."""
-    if importlib.util.find_spec("imagegen.provenance.marking") is None:
-        # TEMPORARY, until provenance.marking lands: plain Pillow encoding, no marks, no signature.
-        log.warning("provenance.marking is missing: storing an UNMARKED, UNSIGNED file for %s", prov.asset_id)
-        buf = io.BytesIO()
-        img = pixels if output_format != "jpeg" else pixels.convert("RGB")
-        img.save(buf, format=output_format.upper(), quality=compression)
-        return buf.getvalue()
-    from imagegen.provenance.marking import finalize
-
-    return finalize(
-        pixels,
-        output_format=output_format,
-        compression=compression,
-        prov=prov,
-        signer=signer,
-        editable_region=editable_region,
-    )
-
-
 def _load_signer(settings: Settings) -> Any:
-    if importlib.util.find_spec("imagegen.provenance.marking") is None:
-        return None  # TEMPORARY: see _finalize
-    try:
-        from imagegen.provenance.c2pa_sign import load_or_create_signer
-    except ImportError:
-        from imagegen.provenance.certs import load_or_create_signer  # type: ignore[no-redef]
+    from imagegen.provenance.certs import load_or_create_signer
+
     return load_or_create_signer(settings.keys_dir)
 
 
@@ -154,6 +121,8 @@ class _Pending:
     phash: str
     image: EngineImage
     label: str | None
+    #: the 16 hex digits the watermark carries; None when marking skipped it (region too small)
+    wm_hex: str | None
     fields: dict[str, Any] = field(default_factory=dict)
 
 
@@ -214,21 +183,35 @@ class Recorder:
                 ingredients=ingredients,
                 user=ctx.user,
             )
-            data = _finalize(
+            marked = mark(
                 img.pixels,
-                output_format=fmt,
+                output_format=fmt,  # type: ignore[arg-type]
                 compression=compression,
                 prov=prov,
                 signer=self.signer,
                 editable_region=img.editable_region,
+                catalog_ref=f"/v1/assets/{asset_id}",
             )
+            data = marked.data
             sha, key = self.store.put(data, fmt)
             with Image.open(io.BytesIO(data)) as final:
                 final.load()
                 w, h = final.size
                 ph = perceptual_hash(final)
             pending.append(
-                _Pending(asset_id, data, sha, key, fmt, w, h, ph, img, c2pa_manifest_label(data, fmt))
+                _Pending(
+                    asset_id,
+                    data,
+                    sha,
+                    key,
+                    fmt,
+                    w,
+                    h,
+                    ph,
+                    img,
+                    c2pa_manifest_label(data, fmt),
+                    marked.watermark_id.removeprefix("img_") if marked.watermark_id else None,
+                )
             )
         # 2. one transaction for all rows, families and edges
         parents = list(ctx.parents) + [i.asset_id for i in ctx.inputs if i.asset_id]
@@ -271,7 +254,7 @@ class Recorder:
                     height=p.height,
                     size_bytes=len(p.data),
                     storage_key=p.key,
-                    watermark_id=p.asset_id.removeprefix("img_"),
+                    watermark_id=p.wm_hex,
                     c2pa_manifest_label=p.label,
                     family_id=family,
                     compute_seconds=round(per_image_s, 4),
@@ -289,7 +272,7 @@ class Recorder:
                 width=p.width,
                 height=p.height,
                 revised_prompt=p.image.revised_prompt,
-                watermark_id=p.asset_id.removeprefix("img_"),
+                watermark_id=p.wm_hex,
                 extra={"c2pa_manifest_label": p.label, "family_id": p.fields.get("family_id")},
             )
             for p in pending

@@ -65,9 +65,10 @@ def trace_bytes(
     data: bytes,
     *,
     use_watermark: bool = True,
+    watermark_reading: dict[str, Any] | None = None,
     max_distance: int = MAX_PHASH_DISTANCE,
 ) -> TraceResult:
-    """Identify ``data`` among ``tenant_id``'s assets."""
+    """Identify ``data`` among ``tenant_id``'s assets (``watermark_reading``: an already decoded mark)."""
     repo = CatalogRepository(session, tenant_id)
     row = repo.by_sha256(hashlib.sha256(data).hexdigest())
     if row is not None:
@@ -81,12 +82,14 @@ def trace_bytes(
             result.asset_id, result.method = aid, "metadata"
             return result
     if use_watermark:
-        from imagegen.provenance.watermark import decode
+        if watermark_reading is None:
+            from imagegen.provenance.watermark import decode
 
-        reading = decode(img)
-        result.watermark = reading.to_dict()
-        if reading.asset_id and repo.by_watermark(reading.asset_id.removeprefix("img_")) is not None:
-            result.asset_id, result.method = reading.asset_id, "watermark"
+            watermark_reading = decode(img).to_dict()
+        result.watermark = watermark_reading
+        wm_asset = watermark_reading.get("asset_id")
+        if wm_asset and repo.by_watermark(str(wm_asset).removeprefix("img_")) is not None:
+            result.asset_id, result.method = str(wm_asset), "watermark"
             return result
     pairs = repo.phashes()
     if pairs:

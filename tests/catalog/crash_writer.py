@@ -1,0 +1,31 @@
+"""Subprocess for the kill -9 test: records small images in a loop until it is killed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from catalog_helpers import context, engine_result, picture
+
+from imagegen.config import Settings
+from imagegen.provenance.recorder import Recorder
+
+
+def main() -> None:
+    home = Path(sys.argv[1])
+    seed = int(sys.argv[2])
+    rec = Recorder(Settings(home=home, database_url=f"sqlite:///{home / 'imagegen.db'}"))
+    _ = rec.signer
+    print("ready", flush=True)
+    i = 0
+    while True:
+        n = 1 + i % 3
+        rec.record(
+            context("acme", f"crash test poster {seed} {i}"),
+            engine_result([picture(seed * 1000 + i * 3 + k, (320, 320)) for k in range(n)]),
+        )
+        i += 1
+
+
+if __name__ == "__main__":
+    main()
