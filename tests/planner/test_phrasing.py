@@ -252,7 +252,8 @@ def test_transparent_background() -> None:
 
 def test_named_fonts_map_to_open_families() -> None:
     plan = plan_of(
-        'Poster: headline "A" in Helvetica Bold, subhead "B" in Times New Roman italic, caption "C" in Courier'
+        'Poster: headline "A" in Helvetica Bold, subhead "B" in Times New Roman italic, '
+        'caption "C" in Courier'
     )
     fonts = {t.text: (t.font.family, t.font.weight, t.font.style) for t in plan.texts()}
     assert fonts["A"] == ("Inter", 700, "normal")
