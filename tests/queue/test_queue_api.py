@@ -93,11 +93,10 @@ def _asset_files(server: Server) -> set[str]:
     return {p.name for p in (server.home / "assets").rglob("*") if p.is_file()}
 
 
-def test_queued_jobs_show_their_position(make_server: Callable[..., Server]) -> None:
-    server = make_server(workers="1")
-    key = create_key(server.home, "acme")
-    server.start("--workers", "1")
-    with server.client(key) as c:
+def test_local_mode_and_queue_positions(make_server: Callable[..., Server]) -> None:
+    """``serve --local`` on loopback: no key needed. One worker, so jobs queue behind a long one."""
+    server = make_server().start("--local", "--workers", "1")
+    with server.client(None) as c:
         first = submit(c, "test-slow", {"prompt": "sleep 20"})["request_id"]
         wait_status(c, first, {"in_progress"})
         second = submit(c, "test-quick", {"prompt": "wait"})
@@ -152,10 +151,3 @@ def test_bad_requests_are_clear_errors(live: tuple[Server, str, str]) -> None:
                    headers={"content-type": "application/json"})
         assert r.status_code == 400
         assert c.get("/v1/requests/job_ffffffffffffffffffffffff/status").status_code == 404
-
-
-def test_local_mode_on_loopback(make_server: Callable[..., Server]) -> None:
-    server = make_server().start("--local")
-    with server.client(None) as c:
-        rid = submit(c, "test-quick", {"prompt": "no key needed"})["request_id"]
-        assert wait_status(c, rid, {"completed"})["status"] == "completed"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
+if TYPE_CHECKING:
+    from imagegen.tenants import TenantStore
 
-def _store():  # type: ignore[no-untyped-def]
+
+def _store() -> TenantStore:
     from imagegen.config import Settings
     from imagegen.tenants import TenantStore
 

@@ -90,7 +90,7 @@ def _load(target: str) -> Factory:
             raise EngineUnavailable(f"The engine factory '{target}' does not exist on this server.")
     if not callable(obj):
         raise EngineUnavailable(f"The engine factory '{target}' is not callable.")
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 def _call_factory(factory: Factory, settings: Settings, model: str) -> Engine:

@@ -206,6 +206,9 @@ class Service:
                 # another process may run the job (shared IMAGEGEN_HOME): poll the row too
                 if self.store.get(tenant_id, job_id).done:
                     break
+                if not self.pool.running:
+                    raise EngineUnavailable(f"The service stopped before job {job_id} finished; it stays "
+                                            "queued and runs at the next start.")
                 if deadline is not None and time.monotonic() > deadline:
                     self.cancel(tenant_id, job_id)
                     raise JobTimeout(f"The job {job_id} did not finish within {timeout:g} s; "
@@ -255,7 +258,7 @@ class Service:
 
     def load_input(self, tenant_id: str, asset_id: str) -> InputImage:
         """An asset of the tenant's catalog as an edit input (``file_id``; its plan included)."""
-        return self._recorder().load_input(tenant_id, asset_id)  # type: ignore[no-any-return]
+        return self._recorder().load_input(tenant_id, asset_id)
 
     # -- the save point ---------------------------------------------------------------------------------
 
