@@ -78,24 +78,21 @@ def _run_local(
 ) -> tuple[list[Written], dict[str, Any]]:
     # Imported here so `imagegen --help` and the remote path stay fast.
     from imagegen.config import Settings
-    from imagegen.contract.parse import parse_edit, parse_generate
+    from imagegen.contract.parse import parse_edit_request, parse_generate_request
     from imagegen.service import Service
 
     settings = Settings.from_env()
     with Service(settings) as service:
         if operation == "generate":
-            spec = parse_generate(
+            parsed = parse_generate_request(
                 body, default_model=service.default_model, known_model=service.is_known_model
             )
         else:
-            spec = parse_edit(
-                body,
-                images=images,
-                mask=mask,
-                default_model=service.default_model,
-                known_model=service.is_known_model,
+            parsed = parse_edit_request(
+                body, images, mask, default_model=service.default_model, known_model=service.is_known_model
             )
-        outcome = service.run(LOCAL_TENANT, operation, spec)  # type: ignore[arg-type]
+        spec = parsed.spec
+        outcome = service.run(LOCAL_TENANT, parsed.operation, spec, params=parsed.params)
     written = []
     for asset in outcome.assets:
         path, w, h = _write(asset.data, output_dir, asset.asset_id, asset.output_format)
