@@ -260,8 +260,9 @@ class PlanningEngine:
     ) -> Realized:
         """Render -> verify -> refine until every check passes or the budget is spent.
 
-        The best render is kept (fewest failed checks; the later one on a tie): a refinement that makes
-        things worse never replaces a better earlier render. ``on_stage`` receives each render's pixels.
+        The best render is kept (fewest failed checks, then the closest OCR readings; the earlier, less
+        changed one on a tie): a refinement that makes things worse never replaces a better render.
+        ``on_stage`` receives each render's pixels.
         """
         budget = budget or budget_for(quality)
         timings = {"render": 0.0, "verify": 0.0, "refine": 0.0}
@@ -269,7 +270,7 @@ class PlanningEngine:
         total_steps = 1 + budget.max_refine_passes
         history: list[Fix] = []
         ocr_cache: dict[Any, str] = {}
-        best: tuple[int, int, Plan, Rendering, VerifyReport] | None = None
+        best: tuple[tuple[int, float], int, Plan, Rendering, VerifyReport] | None = None
         current = plan
         for pass_index in range(total_steps):
             _checkpoint(cancelled)
@@ -286,8 +287,9 @@ class PlanningEngine:
             )
             timings["verify"] += time.perf_counter() - t
             failed = len(report.failures())
-            if best is None or failed <= best[0]:
-                best = (failed, pass_index, current, rendering, report)
+            score = _score(report)
+            if best is None or score < best[0]:
+                best = (score, pass_index, current, rendering, report)
             if failed == 0 or pass_index == total_steps - 1:
                 break
             t = time.perf_counter()
@@ -350,6 +352,13 @@ class PlanningEngine:
             report=report,
             render_sha256=render_sha256(realized.rendering.image),
         )
+
+
+def _score(report: VerifyReport) -> tuple[int, float]:
+    """Lower is better: failed checks, then how far the failing OCR readings are from the text."""
+    failures = report.failures()
+    distance = sum(1.0 - (c.value or 0.0) if c.kind == "ocr" else 1.0 for c in failures)
+    return len(failures), round(distance, 6)
 
 
 def _summary(plan: Plan) -> str:

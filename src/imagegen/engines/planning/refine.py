@@ -368,9 +368,32 @@ def _fix_contrast(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
     ]
 
 
+_CONFUSABLE = str.maketrans({"I": "l", "|": "l", "1": "l", "0": "O"})
+
+
+def confusable_only(expected: str, observed: str) -> bool:
+    """Whether a misreading only swaps look-alike glyphs (I/l/1, O/0): the face draws them alike."""
+    a = "".join(expected.split(" / ")).replace(" ", "")
+    b = "".join(observed.split(" / ")).replace(" ", "")
+    return a != b and a.translate(_CONFUSABLE) == b.translate(_CONFUSABLE)
+
+
 def _fix_ocr(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
     drawn = ctx.rendering.texts.get(node.id)
     size = drawn.font_size if drawn else node.size
+    if (
+        check.expected
+        and check.observed
+        and confusable_only(check.expected, check.observed)
+        and node.font.family != "serif"
+        and not ctx.tried[(node.id, "refont")]
+    ):
+        # bigger type will not separate glyphs the face draws identically (Inter's I and l): a serif
+        # face, whose I has serifs, is the clearest installed alternative
+        old = node.font.family
+        node.font = node.font.model_copy(update={"family": "serif"})
+        detail = f"face {old!r} draws look-alike glyphs (read {check.observed!r}) -> serif"
+        return [ctx.fix(node.id, "refont", detail)]
     if ctx.tried[(node.id, "resize")] == 0:
         fixes: list[Fix] = []
         node.size = max(node.size, size) * 1.2
@@ -399,17 +422,17 @@ def _fix_ocr(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
         old = node.font.family
         node.font = node.font.model_copy(update={"family": "sans", "style": "normal"})
         fixes.append(ctx.fix(node.id, "refont", f"face {old!r} -> plain sans (clearer letterforms)"))
-    if node.plate is None:
-        samples = (
-            np.concatenate([background_samples(ctx.rendering, drawn, i) for i in range(len(drawn.lines))])
-            if drawn and drawn.lines
-            else np.zeros((0, 3))
-        )
-        dark_behind = len(samples) > 0 and float(relative_luminance(np.median(samples, axis=0))) < 0.18
+    samples = (
+        np.concatenate([background_samples(ctx.rendering, drawn, i) for i in range(len(drawn.lines))])
+        if drawn and drawn.lines
+        else np.zeros((0, 3))
+    )
+    # a plate only helps on a busy background; on a flat one (a bubble, a card) it would just cover it
+    busy = len(samples) > 0 and float(np.std(relative_luminance(samples))) > 0.08
+    if node.plate is None and busy:
+        dark_behind = float(relative_luminance(np.median(samples, axis=0))) < 0.18
         node.plate, node.color = ("#111827", "#ffffff") if dark_behind else ("#ffffff", "#111827")
-        fixes.append(
-            ctx.fix(node.id, "plate", f"plate {node.plate} behind a misread text (quiet background)")
-        )
+        fixes.append(ctx.fix(node.id, "plate", f"plate {node.plate} behind a misread text (busy background)"))
     return fixes
 
 

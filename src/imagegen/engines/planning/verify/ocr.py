@@ -245,10 +245,21 @@ def read_jobs(jobs: list[LineJob], cache: dict[Any, str] | None = None) -> list[
     return readings
 
 
+def _second_opinion(job: LineJob) -> str:
+    lang = "chi_sim" if job.script == "han" else "eng"
+    crop = job.crop
+    if crop.height < 64:
+        # Tesseract wants taller type than RapidOCR's 48 px input
+        factor = 64 / crop.height
+        crop = crop.resize((round(crop.width * factor), 64), Image.Resampling.LANCZOS)
+    return RECOGNIZERS.read_tesseract(crop, lang)
+
+
 def check_ocr(plan: Plan, rendering: Rendering, cache: dict[Any, str] | None = None) -> list[Check]:
     """One ``ocr`` check per text node: every line read back exactly (after whitespace normalization)."""
     jobs, checks = _jobs(plan, rendering)
     readings = [r.strip() for r in read_jobs(jobs, cache)]
+    seconded: set[int] = set()
     # A near miss gets one more look at twice the size: small or thin type is the usual cause. A reading
     # far from the text (nothing, or other words) is a real defect that a bigger crop will not change.
     retry = [
@@ -270,14 +281,32 @@ def check_ocr(plan: Plan, rendering: Rendering, cache: dict[Any, str] | None = N
         for i, reading in zip(retry, read_jobs(bigger, cache), strict=True):
             if same_text(jobs[i].expected, reading)[0]:
                 readings[i] = reading
+    # A Latin/Chinese near miss that RapidOCR still misreads gets a second opinion from Tesseract: the
+    # question is whether the pixels are legible, and one exact reading by an independent model says so
+    # (RapidOCR alone confuses e.g. "s..." with "...." in small type).
+    second = [
+        i
+        for i in retry
+        if jobs[i].script not in TESSERACT_LANGS and not same_text(jobs[i].expected, readings[i])[0]
+    ]
+    if second:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            opinions = list(pool.map(lambda i: _second_opinion(jobs[i]), second))
+        for i, reading in zip(second, opinions, strict=True):
+            if same_text(jobs[i].expected, reading)[0]:
+                readings[i] = reading
+                seconded.add(i)
     by_node: dict[str, list[tuple[LineJob, str]]] = {}
-    for job, reading in zip(jobs, readings, strict=True):
+    engines_by_node: dict[str, set[str]] = {}
+    for i, (job, reading) in enumerate(zip(jobs, readings, strict=True)):
         by_node.setdefault(job.node_id, []).append((job, reading))
+        used = "tesseract" if job.script in TESSERACT_LANGS or i in seconded else "rapidocr"
+        engines_by_node.setdefault(job.node_id, set()).add(used)
     for node_id, pairs in by_node.items():
         results = [same_text(job.expected, reading) for job, reading in pairs]
         passed = all(ok for ok, _ in results)
         similarity = float(np.mean([s for _, s in results]))
-        engines = sorted({"tesseract" if j.script in TESSERACT_LANGS else "rapidocr" for j, _ in pairs})
+        engines = sorted(engines_by_node[node_id])
         bad = [
             f"line {j.line_index + 1}: {r!r}"
             for (j, r), (ok, _) in zip(pairs, results, strict=True)
