@@ -41,7 +41,7 @@ def test_clean_plan_passes_every_check(draw, make_plan, text_node):
     }
     assert _by(report, "ocr", "zh").observed == "上海茶馆"
     assert "tesseract" in _by(report, "ocr", "ko").detail
-    assert elapsed < 3.0
+    assert elapsed < 10.0  # includes loading both recognizers; a sanity bound on a shared 2-core machine
 
 
 def test_missing_glyph_latin_font_on_cjk(draw, make_plan, text_node):
