@@ -240,3 +240,20 @@ def test_supersample_recommendation() -> None:
     assert supersample_for(1024, 1024, "high") == 2.0
     assert supersample_for(2048, 2048, "high") == 1.5
     assert supersample_for(3840, 2160, "high") == 1.0
+
+
+def test_tiny_and_degenerate_nodes_render(plan_of) -> None:
+    nodes = [
+        GroupNode(id="g", role="phone", box=Box(x=0, y=0, w=3, h=3)),
+        ChartNode(
+            id="c",
+            chart="donut",
+            series=[DataPoint(label="a", value=1), DataPoint(label="b", value=2)],
+            box=Box(x=0, y=0, w=4, h=4),
+        ),
+        ChartNode(id="e", chart="bar", series=[], box=Box(x=0, y=0, w=100, h=100)),
+        ShapeNode(id="s", shape="bubble", box=Box(x=0, y=0, w=0, h=0)),
+        IconNode(id="i", name="not_an_icon_at_all", box=Box(x=10, y=10, w=20, h=20)),
+    ]
+    r = render(plan_of(nodes))
+    assert set(r.nodes) >= {"g", "c", "e", "s", "i"}

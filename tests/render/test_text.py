@@ -171,3 +171,31 @@ def test_basic_layout_would_differ_for_devanagari(fonts: FontBook) -> None:
         (5, 5), "क्ष", font=ImageFont.truetype(path, 48, layout_engine=ImageFont.Layout.BASIC), fill=255
     )
     assert img_a.tobytes() != img_b.tobytes()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\n\n",
+        "x" * 200,
+        "\u0301abc",
+        "👍 ok",
+        "مرحبا 123 بالعالم 45.6%",
+        "「引用」です。",
+        "a\u200db",
+        "ภาษาไทย",
+    ],
+)
+@pytest.mark.parametrize("box", [(0, 0, 0, 0), (10, 10, 3, 3), (-40, -40, 100, 100), (20, 20, 300, 200)])
+def test_odd_text_and_boxes_never_crash(
+    plan_of, text_of, text: str, box: tuple[float, float, float, float]
+) -> None:
+    r = render(plan_of([text_of(text, box=box, size=40, min_size=8, plate="#eeeeee")]))
+    t = r.texts["t"]
+    assert t.text == text
+    # nothing is dropped: the lines hold every non-space character of the text, in order
+    assert "".join(ln.text for ln in t.lines).replace(" ", "").replace("\n", "") == text.replace(
+        " ", ""
+    ).replace("\n", "")

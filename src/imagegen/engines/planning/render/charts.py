@@ -18,6 +18,11 @@ from imagegen.engines.planning.render.paint import mix, shape_mask
 _CURRENCY = ("$", "€", "£", "¥", "₹")
 
 
+def _box(x: float, y: float, w: float, h: float) -> Box:
+    """A box that tolerates the negative sizes tiny charts produce (clamped to 1 px)."""
+    return Box(x=x, y=y, w=max(1.0, w), h=max(1.0, h))
+
+
 def format_value(value: float, unit: str = "") -> str:
     """'78%', '$12.5', '1,204 kcal': integers without decimals, others with one."""
     num = f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
@@ -95,7 +100,7 @@ def _bar(ctx: RenderContext, node: ChartNode) -> None:
         x0 = b.x + i * slot + (slot - bw) / 2
         y1 = b.y + top_pad + plot_h
         if bh > 0:
-            x, y, w, h = ctx.sbox(Box(x=x0, y=y1 - bh, w=bw, h=bh))
+            x, y, w, h = ctx.sbox(_box(x=x0, y=y1 - bh, w=bw, h=bh))
             ctx.rect(x, y, w, h, colors[i % len(colors)], min(w * 0.18, ctx.s(10)))
         if node.show_values:
             _label(
@@ -103,7 +108,7 @@ def _bar(ctx: RenderContext, node: ChartNode) -> None:
                 node,
                 f"value.{i}",
                 format_value(p.value, node.unit),
-                Box(x=b.x + i * slot, y=y1 - bh - label_h, w=slot, h=label_h),
+                _box(x=b.x + i * slot, y=y1 - bh - label_h, w=slot, h=label_h),
                 size,
                 weight=700,
             )
@@ -112,7 +117,7 @@ def _bar(ctx: RenderContext, node: ChartNode) -> None:
             node,
             f"label.{i}",
             p.label,
-            Box(x=b.x + i * slot, y=y1, w=slot, h=label_h),
+            _box(x=b.x + i * slot, y=y1, w=slot, h=label_h),
             size * 0.9,
             color=ctx.plan.theme.palette.muted,
         )
@@ -130,11 +135,13 @@ def _hbar(ctx: RenderContext, node: ChartNode) -> None:
     vmax = max((p.value for p in node.series), default=1.0) or 1.0
     for i, p in enumerate(node.series):
         y = b.y + i * row
-        _label(ctx, node, f"label.{i}", p.label, Box(x=b.x, y=y, w=label_w * 0.94, h=row), size, align="left")
+        _label(
+            ctx, node, f"label.{i}", p.label, _box(x=b.x, y=y, w=label_w * 0.94, h=row), size, align="left"
+        )
         bar_h = row * 0.5
         w = track_w * max(0.0, p.value) / vmax
         if w > 0:
-            x0, y0, ww, hh = ctx.sbox(Box(x=b.x + label_w, y=y + (row - bar_h) / 2, w=w, h=bar_h))
+            x0, y0, ww, hh = ctx.sbox(_box(x=b.x + label_w, y=y + (row - bar_h) / 2, w=w, h=bar_h))
             ctx.rect(x0, y0, ww, hh, colors[i % len(colors)], hh / 2)
         if node.show_values:
             _label(
@@ -142,7 +149,7 @@ def _hbar(ctx: RenderContext, node: ChartNode) -> None:
                 node,
                 f"value.{i}",
                 format_value(p.value, node.unit),
-                Box(x=b.x + label_w + w + 4, y=y, w=max(value_w, 1.0), h=row),
+                _box(x=b.x + label_w + w + 4, y=y, w=max(value_w, 1.0), h=row),
                 size,
                 align="left",
                 weight=700,
@@ -157,13 +164,13 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
     side = b.w > b.h * 1.5
     if legend and side:
         d = min(b.h, b.w * 0.55)
-        ring = Box(x=b.x, y=b.y + (b.h - d) / 2, w=d, h=d)
+        ring = _box(x=b.x, y=b.y + (b.h - d) / 2, w=d, h=d)
     elif legend:
         d = min(b.w, b.h * 0.7)
-        ring = Box(x=b.x + (b.w - d) / 2, y=b.y, w=d, h=d)
+        ring = _box(x=b.x + (b.w - d) / 2, y=b.y, w=d, h=d)
     else:
         d = min(b.w, b.h)
-        ring = Box(x=b.x + (b.w - d) / 2, y=b.y + (b.h - d) / 2, w=d, h=d)
+        ring = _box(x=b.x + (b.w - d) / 2, y=b.y + (b.h - d) / 2, w=d, h=d)
     x, y, w, h = ctx.sbox(ring)
     thick = max(2, round(w * 0.14))
     values = [max(0.0, p.value) for p in node.series]
@@ -224,14 +231,14 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
         size = max(9.0, min(row * 0.5, 28.0))
         for i, p in enumerate(node.series):
             dot = size * 0.7
-            dx, dy, dw, dh = ctx.sbox(Box(x=lx, y=ly + i * row + (row - dot) / 2, w=dot, h=dot))
+            dx, dy, dw, dh = ctx.sbox(_box(x=lx, y=ly + i * row + (row - dot) / 2, w=dot, h=dot))
             ctx.rect(dx, dy, dw, dh, colors[i % len(colors)], dw / 2)
             _label(
                 ctx,
                 node,
                 f"label.{i}",
                 p.label,
-                Box(x=lx + dot * 1.6, y=ly + i * row, w=lw - dot * 1.6, h=row),
+                _box(x=lx + dot * 1.6, y=ly + i * row, w=lw - dot * 1.6, h=row),
                 size,
                 align="left",
             )
@@ -280,7 +287,7 @@ def _line(ctx: RenderContext, node: ChartNode) -> None:
                 node,
                 f"value.{i}",
                 format_value(p.value, node.unit),
-                Box(x=px - slot / 2, y=py - label_h - size * 0.2, w=slot, h=label_h),
+                _box(x=px - slot / 2, y=py - label_h - size * 0.2, w=slot, h=label_h),
                 size * 0.9,
                 weight=700,
             )
@@ -289,7 +296,7 @@ def _line(ctx: RenderContext, node: ChartNode) -> None:
             node,
             f"label.{i}",
             p.label,
-            Box(x=b.x + i * slot, y=top + plot_h, w=slot, h=label_h),
+            _box(x=b.x + i * slot, y=top + plot_h, w=slot, h=label_h),
             size * 0.85,
             color=ctx.plan.theme.palette.muted,
         )
@@ -306,7 +313,7 @@ def _progress(ctx: RenderContext, node: ChartNode) -> None:
         size = max(9.0, min(row * 0.32, 28.0))
         text_h = size * 1.5
         label_w = b.w * 0.7
-        _label(ctx, node, f"label.{i}", p.label, Box(x=b.x, y=y, w=label_w, h=text_h), size, align="left")
+        _label(ctx, node, f"label.{i}", p.label, _box(x=b.x, y=y, w=label_w, h=text_h), size, align="left")
         frac = p.value / 100.0 if node.unit == "%" or p.value > 1 else p.value
         frac = max(0.0, min(1.0, frac))
         if node.show_values:
@@ -315,13 +322,15 @@ def _progress(ctx: RenderContext, node: ChartNode) -> None:
                 node,
                 f"value.{i}",
                 format_value(p.value, node.unit),
-                Box(x=b.x + label_w, y=y, w=b.w - label_w, h=text_h),
+                _box(x=b.x + label_w, y=y, w=b.w - label_w, h=text_h),
                 size,
                 align="right",
                 weight=700,
             )
         track_h = max(2.0, min(row - text_h - 2, size * 0.8))
-        tx, ty, tw, th = ctx.sbox(Box(x=b.x, y=y + text_h + (row - text_h - track_h) * 0.3, w=b.w, h=track_h))
+        tx, ty, tw, th = ctx.sbox(
+            _box(x=b.x, y=y + text_h + (row - text_h - track_h) * 0.3, w=b.w, h=track_h)
+        )
         ctx.rect(tx, ty, tw, th, mix(pal.surface, pal.muted, 0.2), th / 2)
         fw = round(tw * frac)
         if fw > 0:

@@ -136,6 +136,10 @@ def draw_phone(ctx: RenderContext, node_id: str, box: Box, screen: str | None, b
     bezel = bezel or "#111318"
     screen = screen or (pal.background if not ctx.plan.theme.dark else "#0b0b0f")
     radius = min(w, h) * 0.13
+    if min(w, h) < ctx.s(48):
+        # too small for chrome: a bezel-colored rounded slab keeps the layout honest
+        ctx.rect(x, y, w, h, bezel, radius)
+        return
     draw_shadow(ctx, x, y, w, h, radius, 0.22)
     ctx.rect(x, y, w, h, bezel, radius)
     inset = max(2, round(w * 0.035))
