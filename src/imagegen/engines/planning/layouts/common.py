@@ -84,6 +84,7 @@ def footer(
     codes: list[CodeSpec],
     region: Region,
     default_code_side: str = "right",
+    centered: bool = False,
 ) -> tuple[list[Node], float]:
     """A band at the bottom of ``region``: codes on one side (their placement words decide), captions
     beside them. Returns (nodes, band height)."""
@@ -112,7 +113,7 @@ def footer(
             for c in captions
         ]
         align = "left" if side == "right" or not code_w else "right"
-        if not codes and ctx.placement.h == "center":
+        if not codes and (ctx.placement.h == "center" or centered):
             align = "center"
         cap_nodes, used = stack(ctx, entries, cap_region, align=align, valign="bottom")  # type: ignore[arg-type]
         nodes.extend(cap_nodes)

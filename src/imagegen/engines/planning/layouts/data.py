@@ -55,10 +55,12 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
         n = len(cards)
         cols = 2 if n >= 4 else 1
         rows_n = (n + cols - 1) // cols
-        card_h = min((card_area.h - ctx.gap * 2 * (rows_n - 1)) / rows_n, 340 * ctx.unit)
+        card_h = min(
+            (card_area.h - ctx.gap * 2 * (rows_n - 1)) / rows_n, (340 if rows_n == 1 else 300) * ctx.unit
+        )
         grid_h = rows_n * card_h + ctx.gap * 2 * (rows_n - 1)
         top = card_area.y
-        if n <= 2 and card_area.h - grid_h > 360 * ctx.unit:
+        if card_area.h - grid_h > 320 * ctx.unit:
             # room to spare: a flat illustration under the cards instead of a void
             art = Region(
                 card_area.x, top + grid_h + ctx.gap * 3, card_area.w, card_area.h - grid_h - ctx.gap * 3
@@ -215,27 +217,39 @@ def layout_menu(ctx: Ctx) -> list[Node]:
         return nodes
     prices = {i.price_for: i for i in items if i.price_for is not None}
     rows = [i for i in items if i.price_for is None or i.price_for not in {x.at for x in items}]
-    row_h = min(table.h / len(rows), ctx.role_size("item") * 2.8)
+    size = ctx.role_size("item", 1.0)
+    row_h = min(table.h / len(rows), size * 3.0)
+    # the list sits in the optical center of what is left, rules between the lines
+    top = table.y + max(0.0, (table.h - row_h * len(rows)) * 0.4)
+    pal = ctx.theme.palette
     for k, item in enumerate(sorted(rows, key=lambda i: i.order)):
-        cell = Region(table.x, table.y + k * row_h, table.w, row_h)
+        cell = Region(table.x, top + k * row_h, table.w, row_h)
         price_item = prices.get(item.at)
         if price_item is not None:
             name_r = ctx.grid.span(0, 9, cell)
             price_r = ctx.grid.span(9, 3, cell)
-            nodes.append(ctx.text(item, name_r, role=item.role or "item", valign="middle", max_lines=2))
+            nodes.append(
+                ctx.text(item, name_r, role=item.role or "item", size=size, valign="middle", max_lines=2)
+            )
             nodes.append(
                 ctx.text(
                     price_item,
                     price_r,
                     role="price",
+                    size=size,
                     align="right",
                     valign="middle",
                     max_lines=1,
-                    color=ctx.theme.palette.primary,
+                    color=pal.primary,
                 )
             )
         else:
-            nodes.append(ctx.text(item, cell, role=item.role or "item", valign="middle", max_lines=2))
+            nodes.append(
+                ctx.text(item, cell, role=item.role or "item", size=size, valign="middle", max_lines=2)
+            )
+        if k < len(rows) - 1:
+            rule = Region(cell.x, cell.bottom - 1, cell.w, max(1.0, 2 * ctx.unit))
+            nodes.append(ctx.shape(rule, "divider", fill=pal.muted, z=1, stem="divider"))
     return nodes
 
 

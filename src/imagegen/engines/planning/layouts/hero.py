@@ -28,7 +28,7 @@ def layout_hero(ctx: Ctx) -> list[Node]:
     captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
     body = [i for i in ctx.items if i not in on_product and i not in captions]
 
-    foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe)
+    foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe, centered=not has_image)
     nodes.extend(foot_nodes)
     area = safe.above(foot_h, ctx.gap * 2) if foot_h else safe
 

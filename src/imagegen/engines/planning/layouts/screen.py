@@ -101,24 +101,27 @@ def layout_app(ctx: Ctx) -> list[Node]:
         rest_nodes, used = stack(ctx, entries_for(ctx, rest), region, align="left", on=pal.background, z=4)
         children.extend(rest_nodes)
         y += used + 20 * unit
-    for item in block_order(buttons):
-        bh = 52 * unit
-        if y + bh > bottom:
-            break
-        children.append(
-            ctx.text(
-                item,
-                Region(content.x, y, content.w, bh),
-                role="button",
-                align="center",
-                valign="middle",
-                plate=pal.accent,
-                color=pal.on_accent,
-                max_lines=1,
-                z=4,
+    if buttons:
+        # calls to action sit at the bottom of the content, above the nav bar, as on real screens
+        bgap = 12 * unit
+        bh = min(56 * unit, (bottom - y - bgap * (len(buttons) - 1)) / len(buttons))
+        by = max(y, bottom - len(buttons) * bh - (len(buttons) - 1) * bgap - 12 * unit)
+        for item in block_order(buttons):
+            children.append(
+                ctx.text(
+                    item,
+                    Region(content.x, by, content.w, bh),
+                    role="button",
+                    size=min(20 * unit, bh * 0.5),
+                    align="center",
+                    valign="middle",
+                    plate=pal.accent,
+                    color=pal.on_accent,
+                    max_lines=1,
+                    z=4,
+                )
             )
-        )
-        y += bh + 12 * unit
+            by += bh + bgap
     if navs:
         nav_region = Region(screen.x, screen.bottom - nav_h, screen.w, nav_h)
         children.append(ctx.shape(nav_region, "rect", fill=pal.surface, z=3, stem="navbar-bg"))

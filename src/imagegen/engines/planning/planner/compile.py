@@ -230,7 +230,8 @@ def _theme(content: Content, arch: Archetype, hints: ThemeHints) -> Theme:
         body_font=body,
         mono_font=mono,
         type_scale=scale,
-        base_size=28 if arch.name not in ("label", "spec_sheet", "menu") else 30,
+        # slides are read from across a room; labels and menus are read at arm's length
+        base_size={"slide": 34, "label": 30, "spec_sheet": 30, "menu": 30}.get(arch.name, 28),
         mood=hints.mood,
         style=hints.style,
         dark=hints.dark,
