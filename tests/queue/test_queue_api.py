@@ -151,3 +151,14 @@ def test_bad_requests_are_clear_errors(live: tuple[Server, str, str]) -> None:
                    headers={"content-type": "application/json"})
         assert r.status_code == 400
         assert c.get("/v1/requests/job_ffffffffffffffffffffffff/status").status_code == 404
+
+
+def test_idempotency_key_returns_the_same_request(live: tuple[Server, str, str]) -> None:
+    server, acme, globex = live
+    path, body, key = "/v1/models/test-quick/text-to-image", {"prompt": "once"}, {"Idempotency-Key": "k-1"}
+    with server.client(acme) as c:
+        a = c.post(path, json=body, headers=key).json()
+        b = c.post(path, json=body, headers=key).json()
+        assert a["request_id"] == b["request_id"]
+    with server.client(globex) as g:
+        assert g.post(path, json=body, headers=key).json()["request_id"] != a["request_id"]
