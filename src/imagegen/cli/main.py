@@ -29,7 +29,8 @@ for _module in (generate, serve, queue, keys, catalog):
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        cli.main(args=argv, prog_name="imagegen", standalone_mode=False)
+        # without standalone mode click returns (not raises) the code of a ``click.exceptions.Exit``
+        code = cli.main(args=argv, prog_name="imagegen", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("imagegen: aborted", err=True)
         return 130
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         param = f" (param: {exc.param})" if exc.param else ""
         click.echo(f"imagegen: error: {exc.message}{param}", err=True)
         return exc.exit_code
-    return EX_OK
+    return code if isinstance(code, int) else EX_OK
 
 
 if __name__ == "__main__":
