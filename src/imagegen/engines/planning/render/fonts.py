@@ -189,6 +189,7 @@ class FontBook:
         self._files: dict[str, str] | None = None
         self._cmaps: dict[FontFace, frozenset[int]] = {}
         self._fonts: dict[tuple[FontFace, float], ImageFont.FreeTypeFont] = {}
+        self._chains: dict[tuple[str, str, int, str, str | None], tuple[FontFace, ...]] = {}
         self._lock = threading.Lock()
         #: every face handed out for drawing, so a rendering can report the files it used
         self.used: set[FontFace] = set()
@@ -312,13 +313,21 @@ class FontBook:
         return [(f.path, f.index) for f in self.chain(text, font, lang)]
 
     def chain(self, text: str, font: FontRef, lang: str | None = None) -> list[FontFace]:
-        """Like :meth:`chain_for` but returns :class:`FontFace` values."""
+        """Like :meth:`chain_for` but returns :class:`FontFace` values (cached per text and font)."""
+        key = (text, font.family, font.weight, font.style, lang)
+        cached = self._chains.get(key)
+        if cached is not None:
+            return list(cached)
         faces = [self.resolve(font, script=dominant_script(text), lang=lang, text=text)]
         for script in scripts_in(text):
             faces.append(self.resolve(font, script=script, lang=lang, text=text))
         faces.extend(self.fallbacks(font, text, lang))
         seen: set[FontFace] = set()
-        return [f for f in faces if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+        out = [f for f in faces if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+        if len(self._chains) > 4096:
+            self._chains.clear()
+        self._chains[key] = tuple(out)
+        return out
 
     # -- coverage ----------------------------------------------------------------------------------------
     def cmap(self, face: FontFace) -> frozenset[int]:

@@ -75,6 +75,17 @@ class Run:
 
 
 @dataclass
+class Segment:
+    """An unbreakable piece of a paragraph (cluster indices) with its runs and its trailing spaces' runs."""
+
+    start: int
+    end: int
+    end_sp: int
+    runs: list[Run]
+    space_runs: list[Run]
+
+
+@dataclass
 class Line:
     """One laid-out line: its logical text and runs in visual order."""
 
@@ -120,6 +131,7 @@ class TextEngine:
     def __init__(self, fonts: FontBook) -> None:
         self.fonts = fonts
         self._widths: dict[tuple[FontFace, float, str, bool, str | None], float] = {}
+        self._faces: dict[FontFace, FontFace] = {}
 
     # -- 1. itemize -------------------------------------------------------------------------------------
     def itemize(
@@ -150,13 +162,14 @@ class TextEngine:
                     face = cand
             if face is None:
                 face = next((f for f in chain if self.fonts.covers(f.path, f.index, cl)), primary)
-            out.append(Cluster(cl, face, level, script))
+            # interned so run grouping can compare faces by identity (hot loop)
+            out.append(Cluster(cl, self._faces.setdefault(face, face), level, script))
         # leading neutrals took the primary face before the first real script was seen; give them the
         # face of the run they precede when it covers them (fewer runs, better kerning)
         first = next((i for i, c in enumerate(out) if c.script != "common"), 0)
         for i in range(first, 0, -1):
             a, b = out[i - 1], out[i]
-            if a.face != b.face and self.fonts.covers(b.face.path, b.face.index, a.text):
+            if a.face is not b.face and self.fonts.covers(b.face.path, b.face.index, a.text):
                 a.face = b.face
         return out, rtl
 
@@ -172,12 +185,13 @@ class TextEngine:
         if not cls:
             return []
         # one face for the whole line: let raqm do the bidi of the whole line (full UAX #9, FriBiDi)
-        if all(c.face == cls[0].face for c in cls):
+        first = cls[0].face
+        if all(c.face is first for c in cls):
             return [Run("".join(c.text for c in cls), cls[0].face, para_rtl, self._lang_for(cls, lang))]
         groups: list[list[Cluster]] = [[cls[0]]]
         for c in cls[1:]:
             last = groups[-1][-1]
-            if c.face == last.face and c.level == last.level:
+            if c.face is last.face and c.level == last.level:
                 groups[-1].append(c)
             else:
                 groups.append([c])
@@ -247,35 +261,68 @@ class TextEngine:
             segs.append((start, end, i))
         return segs
 
+    def prepare(self, cls: list[Cluster], lang: str | None, para_rtl: bool) -> list[Segment]:
+        """Segments of a paragraph with their (size-independent) runs, computed once per layout."""
+        return [
+            Segment(
+                start,
+                end,
+                end_sp,
+                self.runs(cls[start:end], lang, para_rtl),
+                self.runs(cls[end:end_sp], lang, para_rtl),
+            )
+            for start, end, end_sp in self.segments(cls)
+        ]
+
+    def runs_width(self, runs: list[Run], size: float, ref: float | None = None) -> float:
+        """Total advance of runs at ``size`` (cached per run text); with ``ref``, measured at ``ref``
+        and scaled linearly (an estimate)."""
+        if ref:
+            return sum(self.width(r.face, ref, r.text, r.rtl, r.lang) for r in runs) * size / ref
+        return sum(self.width(r.face, size, r.text, r.rtl, r.lang) for r in runs)
+
     def break_paragraph(
-        self, cls: list[Cluster], size: float, max_width: float, lang: str | None, para_rtl: bool
+        self,
+        cls: list[Cluster],
+        size: float,
+        max_width: float,
+        lang: str | None,
+        para_rtl: bool,
+        segs: list[Segment] | None = None,
+        ref: float | None = None,
     ) -> list[list[Cluster]]:
-        """Greedy line breaking of one paragraph at ``size``."""
+        """Greedy line breaking of one paragraph at ``size``.
+
+        Widths add up per segment (a word, or one CJK character) and per run of spaces, each shaped and
+        cached on its own: linear in the paragraph, where re-measuring every candidate line would be
+        quadratic. Shaping does not cross spaces, so the sums match the drawn line to within kerning.
+        """
         if not cls:
             return [[]]
         lines: list[list[Cluster]] = []
         cur_start: int | None = None
         cur_end = 0
-        for start, end, end_sp in self.segments(cls):
-            if cur_start is None:
-                cur_start = start
-            candidate = self._cluster_width(cls[cur_start:end], size, lang, para_rtl)
-            if candidate <= max_width or cur_start == start:
-                if candidate > max_width:
-                    # a single word wider than the box: split between clusters (last resort)
-                    pieces = self._split_word(cls[start:end], size, max_width, lang, para_rtl)
-                    lines.extend(pieces[:-1])
-                    cur_start = end - len(pieces[-1])
-                cur_end = end_sp
-                continue
-            lines.append(cls[cur_start:cur_end])
-            cur_start = start
-            candidate = self._cluster_width(cls[start:end], size, lang, para_rtl)
-            if candidate > max_width:
+        cur_w = 0.0
+        pending = 0.0  # width of the spaces after the line's last segment
+        for seg in segs if segs is not None else self.prepare(cls, lang, para_rtl):
+            start, end, end_sp = seg.start, seg.end, seg.end_sp
+            wc = self.runs_width(seg.runs, size, ref)
+            ws = self.runs_width(seg.space_runs, size, ref)
+            if cur_start is not None:
+                if cur_w + pending + wc <= max_width:
+                    cur_w += pending + wc
+                    cur_end, pending = end_sp, ws
+                    continue
+                lines.append(cls[cur_start:cur_end])
+            if wc > max_width:
+                # a single word wider than the box: split between clusters (last resort)
                 pieces = self._split_word(cls[start:end], size, max_width, lang, para_rtl)
                 lines.extend(pieces[:-1])
                 cur_start = end - len(pieces[-1])
-            cur_end = end_sp
+                cur_w = self._cluster_width(pieces[-1], size, lang, para_rtl)
+            else:
+                cur_start, cur_w = start, wc
+            cur_end, pending = end_sp, ws
         if cur_start is not None:
             lines.append(cls[cur_start:cur_end])
         # trailing spaces belong to the line but take no room; drop them so alignment stays true
@@ -286,11 +333,14 @@ class TextEngine:
     ) -> list[list[Cluster]]:
         pieces: list[list[Cluster]] = []
         cur: list[Cluster] = []
+        cur_w = 0.0
         for c in cls:
-            if cur and self._cluster_width([*cur, c], size, lang, para_rtl) > max_width:
+            cw = self._cluster_width([c], size, lang, para_rtl)
+            if cur and cur_w + cw > max_width:
                 pieces.append(cur)
-                cur = []
+                cur, cur_w = [], 0.0
             cur.append(c)
+            cur_w += cw
         pieces.append(cur)
         return pieces
 
@@ -310,15 +360,16 @@ class TextEngine:
         lang: str | None = None,
     ) -> TextLayout:
         """Fit ``text`` into width x height (drawing px): the largest size in [min_size, size] that fits."""
-        paragraphs = [self.itemize(p, font, lang, direction, text) for p in text.split("\n")]
-        faces = sorted({c.face for cls, _ in paragraphs for c in cls})
+        itemized = [self.itemize(p, font, lang, direction, text) for p in text.split("\n")]
+        paragraphs = [(cls, rtl, self.prepare(cls, lang, rtl)) for cls, rtl in itemized]
+        faces = sorted({c.face for cls, _ in itemized for c in cls})
         chain = self.fonts.chain(text, font, lang)
         missing = self.fonts.missing(text, chain)
         hi = max(size, min_size)
         lo = min(min_size, size)
 
-        def attempt(s: float) -> tuple[TextLayout, bool]:
-            lay = self._layout_at(paragraphs, s, width, line_height, lang, faces or chain[:1])
+        def attempt(s: float, ref: float | None = None) -> tuple[TextLayout, bool]:
+            lay = self._layout_at(paragraphs, s, width, line_height, lang, faces or chain[:1], ref)
             ok = (
                 len(lay.lines) <= max_lines
                 and all(line.width <= width + 0.5 for line in lay.lines)
@@ -328,44 +379,56 @@ class TextEngine:
 
         best, ok = attempt(hi)
         if not ok:
-            # integer-ish steps: binary search over quarter-px sizes between lo and hi
             low_lay, low_ok = attempt(lo)
             if not low_ok:
                 low_lay.overflow = True
                 best = low_lay
             else:
+                # 1. binary search over quarter-px sizes on widths measured once at ``hi`` and scaled
+                #    (no shaping per candidate: advances are nearly linear in size) ...
                 a, b = int(lo * 4), int(hi * 4)  # a fits, b does not
-                best = low_lay
                 while b - a > 1:
                     mid = (a + b) // 2
-                    lay, fits = attempt(mid / 4)
-                    if fits:
-                        a, best = mid, lay
+                    if attempt(mid / 4, ref=hi)[1]:
+                        a = mid
                     else:
                         b = mid
+                # 2. ... then confirm with real shaping, stepping down where hinting made it wider
+                best = low_lay
+                s = a / 4
+                while s > lo:
+                    lay, fits = attempt(s)
+                    if fits:
+                        best = lay
+                        break
+                    s = max(lo, s - max(0.25, round(s * 0.02 * 4) / 4))
         best.missing = missing
         best.faces = faces
         return best
 
     def _layout_at(
         self,
-        paragraphs: list[tuple[list[Cluster], bool]],
+        paragraphs: list[tuple[list[Cluster], bool, list[Segment]]],
         size: float,
         width: float,
         line_height: float,
         lang: str | None,
         faces: list[FontFace],
+        ref: float | None = None,
     ) -> TextLayout:
+        """Break and measure at ``size``; with ``ref``, widths and metrics come from ``ref`` scaled
+        (an estimate used while searching for the size; the chosen size is always measured for real)."""
         lines: list[Line] = []
-        for cls, rtl in paragraphs:
-            for line_cls in self.break_paragraph(cls, size, width, lang, rtl):
+        for cls, rtl, segs in paragraphs:
+            for line_cls in self.break_paragraph(cls, size, width, lang, rtl, segs, ref):
                 runs = self.runs(line_cls, lang, rtl)
-                w = self.measure_runs(runs, size)
+                w = self.runs_width(runs, size, ref) if ref else self.measure_runs(runs, size)
                 lines.append(Line("".join(c.text for c in line_cls), runs, w, rtl))
         ascent, descent = 0.0, 0.0
+        k = size / ref if ref else 1.0
         for face in faces:
-            a, d = self.fonts.font(face, size).getmetrics()
-            ascent, descent = max(ascent, a), max(descent, d)
+            a, d = self.fonts.font(face, ref or size).getmetrics()
+            ascent, descent = max(ascent, a * k), max(descent, d * k)
         # the block height counts ascent+descent once; leading only between lines
         return TextLayout(size, lines, max(line_height * size, 1.0), ascent, descent, False)
 
