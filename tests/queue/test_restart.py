@@ -1,5 +1,6 @@
 """Restart safety over HTTP: SIGKILL the server with jobs queued and running, start it again on the same
-IMAGEGEN_HOME, and every job ends (completed, or failed with a reason): none stuck, none lost."""
+IMAGEGEN_HOME, and every job ends (completed, or failed with a reason): none stuck, none lost. Then a
+graceful SIGTERM returns the running job to the queue."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import time
 from collections.abc import Callable
 
 from queue_helpers import Server, create_key, wait_status
+
+from imagegen.jobs.store import JobStore
 
 
 def test_sigkill_mid_queue_loses_nothing(make_server: Callable[..., Server]) -> None:
@@ -46,9 +49,21 @@ def test_sigkill_mid_queue_loses_nothing(make_server: Callable[..., Server]) -> 
     attempts = _attempts(server, ids)
     assert sorted(attempts.values()) == [1, 1, 1, 2, 2], attempts
 
+    # a graceful stop (SIGTERM) hands a running job back to the queue without spending an attempt
+    with server.client(key) as c:
+        slow = c.post("/v1/models/test-slow/text-to-image", json={"prompt": "sleep 30"}).json()["request_id"]
+        wait_status(c, slow, {"in_progress"})
+    server.stop()
+    # uvicorn re-raises the signal after its graceful shutdown: -15 is a clean exit here
+    assert server.proc is not None and server.proc.returncode in (0, -15)
+    store = _store(server)
+    assert (store.get("acme", slow).status, store.get("acme", slow).attempts) == ("in_queue", 0)
+
+
+def _store(server: Server) -> JobStore:
+    return JobStore(f"sqlite:///{server.home / 'imagegen.db'}")
+
 
 def _attempts(server: Server, ids: list[str]) -> dict[str, int]:
-    from imagegen.jobs.store import JobStore
-
-    store = JobStore(f"sqlite:///{server.home / 'imagegen.db'}")
+    store = _store(server)
     return {i: store.get("acme", i).attempts for i in ids}
