@@ -94,3 +94,19 @@ def test_single_value_donut_shows_percent_in_center(plan_of) -> None:
     assert v.text == "78%"
     b = v.lines[0].box
     assert abs(b.x + b.w / 2 - 250) < 8 and abs(b.y + b.h / 2 - 250) < 12
+
+
+def test_chart_labels_meet_wcag_aa_on_a_card(plan_of) -> None:
+    from imagegen.engines.planning.plan import GroupNode
+    from imagegen.engines.planning.render.paint import contrast_ratio
+
+    chart = ChartNode(
+        id="c", chart="bar", series=_series(("Mon", 3), ("Tue", 5)), box=Box(x=30, y=30, w=300, h=200)
+    )
+    card = GroupNode(
+        id="card", role="card", fill="#f4f4f5", box=Box(x=20, y=20, w=320, h=220), children=[chart]
+    )
+    r = render(plan_of([card]))
+    for tid in ("c.label.0", "c.label.1", "c.value.0"):
+        t = r.texts[tid]
+        assert contrast_ratio(t.color, t.background_color or "#ffffff") >= 4.5, tid

@@ -97,6 +97,12 @@ def test_font_fallback_inside_one_line(plan_of, text_of) -> None:
     assert any(f.startswith("NotoSansArabic") for f in fonts_used)
     assert "".join(s for _, _, s in runs).replace(" ", "") == "Sale東京مرحبا"
     assert t.missing_glyphs == []
+    # one ink box per run, left to right, inside the line box (the verifier OCRs mixed lines run by run)
+    boxes = t.lines[0].run_boxes
+    assert len(boxes) == len(runs)
+    inked = [b for b in boxes if b.w > 0]
+    assert [b.x for b in inked] == sorted(b.x for b in inked)
+    assert all(t.lines[0].box.contains(b, tol=0.5) for b in inked)
 
 
 def test_rtl_paragraph_orders_runs_right_to_left(plan_of, text_of) -> None:

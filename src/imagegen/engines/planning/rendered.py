@@ -25,6 +25,9 @@ class RenderedLine:
     #: (font_path, face index, text run) for each run when fallback split the line
     runs: list[tuple[str, int, str]] = field(default_factory=list)
     direction: str = "ltr"
+    #: tight ink box of each run in canvas px, same order as ``runs`` (visual, left to right); lets the
+    #: verifier OCR a mixed-script line run by run with the right engine/language
+    run_boxes: list[Box] = field(default_factory=list)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from PIL import ImageDraw
 
 from imagegen.engines.planning.plan import Box, ChartNode, FontRef, TextNode
 from imagegen.engines.planning.render.context import RenderContext
-from imagegen.engines.planning.render.paint import mix, shape_mask
+from imagegen.engines.planning.render.paint import contrast_ratio, mix, readable_on, shape_mask
 
 _CURRENCY = ("$", "€", "£", "¥", "₹")
 
@@ -58,6 +58,12 @@ def _label(
     valign: Literal["top", "middle", "bottom"] = "middle",
 ) -> None:
     pal = ctx.plan.theme.palette
+    ink = color or pal.text
+    # derived labels are verified like any text: a muted tint that misses WCAG AA on what lies under the
+    # label gives way to the theme's text color (or black/white, whichever reads)
+    under = ctx.sample(*ctx.sbox(box))
+    if contrast_ratio(ink, under) < 4.5:
+        ink = pal.text if contrast_ratio(pal.text, under) >= 4.5 else readable_on(under)
     tn = TextNode(
         id=f"{node.id}.{suffix}",
         text=text,
@@ -65,7 +71,7 @@ def _label(
         font=FontRef(family=ctx.plan.theme.body_font.family, weight=weight),
         size=max(1.0, size),
         min_size=max(1.0, min(size, 8.0)),
-        color=color or pal.text,
+        color=ink,
         align=align,
         valign=valign,
         max_lines=1,

@@ -164,6 +164,7 @@ class RenderContext:
                     font_size=layout.size / self.scale,
                     runs=[(r.face.path, r.face.index, r.text) for r in dl.line.runs],
                     direction="rtl" if dl.line.rtl else "ltr",
+                    run_boxes=[self.to_canvas(*ri) for ri in dl.run_inks],
                 )
             )
         ink = [ln.box for ln in lines if ln.box.w > 0]

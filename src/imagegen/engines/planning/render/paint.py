@@ -44,6 +44,13 @@ def luminance(color: str) -> float:
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
 
 
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio between two hex colors (1..21)."""
+    la, lb = luminance(a), luminance(b)
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def readable_on(background: str, light: str = "#ffffff", dark: str = "#111827") -> str:
     """The one of ``light``/``dark`` with more contrast on ``background``."""
     lb = luminance(background)

@@ -123,6 +123,8 @@ class DrawnLine:
     line: Line
     ink: tuple[float, float, float, float]  # x0, y0, x1, y1
     baseline: float
+    #: ink box per run (same order as ``line.runs``); a run without ink gets a zero-width box
+    run_inks: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 class TextEngine:
@@ -463,6 +465,7 @@ class TextEngine:
             else:
                 lx = x
             ink: tuple[float, float, float, float] | None = None
+            run_inks: list[tuple[float, float, float, float]] = []
             for run in line.runs:
                 font = self.fonts.font(run.face, layout.size)
                 direction = "rtl" if run.rtl else "ltr"
@@ -473,8 +476,11 @@ class TextEngine:
                 bx0, by0, bx1, by1 = font.getbbox(
                     run.text, anchor="ls", direction=direction, language=run.lang
                 )
-                if bx1 > bx0 and by1 > by0:
+                if not (bx1 > bx0 and by1 > by0):
+                    run_inks.append((lx + run.x, baseline, lx + run.x, baseline))
+                else:
                     box = (lx + run.x + bx0, baseline + by0, lx + run.x + bx1, baseline + by1)
+                    run_inks.append(box)
                     ink = (
                         box
                         if ink is None
@@ -487,7 +493,7 @@ class TextEngine:
                     )
             if ink is None:
                 ink = (lx, baseline, lx, baseline)
-            out.append(DrawnLine(line, ink, baseline))
+            out.append(DrawnLine(line, ink, baseline, run_inks))
         return mask, (ox, oy), out
 
 
