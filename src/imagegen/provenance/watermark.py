@@ -42,6 +42,8 @@ CRC_BITS = 32
 PAYLOAD_BITS = ID_BITS + CRC_BITS
 _CRC_SALT = b"imagegen-wm-v1"
 _BLOCK = 4
+#: levels kept free below 255 and above 0 so the mark is not clipped away on pure white/black
+HEADROOM_MARGIN = 1.0
 #: fewest blocks per channel for a meaningful mark (each payload bit repeated >= 4 times per channel)
 MIN_BLOCKS = PAYLOAD_BITS * 4
 
@@ -137,11 +139,41 @@ def _haar_ca(x: np.ndarray) -> np.ndarray:
     return (x[0::2, 0::2] + x[0::2, 1::2] + x[1::2, 0::2] + x[1::2, 1::2]) * 0.5
 
 
-def luma_delta(y: np.ndarray, bits: np.ndarray) -> np.ndarray:
+def _qim_delta(
+    blocks: np.ndarray, shuffler: np.ndarray, bit: np.ndarray
+) -> np.ndarray:
+    """Per-block change (n, 4, 4) of the approximation band that puts ``bit`` into each block's two largest
+    singular values (blind-watermark's quantization; only they move, so it is a rank-2 update)."""
+    n = blocks.shape[0]
+    u, s, vt = _svd_of_shuffled_dct(blocks, shuffler)
+    ds = np.zeros_like(s[:, :2])
+    ds[:, 0] = (np.floor(s[:, 0] / D1) + 0.25 + 0.5 * bit) * D1 - s[:, 0]
+    ds[:, 1] = (np.floor(s[:, 1] / D2) + 0.25 + 0.5 * bit) * D2 - s[:, 1]
+    delta_shuffled = (u[:, :, :2] * ds[:, None, :]) @ vt[:, :2, :]
+    delta = np.empty((n, _BLOCK * _BLOCK), dtype=np.float32)
+    np.put_along_axis(delta, shuffler, delta_shuffled.reshape(n, -1), axis=1)
+    return _DT32 @ delta.reshape(n, _BLOCK, _BLOCK) @ _D32
+
+
+def _block_extreme(plane: np.ndarray, grid: tuple[int, int], fn: str) -> np.ndarray:
+    """Max or min of ``plane`` (pixels) over each 8×8-pixel block of the grid, as (n,)."""
+    bh, bw = grid
+    cell = 2 * _BLOCK
+    part = plane[: bh * cell, : bw * cell].reshape(bh, cell, bw, cell)
+    reduced = part.max(axis=(1, 3)) if fn == "max" else part.min(axis=(1, 3))
+    return reduced.reshape(-1).astype(np.float32)
+
+
+def luma_delta(y: np.ndarray, bits: np.ndarray, *, headroom: bool = True) -> np.ndarray:
     """The change to the luma plane ``y`` (even sizes) that embeds ``bits`` on its own block grid.
 
     Only the haar approximation band changes, so the inverse DWT reduces to adding each band change,
     halved, to its 2×2 pixel cell (exactly ``pywt.idwt2`` with the detail bands left as they were).
+
+    ``headroom``: a mark on pure white or pure black would be clipped away at 255/0 (blind-watermark loses
+    it there), so such blocks first get a small block-constant offset (a few levels) that leaves room for the
+    mark. Luma is the right measure: ``apply_luma_delta`` spreads a luma change over the channels that still
+    have room, so a pixel can rise by 255 - Y and fall by Y whatever its colour.
     """
     h, w = y.shape
     if h % 2 or w % 2:
@@ -153,18 +185,26 @@ def luma_delta(y: np.ndarray, bits: np.ndarray) -> np.ndarray:
     if n <= wm.size:
         raise ValueError(f"image too small to carry {wm.size} bits ({n} blocks)")
     shuffler = _shuffler(n)
-    u, s, vt = _svd_of_shuffled_dct(blocks, shuffler)
     bit = wm[np.arange(n) % wm.size]
-    ds = np.zeros_like(s)
-    ds[:, 0] = (np.floor(s[:, 0] / D1) + 0.25 + 0.5 * bit) * D1 - s[:, 0]
-    ds[:, 1] = (np.floor(s[:, 1] / D2) + 0.25 + 0.5 * bit) * D2 - s[:, 1]
-    # only the two quantized singular values move: the change is a rank-2 update of each block
-    delta_shuffled = (u[:, :, :2] * ds[:, None, :2]) @ vt[:, :2, :]
-    delta = np.empty((n, _BLOCK * _BLOCK), dtype=np.float32)
-    np.put_along_axis(delta, shuffler, delta_shuffled.reshape(n, -1), axis=1)
+    spatial = _qim_delta(blocks, shuffler, bit)
+    offset = np.zeros(n, dtype=np.float32)  # block-constant pixel offset (headroom)
+    if headroom:
+        top = _block_extreme(y, grid, "max")
+        bottom = _block_extreme(y, grid, "min")
+        for _ in range(2):
+            # pixel change of a block = offset + band change / 2 (see the docstring)
+            over = top + offset + spatial.max(axis=(1, 2)) * 0.5 - (255.0 - HEADROOM_MARGIN)
+            under = HEADROOM_MARGIN - (bottom + offset + spatial.min(axis=(1, 2)) * 0.5)
+            fix = np.where(over > 0, -over, 0) + np.where(under > 0, under, 0)
+            todo = np.nonzero(np.abs(fix) > 0.01)[0]
+            if todo.size == 0:
+                break
+            offset[todo] += fix[todo]
+            # a constant pixel offset c is 2c on every approximation coefficient of the block
+            shifted = blocks[todo] + 2 * offset[todo, None, None]
+            spatial[todo] = _qim_delta(shifted, shuffler[todo], bit[todo])
     dca = np.zeros_like(ca)
-    spatial = _DT32 @ delta.reshape(n, _BLOCK, _BLOCK) @ _D32
-    dca[: grid[0] * _BLOCK, : grid[1] * _BLOCK] = _from_blocks(spatial, grid)
+    dca[: grid[0] * _BLOCK, : grid[1] * _BLOCK] = _from_blocks(spatial + 2 * offset[:, None, None], grid)
     return np.repeat(np.repeat(dca * 0.5, 2, axis=0), 2, axis=1)
 
 
@@ -175,6 +215,43 @@ def embed_array(rgb: np.ndarray, bits: np.ndarray) -> np.ndarray:
     luma coefficients), so the mark is a grey-level pattern.
     """
     return rgb.astype(np.float32) + luma_delta(_luma(rgb), bits)[:, :, None]
+
+
+_LUMA_W = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def apply_luma_delta(rgb: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """``rgb`` (uint8, H×W×3) with its luma changed by ``dy`` (H×W), as uint8.
+
+    Adds ``dy`` to R, G and B alike; where that would clip (saturated colours), the change goes to the
+    channels with room, scaled so the luma still moves by ``dy`` (water-filling over the luma weights).
+    """
+    dq = np.rint(dy)
+    # saturating uint8 arithmetic (OpenCV, SIMD) on the whole image: numpy reductions over the 3-channel axis
+    # cost ~0.5 s at 2048²; the float water-filling then runs only where a channel would have clipped
+    pos = np.clip(dq, 0, 255).astype(np.uint8)
+    neg = np.clip(-dq, 0, 255).astype(np.uint8)
+    out = cv2.subtract(cv2.add(rgb, cv2.merge([pos, pos, pos])), cv2.merge([neg, neg, neg]))
+    r, g, b = rgb[:, :, 0], rgb[:, :, 1], rgb[:, :, 2]
+    d16 = dq.astype(np.int16)
+    clipped = (cv2.max(cv2.max(r, g), b).astype(np.int16) + d16 > 255) | (
+        cv2.min(cv2.min(r, g), b).astype(np.int16) + d16 < 0
+    )
+    if clipped.any():
+        p = rgb[clipped].astype(np.float32)
+        d = dy[clipped].astype(np.float32)
+        sign = np.where(d >= 0, 1.0, -1.0).astype(np.float32)
+        room = np.where(d[:, None] >= 0, 255.0 - p, p)
+        need = np.abs(d)
+        level = need.copy()
+        for _ in range(3):  # three channels: three rounds settle which ones saturate
+            full = room < level[:, None]
+            spent = (np.where(full, room, 0.0) * _LUMA_W).sum(axis=1)
+            free_w = np.where(full, 0.0, _LUMA_W).sum(axis=1)
+            level = np.where(free_w > 1e-6, (need - spent) / np.maximum(free_w, 1e-6), level)
+        filled = np.rint(p + sign[:, None] * np.minimum(level[:, None], room))
+        out[clipped] = np.clip(filled, 0, 255).astype(np.uint8)
+    return out
 
 
 def extract_soft(rgb: np.ndarray) -> np.ndarray:
@@ -204,8 +281,8 @@ def _resize(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 def embed(img: Image.Image, wm_id: int) -> Image.Image:
     """Return a copy of ``img`` carrying ``wm_id``; mode and alpha are kept; deterministic.
 
-    The luma change is computed in the working frame and resized to the image, rounded once, and added
-    to R, G and B alike.
+    The luma change is computed in the working frame, resized to the image and applied by
+    ``apply_luma_delta`` (R, G and B alike unless a channel would clip), rounded once.
     """
     mode = img.mode
     alpha = img.getchannel("A") if "A" in img.getbands() else None
@@ -213,9 +290,7 @@ def embed(img: Image.Image, wm_id: int) -> Image.Image:
     h, w = rgb.shape[:2]
     fw, fh = frame_size(w, h)
     dy = luma_delta(_luma(_resize(rgb, (fw, fh))), payload_bits(wm_id))
-    dq = np.rint(_resize(dy, (w, h))).astype(np.int16)
-    marked = np.clip(rgb.astype(np.int16) + dq[:, :, None], 0, 255).astype(np.uint8)
-    out = Image.fromarray(marked, "RGB")
+    out = Image.fromarray(apply_luma_delta(rgb, _resize(dy, (w, h))), "RGB")
     if alpha is not None:
         out.putalpha(alpha)
         return out if mode == "RGBA" else out.convert(mode)
