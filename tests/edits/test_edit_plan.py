@@ -112,3 +112,18 @@ def test_unmappable_instruction_falls_back_to_replan(make_spec, poster) -> None:
     assert out.extra["edit_mode"] == "replan"
     assert "re-planned" in out.revised_prompt
     assert out.plan is not None and out.pixels.size == image.size
+
+
+def test_headline_without_that_role_is_the_biggest_text() -> None:
+    from edits_helpers import poster_plan
+
+    from imagegen.engines.planning.edits.instructions import parse
+    from imagegen.engines.planning.edits.plan_edit import edit_plan
+
+    plan = poster_plan()
+    plan.find("headline").role = "sign"
+    plan.find("price").role = "label"
+    edit = edit_plan(plan, parse('change the headline to "Big"; remove the barcode').ops)
+    assert edit.plan.find("headline").text == "Big"
+    assert not edit.unmapped
+    assert any("nothing was removed" in note for note in edit.notes)

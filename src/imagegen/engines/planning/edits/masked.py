@@ -405,6 +405,12 @@ def _crop(pixels: np.ndarray, box: Region, margin: int) -> np.ndarray:
 
 def draw_logo(ctx: RegionEdit, box: Region, text: str, *, label: str) -> None:
     """A monogram (<= 3 characters: a filled badge with the letters) or a wordmark (bold accent type)."""
+    if not text.strip():
+        raise InvalidValue("The quoted logo text is empty.", param="prompt")
+    if min(box.width, box.height) < 16:
+        raise InvalidValue(
+            f"The masked region ({box.width}x{box.height}) is too small for a logo.", param="mask"
+        )
     accent = accent_color(ctx.pixels)
     compact = text.replace(" ", "")
     if len(compact) <= 3:

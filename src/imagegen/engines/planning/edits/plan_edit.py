@@ -103,7 +103,12 @@ def find_targets(plan: Plan, target: str | None) -> list[Any]:
             if priced:
                 return _reading_order(priced)
         by_id = [n for n in nodes if target in n.id.lower()]
-        return _reading_order(by_id)
+        if by_id:
+            return _reading_order(by_id)
+        if target in ("headline", "title", "masthead", "sign") and texts:
+            # No node has that role (a product hero, an app screen): the headline is the biggest type.
+            return sorted(texts, key=lambda t: (-t.size, t.box.y, t.box.x))[:1]
+        return []
     if target == "qr":
         return [n for n in nodes if isinstance(n, CodeNode) and n.symbology == "qr"]
     if target == "barcode":
@@ -318,6 +323,10 @@ def _remove_ids(nodes: list[Any], ids: set[str]) -> list[Any]:
 def _remove(edit: PlanEdit, op: Op) -> bool:
     nodes = find_targets(edit.plan, op.target)
     if not nodes:
+        if op.target in ("qr", "barcode", "code", "image", "chart", "icon", "logo", *ROLE_TARGETS):
+            # The pixels come from this plan, so what it lacks is not in the image either: nothing to do.
+            edit.notes.append(f'"{op.clause}": the image has no {op.target}; nothing was removed')
+            return True
         return False
     ids = {n.id for n in nodes}
     edit.plan.nodes = _remove_ids(edit.plan.nodes, ids)
