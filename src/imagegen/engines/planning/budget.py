@@ -4,7 +4,9 @@
 |---------|------------------------|------------------------------------------|---------------|
 | low     | 1 (no refinement)      | glyphs, overflow, bounds, overlap, code  | 1x            |
 | medium  | up to 3 (2 refines)    | all: + contrast + OCR read-back          | 1x            |
-| high    | up to 4 (3 refines)    | all                                      | 2x            |
+| high    | up to 4 (3 refines)    | all                                      | up to 2x (*)  |
+
+(*) capped by the renderer's ``supersample_for`` so the drawing surface stays under ~9.5 MP (2048² -> 1.5x).
 
 ``auto`` resolves to ``medium``: every text is read back by OCR at a latency that suits interactive use.
 """
@@ -31,7 +33,7 @@ class Budget:
     max_refine_passes: int
     #: check families the verifier runs
     checks: frozenset[str]
-    #: render supersampling factor (draw at scale x, downsample to the canvas)
+    #: largest render supersampling factor (draw at scale x, downsample to the canvas)
     scale: float
 
 

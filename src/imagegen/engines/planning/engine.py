@@ -237,7 +237,7 @@ class PlanningEngine:
 
     def render(self, plan: Plan, *, quality: str = "medium", scale: float | None = None) -> Rendering:
         """Draw a plan at the budget's supersampling (or an explicit ``scale``)."""
-        scale = budget_for(quality).scale if scale is None else scale
+        scale = _scale_for(plan, budget_for(quality)) if scale is None else scale
         if self._renderer is not None:
             return self._renderer(plan, scale, self._fonts)
         from imagegen.engines.planning.render import render
@@ -275,7 +275,7 @@ class PlanningEngine:
         for pass_index in range(total_steps):
             _checkpoint(cancelled)
             t = time.perf_counter()
-            rendering = self.render(current, scale=budget.scale)
+            rendering = self.render(current, scale=_scale_for(current, budget))
             timings["render"] += time.perf_counter() - t
             if on_stage is not None:
                 on_stage(rendering.image)
@@ -344,7 +344,7 @@ class PlanningEngine:
         report = realized.report.to_json()
         report["quality"] = budget.quality
         report["checks_run"] = sorted(budget.checks)
-        report["supersampling"] = budget.scale
+        report["supersampling"] = _scale_for(realized.plan, budget)
         return EngineImage(
             pixels=pixels,
             revised_prompt=_summary(realized.plan),
@@ -352,6 +352,17 @@ class PlanningEngine:
             report=report,
             render_sha256=render_sha256(realized.rendering.image),
         )
+
+
+def _scale_for(plan: Plan, budget: Budget) -> float:
+    """The budget's supersampling, capped by what the renderer recommends for the canvas size (a 2048²
+    canvas at 2x would draw 16.8 MP; the renderer keeps the drawing surface under ~9.5 MP)."""
+    try:
+        from imagegen.engines.planning.render import supersample_for
+    except ImportError:
+        return budget.scale
+    recommended = supersample_for(plan.canvas.width, plan.canvas.height, budget.quality)
+    return min(budget.scale, recommended) if budget.scale > 1 else 1.0
 
 
 def _score(report: VerifyReport) -> tuple[int, float]:
