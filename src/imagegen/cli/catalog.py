@@ -304,7 +304,7 @@ def reproduce_cmd(asset_id: str, tenant: str, output: Path | None, as_json: bool
             f"  now:    {result.render_sha256}  ({result.seconds:.2f} s)"
         )
     if not result.match:
-        sys.exit(1)
+        raise click.exceptions.Exit(1)
 
 
 @click.command("export")
