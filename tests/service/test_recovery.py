@@ -88,3 +88,27 @@ def test_a_live_peer_in_this_process_is_not_robbed(make_service: Callable[..., S
     assert recover_dead_jobs(b.store, RecoveryPolicy()) == {}
     wait_for(lambda: a.status("acme", rec.id).done)
     assert a.status("acme", rec.id).status == "completed" and a.status("acme", rec.id).attempts == 1
+
+
+def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[..., Service]) -> None:
+    """A worker that lost its job (recovered and claimed elsewhere while it hung) must not record,
+    end the job or delete its inputs when it finally returns."""
+    import io
+
+    from PIL import Image
+
+    from imagegen.contract.images import load_input_image
+    from imagegen.contract.specs import EditSpec
+
+    svc = make_service()
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (1, 2, 3)).save(buf, format="PNG")
+    spec = EditSpec(prompt="sleep 0.8", model="test-deaf", seed=1, images=(load_input_image(buf.getvalue()),))
+    rec = svc.submit("acme", "edit", spec)
+    wait_for(lambda: svc.status("acme", rec.id).status == "in_progress")
+    strand(svc, rec.id, worker_id="elsewhere:1:new-owner", heartbeat=time.time(), attempts=2)
+    wait_for(lambda: not svc.pool.running_ids(), timeout=10)
+    after = svc.status("acme", rec.id)
+    assert (after.status, after.asset_ids) == ("in_progress", ())
+    assert (svc.settings.home / "jobs" / rec.id / "input_0.bin").exists()
+    assert not [p for p in svc.settings.assets_dir.rglob("*") if p.is_file()]

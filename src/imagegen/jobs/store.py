@@ -163,11 +163,14 @@ class JobStore:
                 phase="recording", heartbeat_at=time.time()))
             return res.rowcount == 1  # type: ignore[attr-defined]
 
-    def complete(self, job_id: str, worker_id: str, asset_ids: list[str], summary: dict[str, Any]) -> None:
+    def complete(self, job_id: str, worker_id: str, asset_ids: list[str], summary: dict[str, Any]) -> bool:
+        """End a recorded job ``completed`` (only while ``worker_id`` still holds it)."""
         with self._sessions.begin() as s:
-            s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.worker_id == worker_id).values(
+            res = s.execute(update(JobRow).where(
+                JobRow.id == job_id, JobRow.worker_id == worker_id, JobRow.status == "in_progress").values(
                 status="completed", phase=None, progress=1.0, result_asset_ids=asset_ids,
                 result_summary=summary, finished_at=time.time(), error=None))
+            return res.rowcount == 1  # type: ignore[attr-defined]
 
     def finish(self, job_id: str, status: str, error: dict[str, Any] | None, *,
                worker_id: str | None = None) -> bool:

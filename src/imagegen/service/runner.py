@@ -163,12 +163,15 @@ class JobRunner:
             log.exception("recording job %s failed", job.id)
             err = exc if isinstance(exc, ImagegenError) else EngineFailure(
                 f"The images were made but could not be saved: {type(exc).__name__}: {exc}")
-            self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker)
-            self._done(job, None)
+            if self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker):
+                self._done(job, None)
             return
         summary = summarize(result, spec.output_format, compute_s)
-        self.store.complete(job.id, worker, [a.asset_id for a in assets], summary)
-        self._done(job, JobOutcome(job.id, result, assets))
+        if self.store.complete(job.id, worker, [a.asset_id for a in assets], summary):
+            self._done(job, JobOutcome(job.id, result, assets))
+        else:
+            log.warning("job %s was taken from this worker while it recorded; its assets stay orphaned",
+                        job.id)
 
     # -- endings -------------------------------------------------------------------------------------
 
@@ -189,8 +192,8 @@ class JobRunner:
         else:
             log.error("engine failed on job %s", job.id, exc_info=exc)
             err = EngineFailure(f"The engine failed: {type(exc).__name__}: {exc}")
-        self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker)
-        self._done(job, None)
+        if self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker):
+            self._done(job, None)
 
     def _cancel_flag(self, job_id: str) -> bool:
         try:
@@ -199,9 +202,11 @@ class JobRunner:
             return False
 
     def _cancelled(self, job: JobRecord, worker: str) -> None:
-        self.store.finish(job.id, "cancelled", error_to_json(JobCancelled("The job was cancelled.")),
-                          worker_id=worker)
-        self._done(job, None)
+        # only the worker that still holds the job may end it: after a recovery another worker owns it
+        # (and its input files), and this stale worker must leave both alone
+        if self.store.finish(job.id, "cancelled", error_to_json(JobCancelled("The job was cancelled.")),
+                             worker_id=worker):
+            self._done(job, None)
 
     def _done(self, job: JobRecord, outcome: JobOutcome | None) -> None:
         remove_inputs(self.home, job.id)
