@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from imagegen.engines.planning.plan import Box, Plan, TextNode
 from imagegen.engines.planning.render.fonts import FontBook
@@ -50,6 +50,11 @@ class RenderContext:
     def record(self, node_id: str, kind: str, box: Box, parent_id: str | None) -> None:
         """Report the painted box of a node."""
         self.nodes[node_id] = RenderedNode(node_id=node_id, kind=kind, box=box, parent_id=parent_id)
+
+    @property
+    def glow(self) -> bool:
+        """Whether text gets a neon halo (the theme's style or mood says neon)."""
+        return "neon" in f"{self.plan.theme.style} {self.plan.theme.mood}".lower()
 
     @property
     def ss(self) -> int:
@@ -150,6 +155,11 @@ class RenderContext:
             lang=node.lang,
         )
         mask, (ox, oy), drawn = self.engine.draw(layout, x, y, w, h, node.align, node.valign)
+        if self.glow and not node.plate:
+            # neon themes: the letters' own color, blurred, under the letters (a tube's halo)
+            radius = max(2.0, layout.size * 0.12)
+            halo = mask.filter(ImageFilter.GaussianBlur(radius))
+            self.fill(halo, node.color, ox, oy, 0.9)
         self.fill(mask, node.color, ox, oy)
         lines = []
         for dl in drawn:

@@ -72,7 +72,8 @@ def _over(img: Image.Image, layer: Image.Image) -> None:
 
 def _soft(layer: Image.Image, radius: float) -> Image.Image:
     """Gaussian-blur an RGBA layer at quarter size: glows are soft, and blurring 16x fewer pixels is cheap."""
-    q = 4 if min(layer.size) >= 64 else 1
+    # the quarter-size trick only for wide blurs: a small radius on a quarter image looks blocky
+    q = max(1, min(4, int(radius / 3))) if min(layer.size) >= 64 else 1
     w, h = layer.size
     small = layer.resize((max(1, w // q), max(1, h // q)), Image.Resampling.BOX) if q > 1 else layer
     small = small.filter(ImageFilter.GaussianBlur(max(0.3, radius / q)))
@@ -561,16 +562,42 @@ def _abstract(
 def _portrait(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    """A head-and-shoulders silhouette on a soft backdrop (a placeholder for a person or character)."""
+    """A head-and-shoulders figure on a soft backdrop (a placeholder for a person or character):
+    rounded shoulders, a neck, a head and a darker hair cap, each with cylinder shading."""
     img = _studio(w, h, colors[:1] or [theme.palette.surface], theme, rng, floor_shadow=False)
     m = min(w, h)
-    fig = Image.new("L", (w, h), 0)
-    d = ImageDraw.Draw(fig)
     cx = w / 2
-    head_r = m * 0.16
-    d.ellipse((cx - head_r, h * 0.42 - head_r * 2.1, cx + head_r, h * 0.42), fill=255)
-    d.rounded_rectangle((cx - m * 0.34, h * 0.48, cx + m * 0.34, h * 1.1), radius=m * 0.2, fill=255)
-    _shade(img, _base(colors, 2, theme.palette.accent), fig, 0.35)
+    body = _base(colors, 2, theme.palette.accent)
+    skin = _base(colors, 1, "#e8c4a8")
+    head_r = m * 0.15
+    head_bottom = h * 0.5
+    shoulders = Image.new("L", (w, h), 0)
+    top = head_bottom + m * 0.05
+    sd = ImageDraw.Draw(shoulders)
+    # a dome wider than tall, continued straight down: shoulders, not a ball
+    sd.ellipse((cx - m * 0.38, top, cx + m * 0.38, top + m * 0.5), fill=255)
+    sd.rectangle((cx - m * 0.38, top + m * 0.25, cx + m * 0.38, h), fill=255)
+    neck = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(neck).rounded_rectangle(
+        (cx - head_r * 0.42, head_bottom - head_r * 0.4, cx + head_r * 0.42, head_bottom + m * 0.1),
+        radius=head_r * 0.2,
+        fill=255,
+    )
+    head = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(head).ellipse(
+        (cx - head_r, head_bottom - head_r * 2.3, cx + head_r, head_bottom), fill=255
+    )
+    hair = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(hair).chord(
+        (cx - head_r * 1.08, head_bottom - head_r * 2.42, cx + head_r * 1.08, head_bottom - head_r * 0.7),
+        170,
+        370,
+        fill=255,
+    )
+    _shade(img, mix(skin, "#000000", 0.12), neck, 0.35)
+    _shade(img, body, shoulders, 0.35)
+    _shade(img, skin, head, 0.35)
+    _shade(img, colors[3] if len(colors) > 3 else "#2b2118", hair, 0.35)
     return img
 
 
