@@ -62,10 +62,22 @@ def error_from_json(data: dict[str, Any] | None) -> ImagegenError:
     """Rebuild a persisted error as its original class (so the HTTP status and exit code survive)."""
     if not data:
         return EngineFailure("The job failed without an error message.")
-    cls = getattr(_errors, str(data.get("class")), None)
-    if not (isinstance(cls, type) and issubclass(cls, ImagegenError)):
-        cls = EngineFailure
+    cls = _error_class(str(data.get("class")))
     return cls(str(data.get("message") or "The job failed."), param=data.get("param"), code=data.get("code"))
+
+
+def _error_class(name: str) -> type[ImagegenError]:
+    """The loaded subclass of ImagegenError called ``name`` (errors of any layer, not only the contract's)."""
+    found = getattr(_errors, name, None)
+    if isinstance(found, type) and issubclass(found, ImagegenError):
+        return found
+    pending = list(ImagegenError.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return EngineFailure
 
 
 def public_error(data: dict[str, Any] | None) -> dict[str, Any] | None:
