@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from imagegen.cli.main import main as cli_main
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
 from imagegen.provenance.catalog.models import Asset
@@ -30,7 +32,7 @@ def _check_rows_have_files(rec: Recorder) -> set[str]:
     return {k for k, _ in rows}
 
 
-def test_sigkill_during_writes_leaves_no_orphans(tmp_path):
+def test_sigkill_during_writes_leaves_no_orphans(tmp_path, monkeypatch, capsys):
     home = tmp_path / "home"
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'imagegen.db'}")
     rec = Recorder(settings)
@@ -55,7 +57,9 @@ def test_sigkill_during_writes_leaves_no_orphans(tmp_path):
             kills += 1
         _check_rows_have_files(rec)
     # a file written by a killed process may have no row yet: the sweep removes it (grace 0 in the test)
-    report = rec.sweep(grace_s=0)
+    monkeypatch.setenv("IMAGEGEN_HOME", str(home))
+    assert cli_main(["sweep", "--grace", "0", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
     referenced = _check_rows_have_files(rec)
     on_disk = {key for key, _mtime, _tmp in rec.store.iter_files()}
     assert on_disk == referenced
@@ -65,5 +69,5 @@ def test_sigkill_during_writes_leaves_no_orphans(tmp_path):
     assert rec.sweep(grace_s=3600).removed_orphans == []
     assert rec.store.exists(orphan_key)
     assert rec.sweep(grace_s=0).removed_orphans == [orphan_key]
-    assert isinstance(report.removed_orphans, list)
+    assert isinstance(report["removed_orphans"], list)
     dispose_all()

@@ -379,7 +379,42 @@ def usage_cmd(tenant: str, date_from: str | None, date_to: str | None, as_json: 
         )
 
 
+@click.command("sweep")
+@click.option(
+    "--grace",
+    type=float,
+    default=3600.0,
+    show_default=True,
+    help="Keep files younger than this many seconds (a writer may not have committed yet).",
+)
+@json_option
+def sweep_cmd(grace: float, as_json: bool) -> None:
+    """Remove asset-store files that no catalog row references (left by a crash mid-write)."""
+    report = _recorder().sweep(grace_s=grace)
+    doc = {
+        "removed_orphans": report.removed_orphans,
+        "removed_temp": report.removed_temp,
+        "kept": report.kept,
+    }
+    if as_json:
+        emit_json(doc)
+    else:
+        click.echo(
+            f"removed {len(report.removed_orphans)} orphan files and {len(report.removed_temp)} temp files; "
+            f"kept {report.kept}"
+        )
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to the ``imagegen`` group."""
-    for cmd in (search_cmd, lineage_cmd, ingest_cmd, verify_cmd, reproduce_cmd, export_cmd, usage_cmd):
+    for cmd in (
+        search_cmd,
+        lineage_cmd,
+        ingest_cmd,
+        verify_cmd,
+        reproduce_cmd,
+        export_cmd,
+        usage_cmd,
+        sweep_cmd,
+    ):
         group.add_command(cmd)
