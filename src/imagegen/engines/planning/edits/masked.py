@@ -44,6 +44,8 @@ class RegionEdit:
     done: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cleared: bool = False
+    #: the color of the content the clearing removed (replacement text reuses it when it reads)
+    old_ink: str | None = None
     #: procedural art for "fill": (subject, width, height, seed, colors) -> RGBA image; None if unavailable
     art: Callable[[str, int, int, int, list[str]], Image.Image | None] | None = None
 
@@ -214,8 +216,28 @@ def clear(ctx: RegionEdit) -> None:
             "or an imagegen asset whose plan is known.",
             param="mask",
         )
+    before = ctx.pixels
     ctx.pixels = inpaint(ctx.pixels, ctx.editable, ctx.region, seed=ctx.seed)
     ctx.cleared = True
+    ctx.old_ink = _ink_color(before, ctx.pixels, ctx.editable, ctx.region)
+
+
+def _ink_color(before: np.ndarray, after: np.ndarray, editable: np.ndarray, region: Region) -> str | None:
+    """The color of what was just removed (old text's ink), so replacement text can keep its look.
+
+    Ink = the pixels that inpainting changed most; None when nothing stands out (a photo, a flat area).
+    """
+    ys, xs = region.slices()
+    inside = editable[ys, xs]
+    old = before[ys, xs][:, :, :3].astype(np.int32)
+    diff = np.abs(old - after[ys, xs][:, :, :3].astype(np.int32)).sum(axis=2)
+    strong = (diff > 90) & inside
+    share = strong.sum() / max(1, int(inside.sum()))
+    if not 0.005 <= share <= 0.6:
+        return None
+    cutoff = np.percentile(diff[strong], 70)
+    core = old[strong & (diff >= cutoff)]
+    return _hex(np.median(core, axis=0).round().astype(int))
 
 
 def tone(ctx: RegionEdit, op: Op) -> None:
@@ -244,6 +266,7 @@ def draw_text(
         raise InvalidValue("The quoted text to draw is empty.", param="prompt")
     before = ctx.pixels.copy()
     use_plate = bool(plate)
+    color = color or ctx.old_ink
     for attempt in range(2):
         placed = _place_text(ctx, box, text, family=family, weight=weight, color=color, plate=use_plate)
         if not ctx.ocr:

@@ -21,6 +21,10 @@ from imagegen.contract.errors import EngineUnavailable
 _NOTO = Path("/usr/share/fonts/truetype/noto")
 _CJK = Path("/usr/share/fonts/opentype/noto")
 _JB = Path("/usr/share/fonts/truetype/jetbrains-mono")
+_INTER = (
+    Path("/usr/share/fonts/opentype/inter/Inter-Regular.otf"),
+    Path("/usr/share/fonts/opentype/inter/Inter-Bold.otf"),
+)
 
 #: generic family -> (regular, bold) files (Noto for Latin because it also covers Greek/Cyrillic/Vietnamese)
 _FAMILY_FILES: dict[str, tuple[Path, Path]] = {
@@ -88,6 +92,9 @@ def choose_font(text: str, family: str = "sans", weight: int = 700) -> FontChoic
     lang = script_of(text)
     candidates: list[FontChoice] = []
     if lang == "en":
+        if family == "sans":
+            # Inter is the renderer's sans for Latin (docs/fonts.md); Noto Sans backs it up for rarer letters.
+            candidates.append(FontChoice(str(_INTER[1] if bold else _INTER[0]), 0, "en"))
         regular, heavy = _FAMILY_FILES.get(family, _FAMILY_FILES["sans"])
         candidates.append(FontChoice(str(heavy if bold else regular), 0, "en"))
     else:
