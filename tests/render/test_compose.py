@@ -128,7 +128,8 @@ def test_groups_chrome_and_clip(plan_of, text_of) -> None:
     r = render(plan_of(theme_nodes))
     assert r.nodes["title"].parent_id == "phone"
     assert r.nodes["home"].parent_id == "nav"
-    assert "phone.status_time" in r.texts and r.texts["phone.status_time"].text == "9:41"
+    # chrome invents no text: nothing but the plan's own texts (and the chart's) is reported
+    assert set(r.texts) == {"title", "ring.value.0"}
     arr = np.asarray(r.image)
     assert tuple(arr[220, 450]) == (255, 255, 255)  # clipped away
     assert r.texts["ring.value.0"].text == "72%"
@@ -257,3 +258,23 @@ def test_tiny_and_degenerate_nodes_render(plan_of) -> None:
     ]
     r = render(plan_of(nodes))
     assert set(r.nodes) >= {"g", "c", "e", "s", "i"}
+
+
+def test_planner_drawn_phone_frame_is_not_doubled(plan_of) -> None:
+    frame = ShapeNode(
+        id="bezel",
+        shape="phone_frame",
+        fill="#1f2329",
+        stroke="#8a8f98",
+        stroke_width=3,
+        radius=40,
+        box=Box(x=106, y=16, w=300, h=480),
+    )
+    group = GroupNode(
+        id="phone", role="phone", box=Box(x=106, y=16, w=300, h=480), children=[frame], clip=False
+    )
+    r = render(plan_of([group]))
+    assert r.texts == {}
+    arr = np.asarray(r.image)
+    # bezel color at the frame's left edge (inside the rim), not a second shadow/bezel offset
+    assert tuple(arr[250, 112]) == (0x1F, 0x23, 0x29)

@@ -7,7 +7,7 @@ import math
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from imagegen.engines.planning.plan import Box, FontRef, GroupNode, ShapeNode, TextNode
+from imagegen.engines.planning.plan import Box, GroupNode, ShapeNode
 from imagegen.engines.planning.render.context import RenderContext
 from imagegen.engines.planning.render.icons import icon_mask
 from imagegen.engines.planning.render.paint import luminance, mix, readable_on, shape_mask
@@ -51,7 +51,10 @@ def draw_shape(ctx: RenderContext, node: ShapeNode, parent_id: str | None) -> No
     elif node.shape == "bubble":
         painted = draw_bubble(ctx, node)
     elif node.shape == "phone_frame":
-        draw_phone(ctx, node.id, node.box, node.fill, node.stroke)
+        # a phone_frame shape: fill is the bezel, stroke the rim line around it
+        draw_phone(
+            ctx, node.box, bezel=node.fill, rim=node.stroke, rim_width=node.stroke_width, radius=node.radius
+        )
     ctx.record(node.id, "shape", painted, parent_id)
 
 
@@ -129,41 +132,41 @@ def draw_bubble(ctx: RenderContext, node: ShapeNode) -> Box:
     return ctx.to_canvas(mx0 + pad, my0 + pad, mx1 - pad, my1 - pad)
 
 
-def draw_phone(ctx: RenderContext, node_id: str, box: Box, screen: str | None, bezel: str | None) -> None:
-    """A phone: bezel, screen, dynamic-island pill, status bar (time, signal, wifi, battery), home bar."""
+def draw_phone(
+    ctx: RenderContext,
+    box: Box,
+    *,
+    screen: str | None = None,
+    bezel: str | None = None,
+    rim: str | None = None,
+    rim_width: float = 0,
+    radius: float = 0,
+) -> None:
+    """A phone: bezel (with an optional rim line), screen, dynamic-island pill, status-bar icons (signal,
+    wifi, battery) and the home indicator.
+
+    No clock or carrier text: invented text would be read back by the verifier as content nobody asked
+    for. A planner that draws its own screen on top simply covers the inner chrome.
+    """
     x, y, w, h = ctx.sbox(box)
     pal = ctx.plan.theme.palette
     bezel = bezel or "#111318"
     screen = screen or (pal.background if not ctx.plan.theme.dark else "#0b0b0f")
-    radius = min(w, h) * 0.13
+    radius = ctx.s(radius) if radius else min(w, h) * 0.13
     if min(w, h) < ctx.s(48):
         # too small for chrome: a bezel-colored rounded slab keeps the layout honest
         ctx.rect(x, y, w, h, bezel, radius)
         return
     draw_shadow(ctx, x, y, w, h, radius, 0.22)
-    ctx.rect(x, y, w, h, bezel, radius)
+    ctx.rect(x, y, w, h, bezel, radius, outline=rim, width=ctx.s(rim_width) if rim else 0)
     inset = max(2, round(w * 0.035))
     sx, sy, swd, sh = x + inset, y + inset, w - 2 * inset, h - 2 * inset
-    ctx.rect(sx, sy, swd, sh, screen, radius - inset)
+    ctx.rect(sx, sy, swd, sh, screen, max(0.0, radius - inset))
     ink = readable_on(screen)
     # dynamic island
     pill_w, pill_h = round(swd * 0.3), max(2, round(swd * 0.075))
     ctx.rect(sx + (swd - pill_w) // 2, sy + round(sh * 0.012), pill_w, pill_h, "#000000", pill_h / 2)
     bar_h = pill_h + round(sh * 0.024)
-    k = 1 / ctx.scale
-    time_node = TextNode(
-        id=f"{node_id}.status_time",
-        text="9:41",
-        font=FontRef(family="sans", weight=600),
-        color=ink,
-        size=max(6.0, bar_h * 0.42 * k),
-        min_size=max(4.0, bar_h * 0.2 * k),
-        max_lines=1,
-        align="center",
-        valign="middle",
-        box=Box(x=(sx + swd * 0.06) * k, y=sy * k, w=swd * 0.22 * k, h=bar_h * k),
-    )
-    ctx.draw_text(time_node, parent_id=node_id)
     icon = round(bar_h * 0.5)
     ix = sx + swd - round(swd * 0.08)
     for name in ("battery_full", "wifi", "signal_cellular_alt"):
@@ -182,7 +185,10 @@ def draw_group_chrome(ctx: RenderContext, node: GroupNode) -> None:
     radius = ctx.s(node.radius)
     sw = ctx.s(node.stroke_width)
     if role == "phone":
-        draw_phone(ctx, node.id, node.box, node.fill, node.stroke)
+        # a phone group: fill is the screen, stroke the bezel; when the plan draws its own frame (a
+        # phone_frame child) the group is only a container, or the chrome would be drawn twice
+        if not any(isinstance(c, ShapeNode) and c.shape == "phone_frame" for c in node.children):
+            draw_phone(ctx, node.box, screen=node.fill, bezel=node.stroke, radius=node.radius)
         return
     if role == "panel":
         # comic panels: white ground, strong black border (ink style) unless the plan says otherwise
