@@ -6,6 +6,7 @@ Geometry is plain floats in canvas pixels. Layout functions are pure: same conte
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -83,9 +84,12 @@ class Region:
         return self.y + self.h / 2
 
     def box(self) -> Box:
-        return Box(
-            x=round(self.x, 2), y=round(self.y, 2), w=round(max(self.w, 0), 2), h=round(max(self.h, 0), 2)
-        )
+        """The plan Box, rounded to 1/100 px *inward* (so touching regions never overlap after rounding)."""
+        x0 = math.ceil(self.x * 100) / 100
+        y0 = math.ceil(self.y * 100) / 100
+        x1 = max(x0, math.floor((self.x + max(self.w, 0)) * 100) / 100)
+        y1 = max(y0, math.floor((self.y + max(self.h, 0)) * 100) / 100)
+        return Box(x=x0, y=y0, w=round(x1 - x0, 2), h=round(y1 - y0, 2))
 
     def inset(self, dx: float, dy: float | None = None) -> Region:
         dy = dx if dy is None else dy
@@ -498,9 +502,11 @@ def stack(
     if not entries:
         return [], 0.0
     gap = ctx.gap * 1.2 if gap is None else gap
+    base_gaps = [(e.gap_after if e.gap_after is not None else gap) for e in entries[:-1]] + [0.0]
     scale = 1.0
     heights: list[float] = []
     sizes: list[float] = []
+    gaps_list = base_gaps
     for _ in range(40):
         sizes = []
         heights = []
@@ -509,11 +515,20 @@ def stack(
             s = fit_size(e.item.text, region.w, region.h, e.size * scale, font, e.max_lines)
             sizes.append(s)
             heights.append(text_height(e.item.text, region.w, s, font, e.max_lines) + s * 0.15)
-        gaps = sum((e.gap_after if e.gap_after is not None else gap) for e in entries[:-1])
-        if sum(heights) + gaps <= region.h or scale < 0.2:
+        # gaps shrink with the type (a tight block keeps its proportions)
+        gaps_list = [g * max(scale, 0.3) for g in base_gaps]
+        if sum(heights) + sum(gaps_list) <= region.h or scale < 0.2:
             break
         scale *= 0.92
-    gaps_list = [(e.gap_after if e.gap_after is not None else gap) for e in entries[:-1]] + [0.0]
+    if sum(heights) + sum(gaps_list) > region.h:
+        # still too much for the region: equal shares, each text fitted to its share (never an empty box)
+        gaps_list = [min(g, 2.0) for g in gaps_list]
+        share = max(1.0, (region.h - sum(gaps_list)) / len(entries))
+        sizes = [
+            fit_size(e.item.text, region.w, share, e.size, ctx.font_for(e.item, e.role), e.max_lines)
+            for e in entries
+        ]
+        heights = [share] * len(entries)
     used = sum(heights) + sum(gaps_list)
     y = (
         region.y

@@ -66,8 +66,9 @@ def layout_comic(ctx: Ctx) -> list[Node]:
     others = [i for i in ctx.items if i not in bubbles and i not in titles]
     area = safe
     if titles:
+        title_h = safe.h * min(0.3, 0.12 * len(titles))
         tnodes, used = stack(
-            ctx, entries_for(ctx, titles), Region(safe.x, safe.y, safe.w, safe.h * 0.12), align="center"
+            ctx, entries_for(ctx, titles), Region(safe.x, safe.y, safe.w, title_h), align="center"
         )
         nodes.extend(tnodes)
         area = safe.below(used, ctx.gap * 1.5)
@@ -83,11 +84,9 @@ def layout_comic(ctx: Ctx) -> list[Node]:
                 free += 1
             per_panel[min(free, n)].append(b)
     for o in others:
-        # narration boxes: same rule
+        # narration boxes: their own panel if numbered, else the panel holding the fewest texts
         target = (
-            o.index
-            if o.index and 1 <= o.index <= n
-            else min(n, 1 + len([x for x in per_panel.values() if x]))
+            o.index if o.index and 1 <= o.index <= n else min(per_panel, key=lambda p: (len(per_panel[p]), p))
         )
         per_panel[target].append(o)
     tiers = _tiers(n, ctx.mirrored)
@@ -110,10 +109,16 @@ def layout_comic(ctx: Ctx) -> list[Node]:
             )
         ]
         say = per_panel.get(k, [])
+        # bubbles zig-zag left/right in reading order, each below the previous one (never overlapping)
+        inset = 14 * ctx.unit
+        step = 10 * ctx.unit
+        cursor = region.y + inset
+        max_h = (region.h - 2 * inset - step * max(0, len(say) - 1)) / max(1, len(say))
         for j, item in enumerate(say):
-            children.extend(
-                _bubble(ctx, item, region, j, len(say), right=(k + ctx.variant + j) % 2 == 0, ink=ink)
-            )
+            right = (k + ctx.variant + j) % 2 == 0
+            made, bottom = _bubble(ctx, item, region, cursor, max_h, len(say), right=right, ink=ink)
+            children.extend(made)
+            cursor = bottom + step
         nodes.append(
             GroupNode(
                 id=ctx.new_id("panel"),
@@ -131,9 +136,10 @@ def layout_comic(ctx: Ctx) -> list[Node]:
 
 
 def _bubble(
-    ctx: Ctx, item: TextItem, panel: Region, j: int, count: int, *, right: bool, ink: str
-) -> list[Node]:
-    """A speech bubble (or a narration box for non-bubble roles) in a corner of the panel."""
+    ctx: Ctx, item: TextItem, panel: Region, y: float, max_h: float, count: int, *, right: bool, ink: str
+) -> tuple[list[Node], float]:
+    """A speech bubble (or a narration box for non-bubble roles) at ``y`` on one side of the panel;
+    returns its nodes and its bottom edge."""
     is_bubble = item.role == "bubble"
     role = "bubble" if is_bubble else (item.role or "caption")
     size = min(ctx.role_size(role, item.font.size_step), panel.h * 0.12)
@@ -144,9 +150,8 @@ def _bubble(
     text_w = min(max_w * 0.8, one_line * 1.05) if lines == 1 else max_w * 0.8
     pad_x, pad_y = size * (1.1 if is_bubble else 0.6), size * (0.8 if is_bubble else 0.4)
     bw = min(panel.w - 24 * ctx.unit, text_w + 2 * pad_x)
-    bh = min(panel.h * 0.45 / max(1, count) * 1.6, lines * size * 1.25 + 2 * pad_y)
+    bh = min(max_h, lines * size * 1.25 + 2 * pad_y)
     inset = 14 * ctx.unit
-    y = panel.y + inset + j * (bh + 10 * ctx.unit)
     x = panel.right - inset - bw if right else panel.x + inset
     box = Region(x, y, bw, bh)
     nodes: list[Node] = []
@@ -180,7 +185,9 @@ def _bubble(
                 stem="narration",
             )
         )
-    inner = Region(box.x + pad_x * 0.7, box.y + pad_y * 0.6, box.w - pad_x * 1.4, box.h - pad_y * 1.2)
+    # padding never eats the text box, however little room a crowded panel leaves
+    px, py = min(pad_x * 0.7, box.w * 0.2), min(pad_y * 0.6, box.h * 0.2)
+    inner = Region(box.x + px, box.y + py, box.w - 2 * px, box.h - 2 * py)
     nodes.append(
         ctx.text(
             item,
@@ -195,7 +202,7 @@ def _bubble(
             z=4,
         )
     )
-    return nodes
+    return nodes, box.bottom
 
 
 def frames_for_variant(n_frames: int, variants: int, variant: int) -> list[int]:
@@ -224,7 +231,10 @@ def layout_storyboard(ctx: Ctx) -> list[Node]:
     area = safe
     if shared:
         snodes, used = stack(
-            ctx, entries_for(ctx, shared), Region(safe.x, safe.y, safe.w, safe.h * 0.16), align="left"
+            ctx,
+            entries_for(ctx, shared),
+            Region(safe.x, safe.y, safe.w, safe.h * min(0.3, 0.1 + 0.06 * len(shared))),
+            align="left",
         )
         nodes.extend(snodes)
         area = safe.below(used, ctx.gap * 1.5)
