@@ -121,11 +121,17 @@ def spec_for(
 
 def run_case(engine: PlanningEngine, case: dict[str, Any], spec: GenerateSpec, repeat: int) -> dict[str, Any]:
     times: list[float] = []
+    cpu: list[float] = []
     result = None
     for _ in range(repeat):
+        before = os.times()
         started = time.perf_counter()
         result = engine.generate(spec, NullProgress())
         times.append(time.perf_counter() - started)
+        after = os.times()
+        # CPU seconds of this process and its Tesseract subprocesses: on a shared machine wall time
+        # depends on the neighbours, CPU time much less
+        cpu.append(sum(after[:4]) - sum(before[:4]))
     assert result is not None
     script = case.get("script", "Latin" if not re.search(r"[\u4e00-\u9fff]", case["prompt"]) else "Chinese")
     expected_per_image = case.get("texts_per_image") or [case.get("texts", [])] * len(result.images)
@@ -154,6 +160,7 @@ def run_case(engine: PlanningEngine, case: dict[str, Any], spec: GenerateSpec, r
         "quality": spec.quality,
         "n": spec.n,
         "times": [round(t, 4) for t in times],
+        "cpu": [round(t, 4) for t in cpu],
         "lines": lines,
         "codes": codes,
         "engine_report_passed": bool(report.get("passed")),
@@ -166,11 +173,13 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
     by_script: dict[str, list[bool]] = defaultdict(list)
     codes: list[bool] = []
     latency: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
     for run in runs:
         for line in run["lines"]:
             by_script[run["script"]].append(line["exact"])
         codes.extend(c["decoded"] for c in run["codes"])
         latency[f"{run['size']} {run['quality']} n={run['n']}"].extend(run["times"])
+        cpu[f"{run['size']} {run['quality']} n={run['n']}"].extend(run["cpu"])
     return {
         "exact_lines": {
             s: {"exact": sum(v), "total": len(v), "rate": sum(v) / len(v)} for s, v in by_script.items()
@@ -181,7 +190,12 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "rate": (sum(codes) / len(codes)) if codes else None,
         },
         "latency_s": {
-            k: {"p50": round(statistics.median(v), 4), "p95": round(percentile(v, 95), 4), "runs": len(v)}
+            k: {
+                "p50": round(statistics.median(v), 4),
+                "p95": round(percentile(v, 95), 4),
+                "cpu_p50": round(statistics.median(cpu[k]), 4),
+                "runs": len(v),
+            }
             for k, v in sorted(latency.items())
         },
         "misses": [
@@ -207,7 +221,10 @@ def print_summary(title: str, summary: dict[str, Any]) -> None:
     if c["total"]:
         print(f"  codes decoded           {c['decoded']:>3}/{c['total']:<3} {100 * c['rate']:.1f}%")
     for key, lat in summary["latency_s"].items():
-        print(f"  latency {key:<28} p50 {lat['p50']:.3f} s  p95 {lat['p95']:.3f} s  ({lat['runs']} runs)")
+        print(
+            f"  latency {key:<26} p50 {lat['p50']:.3f} s  p95 {lat['p95']:.3f} s  "
+            f"cpu p50 {lat['cpu_p50']:.3f} s  ({lat['runs']} runs)"
+        )
     for miss in summary["misses"]:
         print(f"  MISS {miss}")
 
