@@ -88,7 +88,13 @@ def prompts(draw: st.DrawFn) -> tuple[str, list[str]]:
     return ". ".join(parts), quoted
 
 
-@settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(
+    max_examples=70,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=True,
+    database=None,
+)
 @given(
     prompts(), st.sampled_from([(1024, 1024), (1536, 1024), (1024, 1536), (None, None)]), st.integers(0, 3)
 )

@@ -42,7 +42,7 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         valign: Literal["top", "middle", "bottom"] = "middle"
         heads = [i for i in body if i.role in ("headline", "title", "sign")]
         if heads and heads[0].placement.v in ("top", "bottom"):
-            valign = heads[0].placement.v  # type: ignore[assignment]
+            valign = heads[0].placement.v
         block = area.inset(area.w * 0.04, 0)
         text_nodes, _ = stack(ctx, entries_for(ctx, body, boost=1.0), block, align=align, valign=valign)
         nodes.extend(text_nodes)

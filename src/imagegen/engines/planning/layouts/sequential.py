@@ -98,8 +98,8 @@ def layout_comic(ctx: Ctx) -> list[Node]:
             panel_regions.append(tier)
         else:
             frac = 0.58 if (t + ctx.variant) % 2 == 0 else 0.42
-            a, b = tier.split_h(frac, gutter)
-            panel_regions.extend([a, b])
+            left_panel, right_panel = tier.split_h(frac, gutter)
+            panel_regions.extend([left_panel, right_panel])
     subject = ctx.image_prompt
     for k, region in enumerate(panel_regions, start=1):
         desc = ctx.content.indexed.get(k, "")

@@ -98,11 +98,13 @@ def choose_size(ratio: float, long_edge: int | None = None) -> tuple[int, int]:
     Without a long edge the default scale is the 1536x1024 family (~1.5 MP), which renders fast on CPU.
     """
     ratio = min(max(ratio, 1 / MAX_RATIO), MAX_RATIO)
-    for w, h in PRESETS:
-        if abs(w / h - ratio) < 0.02 and (long_edge is None or max(w, h) == long_edge):
-            if long_edge is None and max(w, h) > 2048:
+    for pw, ph in PRESETS:
+        if abs(pw / ph - ratio) < 0.02 and (long_edge is None or max(pw, ph) == long_edge):
+            if long_edge is None and max(pw, ph) > 2048:
                 continue
-            return w, h
+            return pw, ph
+    w: float
+    h: float
     if long_edge is None:
         area = 1536 * 1024
         w = math.sqrt(area * ratio)

@@ -146,7 +146,7 @@ def extract(prompt: str) -> Content:
         if role == "code":
             # the quoted text is a code payload, not text to draw
             assert cue is not None
-            symb = symbology_of(CODE_CUE.search(cue[1].group(0)) or cue[1], q.text)  # type: ignore[arg-type]
+            symb = symbology_of(CODE_CUE.search(cue[1].group(0)) or cue[1], q.text)
             clause = masked[_sentence_start(masked, q.start) : q.end + len(after)].replace("\x00", " ")
             codes.append(CodeSpec(symb, validate(symb, q.text), parse_placement(clause), q.start))
             prev, prev_item = q, None

@@ -61,7 +61,7 @@ def parse_placement(phrase: str) -> Placement:
                 r"\b(?:dead |perfectly )?cent(?:er|re)d? (?:of|on) the (?:image|canvas)", low
             ):
                 v = "middle"
-    relative = None
+    relative: Literal["below", "above"] | None = None
     if re.search(r"\bbelow\b|\bunder(?:neath)?\b|\bbeneath\b", low):
         relative = "below"
     elif re.search(r"\babove\b|\bover it\b", low):
