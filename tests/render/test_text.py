@@ -205,3 +205,16 @@ def test_odd_text_and_boxes_never_crash(
     assert "".join(ln.text for ln in t.lines).replace(" ", "").replace("\n", "") == text.replace(
         " ", ""
     ).replace("\n", "")
+
+
+def test_inter_capital_i_has_serifs_so_ai_is_not_al(plan_of, text_of) -> None:
+    r = render(
+        plan_of(
+            [
+                text_of("I", id="i", size=80, box=(10, 10, 200, 120)),
+                text_of("l", id="l", size=80, box=(10, 200, 200, 120)),
+            ]
+        )
+    )
+    assert "Inter" in r.texts["i"].lines[0].font_path
+    assert r.texts["i"].lines[0].box.w > 1.6 * r.texts["l"].lines[0].box.w

@@ -215,7 +215,9 @@ class TextEngine:
         w = self._widths.get(key)
         if w is None:
             font = self.fonts.font(face, size)
-            w = font.getlength(text, direction="rtl" if rtl else "ltr", language=lang)
+            w = font.getlength(
+                text, direction="rtl" if rtl else "ltr", language=lang, features=face_features(face)
+            )
             if len(self._widths) > 100_000:
                 self._widths.clear()
             self._widths[key] = w
@@ -471,10 +473,21 @@ class TextEngine:
                 direction = "rtl" if run.rtl else "ltr"
                 pos = (lx + run.x - ox, baseline - oy)
                 draw.text(
-                    pos, run.text, fill=255, font=font, anchor="ls", direction=direction, language=run.lang
+                    pos,
+                    run.text,
+                    fill=255,
+                    font=font,
+                    anchor="ls",
+                    direction=direction,
+                    language=run.lang,
+                    features=face_features(run.face),
                 )
                 bx0, by0, bx1, by1 = font.getbbox(
-                    run.text, anchor="ls", direction=direction, language=run.lang
+                    run.text,
+                    anchor="ls",
+                    direction=direction,
+                    language=run.lang,
+                    features=face_features(run.face),
                 )
                 if not (bx1 > bx0 and by1 > by0):
                     run_inks.append((lx + run.x, baseline, lx + run.x, baseline))
@@ -495,6 +508,15 @@ class TextEngine:
                 ink = (lx, baseline, lx, baseline)
             out.append(DrawnLine(line, ink, baseline, run_inks))
         return mask, (ox, oy), out
+
+
+def face_features(face: FontFace) -> list[str] | None:
+    """OpenType features the renderer turns on per face.
+
+    Inter's ``cv08`` draws the capital I with serifs: in Inter, I and l are otherwise the same bar, so
+    "AI" reads as "Al" to people and to both OCR engines. Everything else uses the fonts' defaults.
+    """
+    return ["cv08"] if "/Inter" in face.path else None
 
 
 def _strip_trailing_spaces(line: list[Cluster]) -> list[Cluster]:
