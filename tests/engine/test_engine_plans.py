@@ -87,3 +87,35 @@ def test_cancel_stops_between_stages(engine, poster_plan):
 
     with pytest.raises(JobCancelled):
         engine.generate(_spec(poster_plan, n=3), CallbackProgress(is_cancelled=cancelled))
+
+
+def test_edit_is_wrapped_into_an_engine_result(engine, poster_plan):
+    import io
+
+    from imagegen.contract.specs import EditSpec, InputImage
+
+    made = engine.generate(_spec(poster_plan, quality="low"), NullProgress()).images[0]
+    buffer = io.BytesIO()
+    made.pixels.save(buffer, format="PNG")
+    data = buffer.getvalue()
+    source = InputImage(
+        image=made.pixels,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        asset_id="img_1",
+        plan=made.plan,
+    )
+    spec = EditSpec(
+        prompt='change the headline to "Day Market"', model="imagegen-design", images=(source,), quality="low"
+    )
+    result = engine.edit(spec, NullProgress())
+    assert (result.width, result.height, result.engine, result.backend) == (
+        768,
+        768,
+        "imagegen-planning",
+        "procedural",
+    )
+    assert result.usage["total_tokens"] == 0 and "total" in result.timings
+    edited = result.images[0]
+    assert edited.plan is not None
+    assert any(n.get("text") == "Day Market" for n in edited.plan["nodes"])
