@@ -108,3 +108,23 @@ def test_jpeg_and_webp_outputs(recorder):
         )
         assert a.output_format == fmt and a.content_type == f"image/{fmt}"
         assert Image.open(io.BytesIO(a.data)).format == fmt.upper()
+
+
+def test_concurrent_records_from_threads(recorder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(i: int) -> list[str]:
+        out = []
+        for j in range(3):
+            [a] = recorder.record(
+                context("acme", f"thread {i} poster {j} for the same launch"),
+                engine_result([picture(1000 + i * 10 + j)]),
+            )
+            out.append(a.asset_id)
+        return out
+
+    with ThreadPoolExecutor(4) as pool:
+        ids = [x for chunk in pool.map(work, range(4)) for x in chunk]
+    assert len(set(ids)) == 12
+    with recorder.sessions() as session:
+        assert CatalogRepository(session, "acme").count() == 12

@@ -165,6 +165,8 @@ class Recorder:
             for i in ctx.inputs
         )
         per_image_s = ctx.compute_seconds / max(1, len(result.images))
+        # an edit is catalogued as "edited" unless the caller said more precisely where it came from
+        source = "edited" if ctx.operation == "edit" and ctx.source == "generated" else ctx.source
         pending: list[_Pending] = []
         # 1. finalize + store every file first (a crash here leaves only unreferenced files: swept later)
         for img in result.images:
@@ -223,7 +225,7 @@ class Recorder:
                 repo.add_asset(
                     asset_id=p.asset_id,
                     created_at=now,
-                    source=ctx.source,
+                    source=source,
                     operation=ctx.operation,
                     requested_model=ctx.requested_model,
                     engine=result.engine,
