@@ -53,6 +53,7 @@ def test_edit_records_parents_and_composite_dst(recorder):
         repo = CatalogRepository(session, "acme")
         assert repo.parents_of(child.asset_id) == [(parent.asset_id, "edit")]
         assert repo.get(child.asset_id).digital_source_type == DST_COMPOSITE
+        assert repo.get(child.asset_id).source == "edited"
 
 
 def test_load_input_returns_plan_and_match_input(recorder):
