@@ -162,3 +162,17 @@ def test_whole_image_without_mask_or_plan(make_spec, photo) -> None:
     assert {c["kind"]: c["passed"] for c in image.report["checks"]}["ocr"]
     with pytest.raises(InvalidValue, match="mask"):
         apply_edit(make_spec("remove the logo", photo), NullProgress(), engine=None)
+
+
+def test_replacement_text_keeps_the_old_ink_color(make_spec, poster) -> None:
+    plan, image = poster
+    head = plan.find("headline").box
+    mask = rect_mask(image.size, (int(head.x), int(head.y), int(head.right), int(head.bottom)))
+    [out] = apply_edit(
+        make_spec('change the text to "Autumn Jazz"', image, mask=mask), NullProgress(), engine=None
+    )
+    color = out.extra["operations"][-1].split("px, ")[1][:7]
+    want = np.array([int(plan.find("headline").color[i : i + 2], 16) for i in (1, 3, 5)])
+    got = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+    assert np.abs(want - got).max() <= 24, (color, plan.find("headline").color)
+    assert {c["kind"]: c["passed"] for c in out.report["checks"]} == {"ocr": True, "contrast": True}

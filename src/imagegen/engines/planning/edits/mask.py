@@ -72,7 +72,14 @@ def composite(original: np.ndarray, edited: np.ndarray, editable: np.ndarray) ->
     """``edited`` inside the editable region, ``original`` (byte for byte) everywhere else."""
     if original.shape != edited.shape:
         raise ValueError(f"shape mismatch: {original.shape} vs {edited.shape}")
-    return np.where(editable[:, :, None], edited, original).astype(np.uint8)
+    out = np.array(original, dtype=np.uint8, copy=True)
+    box = bounding_region(editable)
+    if box is None:
+        return out
+    # Only the editable bounding box can differ, so the per-pixel select runs there (same result, less work).
+    ys, xs = box.slices()
+    out[ys, xs] = np.where(editable[ys, xs][:, :, None], edited[ys, xs], original[ys, xs])
+    return out
 
 
 def region_image(editable: np.ndarray) -> Image.Image:
