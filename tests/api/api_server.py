@@ -1,6 +1,6 @@
 """Start a real imagegen server (uvicorn subprocess on loopback) for the API tests, and small helpers.
 
-One server per test module (module-scoped fixture): a fresh IMAGEGEN_HOME, two tenants with a key each,
+One server for the folder (a package-scoped fixture): a fresh IMAGEGEN_HOME, two tenants with a key each,
 the real Service and, when it can run, the real planning engine. ``IMAGEGEN_TEST_API_ENGINE=staged``
 (or a planning engine that cannot run yet) routes the GPT ids to ``api_engines.StagedEngine`` instead.
 """
@@ -44,6 +44,23 @@ def engine_choice() -> str:
     if forced in ("planning", "staged"):
         return forced
     return "planning" if planning_engine_ready() else "staged"
+
+
+def create_keys(home: Path) -> list[str]:
+    """Keys for tenants ``acme`` and ``globex``, written straight into the server's database."""
+    from imagegen.config import Settings
+    from imagegen.db.engine import dispose_all
+    from imagegen.tenants import TenantStore
+
+    home = home.resolve()
+    # what the server's Settings.from_env computes from IMAGEGEN_HOME alone (its env has no other IMAGEGEN_*)
+    settings = Settings(home=home, database_url=f"sqlite:///{home / 'imagegen.db'}")
+    settings.ensure_dirs()
+    store = TenantStore(settings.database_url)
+    try:
+        return [store.create_key("acme")[1], store.create_key("globex")[1]]
+    finally:
+        dispose_all()
 
 
 def free_port() -> int:
@@ -95,20 +112,7 @@ def start_server(home: Path, *, extra_env: dict[str, str] | None = None) -> Serv
         env["IMAGEGEN_ROUTES"] = STAGED_ROUTES
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
     env.update(extra_env or {})
-    keys = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from imagegen.config import Settings; from imagegen.tenants import TenantStore\n"
-            "s = Settings.from_env(); s.ensure_dirs(); t = TenantStore(s.database_url)\n"
-            "print(t.create_key('acme')[1]); print(t.create_key('globex')[1])",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout.split()
+    keys = create_keys(home)
     port = free_port()
     log_path = home / "server.log"
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process

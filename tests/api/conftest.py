@@ -1,4 +1,4 @@
-"""API test fixtures: one real server per test module (see api_server.py)."""
+"""API test fixtures: one real server for the whole tests/api folder (see api_server.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from api_server import Server, start_server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = start_server(
         tmp_path_factory.mktemp("api") / "home", extra_env={"IMAGEGEN_MAX_BODY_BYTES": str(24 * 1024 * 1024)}
@@ -28,14 +28,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     assert "unhandled error" not in log and "Exception in ASGI application" not in log, log
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def client(server: Server):  # type: ignore[no-untyped-def]
     from openai import OpenAI
 
     return OpenAI(base_url=server.v1, api_key=server.key, max_retries=0, timeout=300)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def other_client(server: Server):  # type: ignore[no-untyped-def]
     from openai import OpenAI
 

@@ -51,7 +51,7 @@ async def _json_body(request: Request) -> Any:
         )
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidValue(
             "We could not parse the JSON body of your request. Send a valid JSON object.", param=None
         ) from exc

@@ -32,6 +32,7 @@ from imagegen.config import Settings
 from imagegen.contract.errors import InvalidImage, InvalidValue, UnknownParameter
 from imagegen.contract.images import ImageUpload
 from imagegen.contract.limits import UploadLimits
+from imagegen.contract.parse import EDIT_FIELDS
 from imagegen.contract.specs import InputImage
 
 IMAGE_FIELDS = ("image", "image[]")
@@ -239,6 +240,8 @@ async def read_multipart_edit(request: Request, limits: UploadLimits) -> Multipa
                 if mask_file is not None:
                     raise InvalidValue("Only one mask may be sent.", param="mask")
                 mask_file = value
+            elif key in EDIT_FIELDS:
+                raise InvalidValue(f"Invalid '{key}': expected a text field, got a file.", param=key)
             else:
                 raise UnknownParameter(f"Unknown parameter: '{key}'.", param=key)
             continue
