@@ -12,116 +12,33 @@ at full resolution.
 from __future__ import annotations
 
 import math
-import zlib
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from imagegen.engines.planning.plan import Background, ImageNode, Theme
+from imagegen.engines.planning.render.fields import (
+    Array,
+    linear_gradient,
+    over,
+    pick,
+    radial_gradient,
+    ramp,
+    rgb_array,
+    seed_for,
+    small_size,
+    soft,
+    studio,
+    to_image,
+    upscale,
+    uv_grid,
+    value_noise,
+)
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
-
-Array = np.ndarray
-
-
-def seed_for(seed: int, key: str) -> int:
-    """A stable per-element seed (crc32 of the key; Python's hash() is salted per process)."""
-    return (seed * 1_000_003 + zlib.crc32(key.encode())) & 0xFFFFFFFF
-
-
-def _rgb(color: str) -> Array:
-    return np.array(hex_rgba(color)[:3], dtype=np.float32)
-
-
-def _to_image(arr: Array) -> Image.Image:
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
-
-
-def _grid(w: int, h: int) -> tuple[Array, Array]:
-    """Normalized coordinates u, v in [0, 1] (float32)."""
-    u = np.linspace(0, 1, w, dtype=np.float32)[None, :]
-    v = np.linspace(0, 1, h, dtype=np.float32)[:, None]
-    return u, v
-
-
-def _ramp(t: Array, colors: list[str]) -> Array:
-    """Map t in [0, 1] through evenly spaced color stops; returns (..., 3) float32."""
-    stops = np.stack([_rgb(c) for c in colors]) if colors else np.array([[255, 255, 255]], np.float32)
-    if len(stops) == 1:
-        return np.broadcast_to(stops[0], (*t.shape, 3)).astype(np.float32)
-    xp = np.linspace(0, 1, len(stops), dtype=np.float32)
-    tc = np.clip(t, 0, 1)
-    return np.stack([np.interp(tc, xp, stops[:, c]).astype(np.float32) for c in range(3)], axis=-1)
-
-
-def _small(w: int, h: int, target: int = 256) -> tuple[int, int]:
-    k = max(1, max(w, h) // target)
-    return max(2, w // k), max(2, h // k)
-
-
-def _upscale(img: Image.Image, w: int, h: int) -> Image.Image:
-    # bilinear on RGB: the fields are smooth, and this is the costliest step on 4096² supersampled canvases
-    if img.mode != "RGB":
-        img = img.convert("RGB")
-    return img if img.size == (w, h) else img.resize((w, h), Image.Resampling.BILINEAR)
-
-
-def _over(img: Image.Image, layer: Image.Image) -> None:
-    """Paint an RGBA layer over an opaque image in place (a masked paste is "over" on opaque pixels)."""
-    img.paste(layer, (0, 0), layer)
-
-
-def _soft(layer: Image.Image, radius: float) -> Image.Image:
-    """Gaussian-blur an RGBA layer at quarter size: glows are soft, and blurring 16x fewer pixels is cheap."""
-    # the quarter-size trick only for wide blurs: a small radius on a quarter image looks blocky
-    q = max(1, min(4, int(radius / 3))) if min(layer.size) >= 64 else 1
-    w, h = layer.size
-    small = layer.resize((max(1, w // q), max(1, h // q)), Image.Resampling.BOX) if q > 1 else layer
-    small = small.filter(ImageFilter.GaussianBlur(max(0.3, radius / q)))
-    return small.resize((w, h), Image.Resampling.BILINEAR) if q > 1 else small
-
-
-def value_noise(w: int, h: int, cells: int, rng: np.random.Generator) -> Array:
-    """Smooth noise in [0, 1]: a random grid of ``cells`` across, bicubically upscaled."""
-    gw, gh = max(2, cells), max(2, int(cells * h / max(w, 1)) + 1)
-    grid = (rng.random((gh, gw)) * 255).astype(np.uint8)
-    img = Image.fromarray(grid, "L").resize((w, h), Image.Resampling.BICUBIC)
-    return np.asarray(img, dtype=np.float32) / 255
+from imagegen.engines.planning.render.subjects import portrait, product
 
 
 # -- backgrounds ---------------------------------------------------------------------------------------------
-def linear_gradient(w: int, h: int, colors: list[str], angle: float = 90) -> Image.Image:
-    """Linear gradient; angle 90 runs top to bottom, 0 left to right (CSS-like, degrees)."""
-    if angle % 180 == 90 or angle % 180 == 0:
-        # axis-aligned (the common case): one full-resolution line of colors, stretched without filtering
-        vertical = angle % 180 == 90
-        n = h if vertical else w
-        ramp = np.linspace(0, 1, n, dtype=np.float32)
-        if angle % 360 in (180, 270):
-            ramp = ramp[::-1]
-        line = np.clip(_ramp(ramp, colors), 0, 255).astype(np.uint8)
-        strip = Image.fromarray(line[:, None, :] if vertical else line[None, :, :], "RGB")
-        return strip.resize((w, h), Image.Resampling.NEAREST)
-    sw, sh = _small(w, h)
-    u, v = _grid(sw, sh)
-    a = math.radians(angle)
-    dx, dy = math.cos(a), math.sin(a)
-    t: Array = (u - 0.5) * dx + (v - 0.5) * dy
-    span = abs(dx) * 0.5 + abs(dy) * 0.5
-    t = (t / (2 * span) + 0.5) if span else t * 0
-    return _upscale(_to_image(_ramp(t, colors)), w, h)
-
-
-def radial_gradient(w: int, h: int, colors: list[str], cx: float = 0.5, cy: float = 0.4) -> Image.Image:
-    """Radial gradient from the first color at (cx, cy) outwards."""
-    sw, sh = _small(w, h)
-    u, v = _grid(sw, sh)
-    aspect = w / max(h, 1)
-    d = np.sqrt(((u - cx) * aspect) ** 2 + (v - cy) ** 2) / math.hypot(
-        max(cx, 1 - cx) * aspect, max(cy, 1 - cy)
-    )
-    return _upscale(_to_image(_ramp(d, colors)), w, h)
-
-
 def _palette(colors: list[str], theme: Theme) -> list[str]:
     p = theme.palette
     return list(colors) or [p.background, p.surface, p.accent, p.primary, p.secondary]
@@ -160,125 +77,10 @@ def draw_style(
     return fn(w, h, colors, theme, rng, subject)
 
 
-def _base(colors: list[str], i: int, fallback: str = "#ffffff") -> str:
-    return colors[i] if len(colors) > i else (colors[-1] if colors else fallback)
-
-
-def _studio(
-    w: int,
-    h: int,
-    colors: list[str],
-    theme: Theme,
-    rng: np.random.Generator,
-    subject: str = "",
-    floor_shadow: bool = True,
-) -> Image.Image:
-    """Soft studio sweep: light top-center falloff, a floor horizon and a soft contact shadow."""
-    back = _base(colors, 0)
-    img = radial_gradient(w, h, [mix(back, "#ffffff", 0.35), back, mix(back, "#000000", 0.18)], 0.5, 0.35)
-    if floor_shadow:
-        # blurred at quarter size: a soft shadow has no detail to lose and the blur is 16x cheaper
-        q = 4
-        shadow = Image.new("L", (max(1, w // q), max(1, h // q)), 0)
-        d = ImageDraw.Draw(shadow)
-        cx, cy = w / 2 / q, h * 0.80 / q
-        d.ellipse((cx - w * 0.24 / q, cy - h * 0.025 / q, cx + w * 0.24 / q, cy + h * 0.025 / q), fill=110)
-        shadow = shadow.filter(ImageFilter.GaussianBlur(max(1.0, min(w, h) * 0.02 / q))).resize(
-            (w, h), Image.Resampling.BILINEAR
-        )
-        img.paste(hex_rgba(mix(back, "#000000", 0.6))[:3], (0, 0, w, h), shadow)
-    return img
-
-
-def _shade(img: Image.Image, color: str, mask: Image.Image, light_from: float = 0.3) -> None:
-    """Paint a silhouette onto ``img`` with cylinder-like shading across its own width and a soft
-    specular streak; only the silhouette's bounding box is touched."""
-    box = mask.getbbox()
-    if box is None:
-        return
-    x0, y0, x1, y1 = box
-    bw = max(1, x1 - x0)
-    u = np.arange(bw, dtype=np.float32) / bw
-    shade = 0.55 + 0.45 * np.cos((u - light_from) * math.pi * 1.1)
-    spec = np.exp(-(((u - light_from + 0.05) / 0.09) ** 2)) * 45
-    row = _rgb(color)[None, :] * (0.55 + 0.55 * shade[:, None]) + spec[:, None]
-    strip = Image.fromarray(np.clip(row, 0, 255).astype(np.uint8)[None, :, :], "RGB")
-    layer = strip.resize((bw, y1 - y0), Image.Resampling.NEAREST)
-    img.paste(layer, (x0, y0), mask.crop(box))
-
-
-def _product(
-    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
-) -> Image.Image:
-    """Studio shot of a simple product silhouette chosen from the subject words."""
-    img = _studio(w, h, colors, theme, rng)
-    s = subject.lower()
-    body = _base(colors, 2, theme.palette.accent)
-    cap = _base(colors, 3, theme.palette.primary)
-    m = min(w, h)
-    cx, floor = w / 2, h * 0.80
-    mask = Image.new("L", (w, h), 0)
-    d = ImageDraw.Draw(mask)
-    parts: list[tuple[Image.Image, str]] = []
-    if any(k in s for k in ("earbud", "airpod", "case", "headphone")):
-        bw, bh = m * 0.42, m * 0.30
-        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bh * 0.45, fill=255)
-        parts.append((mask, body))
-        seam = Image.new("L", (w, h), 0)
-        ImageDraw.Draw(seam).line(
-            (cx - bw / 2, floor - bh * 0.62, cx + bw / 2, floor - bh * 0.62),
-            fill=140,
-            width=max(1, int(m * 0.004)),
-        )
-        parts.append((seam, mix(body, "#000000", 0.45)))
-    elif any(k in s for k in ("phone", "device", "tablet", "watch", "speaker", "gadget")):
-        bw, bh = m * 0.30, m * 0.58
-        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.16, fill=255)
-        parts.append((mask, cap))
-        screen = Image.new("L", (w, h), 0)
-        inset = bw * 0.06
-        ImageDraw.Draw(screen).rounded_rectangle(
-            (cx - bw / 2 + inset, floor - bh + inset, cx + bw / 2 - inset, floor - inset),
-            radius=bw * 0.12,
-            fill=255,
-        )
-        parts.append((screen, body))
-    elif any(k in s for k in ("can", "soda", "drink", "beer")):
-        bw, bh = m * 0.24, m * 0.44
-        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.12, fill=255)
-        parts.append((mask, body))
-    elif any(k in s for k in ("box", "package", "book", "cereal")):
-        bw, bh = m * 0.36, m * 0.48
-        d.rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), fill=255)
-        parts.append((mask, body))
-    elif any(k in s for k in ("jar", "cream", "candle", "cup", "mug")):
-        bw, bh = m * 0.36, m * 0.30
-        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.08, fill=255)
-        parts.append((mask, body))
-        lid = Image.new("L", (w, h), 0)
-        ImageDraw.Draw(lid).rounded_rectangle(
-            (cx - bw * 0.52, floor - bh * 1.22, cx + bw * 0.52, floor - bh * 0.95), radius=bw * 0.05, fill=255
-        )
-        parts.append((lid, cap))
-    else:  # bottle: the generic product
-        bw, bh = m * 0.22, m * 0.46
-        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.28, fill=255)
-        d.rectangle((cx - bw * 0.18, floor - bh * 1.22, cx + bw * 0.18, floor - bh * 0.9), fill=255)
-        parts.append((mask, body))
-        capm = Image.new("L", (w, h), 0)
-        ImageDraw.Draw(capm).rounded_rectangle(
-            (cx - bw * 0.22, floor - bh * 1.36, cx + bw * 0.22, floor - bh * 1.16), radius=bw * 0.04, fill=255
-        )
-        parts.append((capm, cap))
-    for part, color in parts:
-        _shade(img, color, part)
-    return img
-
-
 def _bokeh(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    back = _base(colors, 0)
+    back = pick(colors, 0)
     img = linear_gradient(w, h, [mix(back, "#000000", 0.1), mix(back, "#000000", 0.45)], 100)
     glow = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     d = ImageDraw.Draw(glow)
@@ -288,26 +90,26 @@ def _bokeh(
         x, y = float(rng.uniform(0, w)), float(rng.uniform(0, h))
         c = hex_rgba(colors[int(rng.integers(1, max(2, len(colors))))] if len(colors) > 1 else "#ffffff")
         d.ellipse((x - r, y - r, x + r, y + r), fill=(c[0], c[1], c[2], int(rng.uniform(50, 130))))
-    _over(img, _soft(glow, m * 0.006 + 1))
+    over(img, soft(glow, m * 0.006 + 1))
     return img
 
 
 def _waves(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    sw, sh = _small(w, h, 512)
-    u, v = _grid(sw, sh)
+    sw, sh = small_size(w, h, 512)
+    u, v = uv_grid(sw, sh)
     phase = float(rng.uniform(0, math.tau))
     t = v + 0.06 * np.sin(u * math.tau * 1.5 + phase) + 0.03 * np.sin(u * math.tau * 3.7 + phase * 2)
     bands = np.floor(t * 6) / 6
-    soft = 0.65 * bands + 0.35 * t
-    return _upscale(_to_image(_ramp(soft, colors[:4] or ["#ffffff"])), w, h)
+    blend = 0.65 * bands + 0.35 * t
+    return upscale(to_image(ramp(blend, colors[:4] or ["#ffffff"])), w, h)
 
 
 def _geometric(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    img = Image.new("RGB", (w, h), hex_rgba(_base(colors, 0))[:3])
+    img = Image.new("RGB", (w, h), hex_rgba(pick(colors, 0))[:3])
     d = ImageDraw.Draw(img)
     m = min(w, h)
     for _ in range(14):
@@ -327,7 +129,7 @@ def _geometric(
 def _dots(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    back = _base(colors, 0)
+    back = pick(colors, 0)
     dot = mix(back, readable_dot(back), 0.12)
     img = Image.new("RGB", (w, h), hex_rgba(back)[:3])
     d = ImageDraw.Draw(img)
@@ -348,7 +150,7 @@ def readable_dot(back: str) -> str:
 def _grid_pattern(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    back = _base(colors, 0)
+    back = pick(colors, 0)
     img = Image.new("RGB", (w, h), hex_rgba(back)[:3])
     d = ImageDraw.Draw(img)
     step = max(8, min(w, h) // 16)
@@ -363,16 +165,16 @@ def _grid_pattern(
 def _stripes(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    u, v = _grid(w, h)
+    u, v = uv_grid(w, h)
     k = (u * w + v * h) / max(8, min(w, h) / 20)
     t = (np.floor(k) % 2).astype(np.float32)
-    return _to_image(_ramp(t * 0.12, [_base(colors, 0), readable_dot(_base(colors, 0))]))
+    return to_image(ramp(t * 0.12, [pick(colors, 0), readable_dot(pick(colors, 0))]))
 
 
 def _brick(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    brick = _base(colors, 0) if len(colors) < 2 or luminance(_base(colors, 0)) < 0.5 else "#9a4a32"
+    brick = pick(colors, 0) if len(colors) < 2 or luminance(pick(colors, 0)) < 0.5 else "#9a4a32"
     mortar = "#d8d0c4"
     img = Image.new("RGB", (w, h), hex_rgba(mortar)[:3])
     d = ImageDraw.Draw(img)
@@ -389,48 +191,48 @@ def _brick(
             x += bw
     noise = value_noise(w, h, max(4, w // 6), rng)
     arr = np.asarray(img.convert("RGB"), dtype=np.float32) * (0.9 + 0.2 * noise[..., None])
-    return _to_image(arr)
+    return to_image(arr)
 
 
 def _wood(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    sw, sh = _small(w, h, 768)
-    u, v = _grid(sw, sh)
+    sw, sh = small_size(w, h, 768)
+    u, v = uv_grid(sw, sh)
     n = value_noise(sw, sh, 6, rng)
     grain = np.sin((v * 40 + n * 6 + 0.6 * np.sin(u * 7)) * math.pi)
     t = 0.5 + 0.25 * grain + 0.25 * (n - 0.5)
-    base = _base(colors, 0) if len(colors) > 0 and luminance(_base(colors, 0)) < 0.4 else "#8b5a2b"
-    return _upscale(_to_image(_ramp(t, [mix(base, "#000000", 0.35), base, mix(base, "#ffffff", 0.25)])), w, h)
+    base = pick(colors, 0) if len(colors) > 0 and luminance(pick(colors, 0)) < 0.4 else "#8b5a2b"
+    return upscale(to_image(ramp(t, [mix(base, "#000000", 0.35), base, mix(base, "#ffffff", 0.25)])), w, h)
 
 
 def _linen(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    back = _base(colors, 0)
+    back = pick(colors, 0)
     noise_x = rng.random((1, w)).astype(np.float32)
     noise_y = rng.random((h, 1)).astype(np.float32)
     fine = 0.5 * noise_x + 0.5 * noise_y
-    arr = _rgb(back)[None, None, :] * (0.94 + 0.08 * fine[..., None])
-    return _to_image(np.broadcast_to(arr, (h, w, 3)))
+    arr = rgb_array(back)[None, None, :] * (0.94 + 0.08 * fine[..., None])
+    return to_image(np.broadcast_to(arr, (h, w, 3)))
 
 
 def _night(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    img = linear_gradient(w, h, ["#050816", "#0b1a3a", _base(colors, 2, "#3b2a6b")], 90)
+    img = linear_gradient(w, h, ["#050816", "#0b1a3a", pick(colors, 2, "#3b2a6b")], 90)
     arr = np.asarray(img.convert("RGB"), dtype=np.float32).copy()
     count = int(w * h / 900)
     ys = rng.integers(0, h, count)
     xs = rng.integers(0, w, count)
     bright = rng.uniform(90, 255, count).astype(np.float32)
     arr[ys, xs] = np.maximum(arr[ys, xs], bright[:, None])
-    img = _to_image(arr)
+    img = to_image(arr)
     glow = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     m = min(w, h)
     cx, cy, r = w * 0.78, h * 0.2, m * 0.07
     ImageDraw.Draw(glow).ellipse((cx - r, cy - r, cx + r, cy + r), fill=(245, 240, 220, 255))
-    _over(img, _soft(glow, m * 0.01))
+    over(img, soft(glow, m * 0.01))
     return img
 
 
@@ -506,16 +308,16 @@ def _neon(
         d.rounded_rectangle(
             (inset, inset, w - inset, h - inset), radius=m * 0.06, outline=c, width=max(2, m // 160)
         )
-    _over(img, _soft(glow, m * 0.02))
-    _over(img, _soft(glow, m * 0.005))
-    _over(img, glow)
+    over(img, soft(glow, m * 0.02))
+    over(img, soft(glow, m * 0.005))
+    over(img, glow)
     return img
 
 
 def _landscape(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    sky = [_base(colors, 1, "#bfdbfe"), _base(colors, 0, "#fde68a")]
+    sky = [pick(colors, 1, "#bfdbfe"), pick(colors, 0, "#fde68a")]
     img = linear_gradient(w, h, sky, 90)
     m = min(w, h)
     sun = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -523,8 +325,8 @@ def _landscape(
     ImageDraw.Draw(sun).ellipse(
         (w * 0.7 - r, h * 0.3 - r, w * 0.7 + r, h * 0.3 + r), fill=(255, 244, 214, 235)
     )
-    _over(img, _soft(sun, m * 0.004 + 0.5))
-    hill = _base(colors, 2, "#4d7c5b")
+    over(img, soft(sun, m * 0.004 + 0.5))
+    hill = pick(colors, 2, "#4d7c5b")
     xs = np.arange(w + 1, dtype=np.float32)
     for layer in range(4):
         base_y = h * (0.52 + 0.12 * layer)
@@ -547,72 +349,30 @@ def _abstract(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
     """Soft color fields: a few gaussian blobs in palette colors over the first color (mesh-like)."""
-    sw, sh = _small(w, h, 256)
-    u, v = _grid(sw, sh)
-    arr: Array = np.broadcast_to(_rgb(_base(colors, 0)), (sh, sw, 3)).astype(np.float32).copy()
+    sw, sh = small_size(w, h, 256)
+    u, v = uv_grid(sw, sh)
+    arr: Array = np.broadcast_to(rgb_array(pick(colors, 0)), (sh, sw, 3)).astype(np.float32).copy()
     for i in range(5):
-        c = _rgb(colors[(i + 1) % len(colors)] if colors else "#888888")
+        c = rgb_array(colors[(i + 1) % len(colors)] if colors else "#888888")
         cx, cy = float(rng.uniform(0, 1)), float(rng.uniform(0, 1))
         s = float(rng.uniform(0.18, 0.4))
         wgt = np.exp(-(((u - cx) * w / max(w, h)) ** 2 + ((v - cy) * h / max(w, h)) ** 2) / (2 * s * s))
         arr = arr * (1 - 0.8 * wgt[..., None]) + c * 0.8 * wgt[..., None]
-    return _upscale(_to_image(arr), w, h)
-
-
-def _portrait(
-    w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
-) -> Image.Image:
-    """A head-and-shoulders figure on a soft backdrop (a placeholder for a person or character):
-    rounded shoulders, a neck, a head and a darker hair cap, each with cylinder shading."""
-    img = _studio(w, h, colors[:1] or [theme.palette.surface], theme, rng, floor_shadow=False)
-    m = min(w, h)
-    cx = w / 2
-    body = _base(colors, 2, theme.palette.accent)
-    skin = _base(colors, 1, "#e8c4a8")
-    head_r = m * 0.15
-    head_bottom = h * 0.5
-    shoulders = Image.new("L", (w, h), 0)
-    top = head_bottom + m * 0.05
-    sd = ImageDraw.Draw(shoulders)
-    # a dome wider than tall, continued straight down: shoulders, not a ball
-    sd.ellipse((cx - m * 0.38, top, cx + m * 0.38, top + m * 0.5), fill=255)
-    sd.rectangle((cx - m * 0.38, top + m * 0.25, cx + m * 0.38, h), fill=255)
-    neck = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(neck).rounded_rectangle(
-        (cx - head_r * 0.42, head_bottom - head_r * 0.4, cx + head_r * 0.42, head_bottom + m * 0.1),
-        radius=head_r * 0.2,
-        fill=255,
-    )
-    head = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(head).ellipse(
-        (cx - head_r, head_bottom - head_r * 2.3, cx + head_r, head_bottom), fill=255
-    )
-    hair = Image.new("L", (w, h), 0)
-    ImageDraw.Draw(hair).chord(
-        (cx - head_r * 1.08, head_bottom - head_r * 2.42, cx + head_r * 1.08, head_bottom - head_r * 0.7),
-        170,
-        370,
-        fill=255,
-    )
-    _shade(img, mix(skin, "#000000", 0.12), neck, 0.35)
-    _shade(img, body, shoulders, 0.35)
-    _shade(img, skin, head, 0.35)
-    _shade(img, colors[3] if len(colors) > 3 else "#2b2118", hair, 0.35)
-    return img
+    return upscale(to_image(arr), w, h)
 
 
 def _grain(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    back = _base(colors, 0)
+    back = pick(colors, 0)
     n = rng.random((h, w), dtype=np.float32)
-    arr = _rgb(back)[None, None, :] * (0.95 + 0.1 * n[..., None])
-    return _to_image(arr)
+    arr = rgb_array(back)[None, None, :] * (0.95 + 0.1 * n[..., None])
+    return to_image(arr)
 
 
 _STYLES = {
-    "studio": _studio,
-    "product": _product,
+    "studio": studio,
+    "product": product,
     "bokeh": _bokeh,
     "waves": _waves,
     "wave": _waves,
@@ -643,9 +403,9 @@ _STYLES = {
     "abstract": _abstract,
     "gradient": _abstract,
     "mesh": _abstract,
-    "portrait": _portrait,
-    "character": _portrait,
-    "person": _portrait,
+    "portrait": portrait,
+    "character": portrait,
+    "person": portrait,
     "grain": _grain,
     "noise": _grain,
 }
