@@ -19,6 +19,7 @@ from imagegen.cli.main import main as cli_main
 from imagegen.provenance.catalog.repository import CatalogRepository
 from imagegen.provenance.ingest import IngestReport, ingest_dir, watch
 from imagegen.provenance.ingest_formats import parse_a1111, parse_comfyui
+from imagegen.provenance.textrecord import KEYWORD
 
 COMFY_GRAPH = {
     "3": {
@@ -147,19 +148,15 @@ def test_own_files_are_linked_not_duplicated(record, recorder, tmp_path):
     [a] = record("acme", "our own poster")
     d = tmp_path / "mine"
     d.mkdir()
-    # an imagegen file re-saved by some tool: new bytes, but its text record still names the asset
-    Image.open(io.BytesIO(a.data)).save(d / "resaved.png", pnginfo=_info({"imagegen": f"asset={a.asset_id}"}))
+    # an imagegen file re-saved by some tool that keeps text chunks: new bytes, same text record
+    src = Image.open(io.BytesIO(a.data))
+    info = PngInfo()
+    info.add_itxt(KEYWORD, src.info[KEYWORD])
+    src.convert("RGB").save(d / "resaved.png", pnginfo=info, compress_level=1)
     report = ingest_dir(recorder, "acme", d)
     assert report.linked == [("resaved.png", a.asset_id)] and report.added == []
     # another tenant does not own that id: for it this is simply a new file
     assert len(ingest_dir(recorder, "other", d).added) == 1
-
-
-def _info(text: dict[str, str]) -> PngInfo:
-    info = PngInfo()
-    for k, v in text.items():
-        info.add_text(k, v)
-    return info
 
 
 def test_cli_ingest_and_watch(recorder, settings, folder, tmp_path, monkeypatch, capsys):
@@ -189,3 +186,37 @@ def test_cli_ingest_and_watch(recorder, settings, folder, tmp_path, monkeypatch,
     assert [p for p, _ in added] == ["new.png"]
     with recorder.sessions() as s:
         assert CatalogRepository(s, "acme").get(added[0][1]).seed == 777
+
+
+def test_c2pa_ingredients_become_lineage(record, recorder, tmp_path):
+    import hashlib
+
+    from catalog_helpers import context, engine_result
+
+    from imagegen.contract.specs import InputImage
+    from imagegen.provenance.records import DST_COMPOSITE
+
+    [parent] = record("acme", "the original poster", size=(384, 384))
+    # the same parent edited in another installation/tenant: its file names the parent as a C2PA ingredient
+    inp = InputImage(
+        image=Image.open(io.BytesIO(parent.data)),
+        data=parent.data,
+        sha256=hashlib.sha256(parent.data).hexdigest(),
+        asset_id=parent.asset_id,
+        filename=f"{parent.asset_id}.png",
+    )
+    [edited] = recorder.record(
+        context("elsewhere", "make it red", operation="edit", inputs=(inp,)),
+        engine_result([picture(77, (384, 384))]),
+    )
+    d = tmp_path / "c2pa"
+    d.mkdir()
+    (d / "edited.png").write_bytes(edited.data)
+    report = ingest_dir(recorder, "acme", d)
+    [(_, new_id)] = report.added
+    with recorder.sessions() as s:
+        repo = CatalogRepository(s, "acme")
+        row = repo.get(new_id)
+        assert row.engine == "c2pa" and row.digital_source_type == DST_COMPOSITE
+        assert row.extra["original"]["c2pa"]["claim_generator"]
+        assert repo.parents_of(new_id) == [(parent.asset_id, "c2pa_ingredient")]

@@ -121,9 +121,7 @@ def ingest_file(recorder: Recorder, tenant_id: str, root: Path, path: Path) -> I
         if existing is not None:
             report.duplicates.append((rel, existing.asset_id))
             return report
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            own_ids = embedded_asset_ids(img)
+        own_ids = embedded_asset_ids(data)
         for aid in own_ids:
             try:
                 recorder.get_asset(tenant_id, aid)

@@ -40,15 +40,15 @@ class TraceResult:
         return dict(vars(self))
 
 
-def embedded_asset_ids(img: Image.Image) -> list[str]:
-    """Asset ids written into the file's text chunks / XMP (as written; unverified)."""
-    found: list[str] = []
-    for value in img.info.values():
-        if isinstance(value, bytes):
-            value = value.decode("utf-8", "replace")
-        if isinstance(value, str):
-            found += _ID.findall(value)
-    return list(dict.fromkeys(found))
+def embedded_asset_ids(data: bytes) -> list[str]:
+    """The asset id the file's own metadata names (text record, else XMP ``imagegen:AssetId``); unverified.
+
+    Only the record's own ``asset_id`` counts: the record also lists parents, which are other assets.
+    """
+    from imagegen.provenance.inspect import inspect_file
+
+    found = inspect_file(data, decode_watermark=False).asset_id
+    return [found] if isinstance(found, str) and _ID.fullmatch(found) else []
 
 
 def phash_distances(query: str, hashes: list[str]) -> np.ndarray:
@@ -75,7 +75,7 @@ def trace_bytes(
         return TraceResult(row.asset_id, "sha256")
     img = Image.open(io.BytesIO(data))
     img.load()
-    ids = embedded_asset_ids(img)
+    ids = embedded_asset_ids(data)
     result = TraceResult(None, None, embedded_ids=ids)
     for aid in ids:
         if repo.find(aid) is not None:
