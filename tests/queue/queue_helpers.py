@@ -110,7 +110,7 @@ def create_key(home: Path, tenant: str) -> str:
     return out.stdout.decode().strip()
 
 
-def wait_status(client: httpx.Client, request_id: str, statuses: set[str], timeout: float = 20) -> dict:
+def wait_status(client: httpx.Client, request_id: str, statuses: set[str], timeout: float = 45) -> dict:
     deadline = time.monotonic() + timeout
     last: dict = {}
     while time.monotonic() < deadline:

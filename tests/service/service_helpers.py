@@ -20,7 +20,7 @@ def make_settings(home: Path, **extra: str) -> Settings:
     return s
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 10.0, every: float = 0.05) -> None:
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0, every: float = 0.05) -> None:
     """Poll ``predicate`` until true; fail the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -78,7 +78,7 @@ def test_services_share_a_postgres_queue(pg_url: str, tmp_path: Path,
     wait_for(lambda: producer.status("pg2", slow.id).status == "in_progress", timeout=20)
     t0 = time.monotonic()
     producer.cancel("pg2", slow.id)
-    wait_for(lambda: producer.status("pg2", slow.id).done, timeout=10)
-    assert producer.status("pg2", slow.id).status == "cancelled" and time.monotonic() - t0 < 5
+    wait_for(lambda: producer.status("pg2", slow.id).done, timeout=15)
+    assert producer.status("pg2", slow.id).status == "cancelled" and time.monotonic() - t0 < 15
 
 

@@ -111,7 +111,7 @@ def test_cancel_running_job_produces_no_asset(service: Service) -> None:
     t0 = time.monotonic()
     service.cancel("acme", rec.id)
     wait_for(lambda: service.status("acme", rec.id).done)
-    assert time.monotonic() - t0 < 2.0  # the engine saw the flag, it did not run its 5 s
+    assert time.monotonic() - t0 < 4.0  # the engine saw the flag, it did not run its 5 s
     final = service.status("acme", rec.id)
     assert final.status == "cancelled" and final.asset_ids == ()
     assert asset_files(service) == []
