@@ -151,8 +151,11 @@ class Recorder:
     def record(self, ctx: RecordContext, result: EngineResult) -> list[StoredAsset]:
         """Finalize, store and catalog every image of ``result``; returns them in order."""
         now = datetime.now(UTC).replace(tzinfo=None)
-        fmt = str(ctx.params.get("output_format") or "png")
-        compression = int(ctx.params.get("output_compression", 100) or 100)
+        fmt = str(ctx.params.get("output_format") or ctx.params.get("format") or "png").lower()
+        if fmt == "jpg":
+            fmt = "jpeg"
+        raw_compression = ctx.params.get("output_compression")
+        compression = 100 if raw_compression is None else int(raw_compression)  # 0 is a valid value
         is_edit = ctx.operation == "edit" and bool(ctx.inputs)
         dst = DST_COMPOSITE if is_edit else DST_TRAINED
         ingredients = tuple(
