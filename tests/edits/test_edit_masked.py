@@ -176,3 +176,27 @@ def test_replacement_text_keeps_the_old_ink_color(make_spec, poster) -> None:
     got = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
     assert np.abs(want - got).max() <= 24, (color, plan.find("headline").color)
     assert {c["kind"]: c["passed"] for c in out.report["checks"]} == {"ocr": True, "contrast": True}
+
+
+def test_paste_another_input_image_into_the_mask(photo) -> None:
+    from imagegen.contract.specs import EditSpec, InputImage
+
+    logo = Image.new("RGBA", (60, 30), (0, 0, 0, 0))
+    logo.paste((220, 20, 20, 255), (5, 5, 55, 25))
+    mask = rect_mask(photo.size, BOX)
+    images = (InputImage(image=photo, data=b"", sha256=""), InputImage(image=logo, data=b"", sha256=""))
+    spec = EditSpec(
+        prompt="put the logo from image 2 here", model="gpt-image-2", images=images, mask=mask, seed=1
+    )
+    [out] = apply_edit(spec, NullProgress(), engine=None)
+    _assert_untouched_outside(out.pixels, photo, mask)
+    x0, y0, x1, y1 = BOX
+    inside = np.asarray(out.pixels)[y0:y1, x0:x1].reshape(-1, 3).astype(int)
+    red = (inside[:, 0] == 220) & (inside[:, 1] == 20) & (inside[:, 2] == 20)
+    assert red.mean() > 0.3  # the logo is scaled up to fill the mask (aspect kept)
+    with pytest.raises(InvalidValue, match="image 3"):
+        apply_edit(
+            EditSpec(prompt="use image 3", model="gpt-image-2", images=images, mask=mask),
+            NullProgress(),
+            engine=None,
+        )

@@ -73,12 +73,13 @@ def apply_edit(spec: EditSpec, progress: Progress, *, engine: PlanningEngine | N
         if progress.cancelled():
             raise JobCancelled("The edit was cancelled.")
         progress.progress(i / max(1, spec.n), f"editing image {i + 1} of {spec.n}")
+        inputs = tuple(extra.image for extra in spec.images)
         if spec.mask is not None:
-            image = _region_edit(first.image, spec.mask, parsed, spec.seed + i, budget)
+            image = _region_edit(first.image, spec.mask, parsed, spec.seed + i, budget, inputs)
         elif first.plan is not None:
             image = _plan_edit(first.image, first.plan, parsed, spec, budget, engine, variant=i)
         else:
-            image = _region_edit(first.image, None, parsed, spec.seed + i, budget)
+            image = _region_edit(first.image, None, parsed, spec.seed + i, budget, inputs)
         if spec.partial_images and i == 0:
             progress.partial(PartialImage(index=0, image_index=0, pixels=image.pixels.copy()))
         outputs.append(image)
@@ -94,7 +95,12 @@ def _sha_rgba(image: Image.Image) -> str:
 
 
 def _region_edit(
-    image: Image.Image, mask: Image.Image | None, parsed: instructions.Parsed, seed: int, budget: Budget
+    image: Image.Image,
+    mask: Image.Image | None,
+    parsed: instructions.Parsed,
+    seed: int,
+    budget: Budget,
+    inputs: tuple[Image.Image, ...] = (),
 ) -> EngineImage:
     mode = working_mode(image)
     original = to_array(image, mode)
@@ -142,6 +148,14 @@ def _region_edit(
             ctx.done.append(f"removed the {op.target or 'content'} (inpainting)")
         elif op.kind == "fill":
             masked.fill(ctx, boxes[index], op)
+        elif op.kind == "paste":
+            which = op.image_index or 1
+            if which >= len(inputs):
+                raise InvalidValue(
+                    f"The prompt refers to image {which + 1}, but the request has {len(inputs)} image(s).",
+                    param="image",
+                )
+            masked.paste(ctx, boxes[index], inputs[which], what=f"image {which + 1}")
     if not ctx.done:
         raise InvalidValue(
             f"Nothing in the prompt could be done offline. Supported: {SUPPORTED}.", param="prompt"
@@ -333,9 +347,15 @@ def _plan_edit(
         raise InvalidValue(f"The input image's stored plan is not valid: {exc}", param="image") from exc
     edit = edit_plan(plan, parsed.ops)
     tones = [op for op in edit.unmapped if op.kind == "tone"]
-    others = [op for op in edit.unmapped if op.kind != "tone"]
+    pastes = [op for op in edit.unmapped if op.kind == "paste"]
+    others = [op for op in edit.unmapped if op.kind not in ("tone", "paste")]
+    if pastes and not others and not edit.done and not tones:
+        # Only "put image 2 here": without a mask the whole image is the region, as for unplanned inputs.
+        return _region_edit(
+            image, None, parsed, spec.seed + variant, budget, tuple(i.image for i in spec.images)
+        )
     if others:
-        return _replan(image, plan, spec, budget, engine, others, tones, variant)
+        return _replan(image, plan, spec, budget, engine, others + pastes, tones, variant)
     mode = working_mode(image)
     original = to_array(image, mode)
     new_plan, old_r, new_r, report = render_edited_plan(
@@ -366,6 +386,10 @@ def _plan_edit(
             {"damage_boxes": []},
         )
     done = list(edit.done)
+    notes.extend(
+        f'"{op.clause}": placing another image needs a mask when other edits come with it; skipped'
+        for op in pastes
+    )
     for op in tones:
         out[:, :, :3] = relight.apply_tone(out[:, :, :3], op.tone or "warm", op.color)
         editable = np.ones(out.shape[:2], dtype=bool)

@@ -23,6 +23,7 @@ OpKind = Literal[
     "tone",  # recolor / relight the pixels (warmer, cooler, black and white, tint, brighter ...)
     "remove",  # remove the <target>
     "fill",  # paint something described in words (procedural art stands in for an image backend)
+    "paste",  # put another input image ("the logo from image 2") into the region
     "move",  # move the <target> to <placement>
     "background",  # make the background <color>
     "font",  # use a <family> font for the <target>
@@ -178,6 +179,8 @@ class Op:
     style: str | None = None
     #: words describing what to paint for "fill"
     subject: str | None = None
+    #: for "paste": which request image (0-based; "image 2" -> 1)
+    image_index: int | None = None
     #: replace/change/set verbs: the old content in the region is cleared before drawing
     clears: bool = False
 
@@ -294,6 +297,23 @@ def _code(clause: str, quotes: list[str]) -> tuple[Symbology, str] | None:
     return None
 
 
+_IMAGE_NOUN = r"(?:image|picture|photo|pic|file|input|upload)"
+_ORDINALS = {"second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4}
+
+
+def image_reference(words: str) -> int | None:
+    """The 0-based index of another request image the words point at ("image 2" -> 1), if any."""
+    numbered = re.search(rf"\b{_IMAGE_NOUN}\s*(?:#|no\.?|number)?\s*(\d{{1,2}})\b", words)
+    if numbered:
+        return max(0, int(numbered.group(1)) - 1)
+    ordinal = re.search(rf"\b(second|2nd|third|3rd|fourth|4th|fifth|5th)\s+{_IMAGE_NOUN}\b", words)
+    if ordinal:
+        return _ORDINALS[ordinal.group(1)]
+    if re.search(rf"\b(?:other|attached|reference|provided|given)\s+(?:logo\s+)?{_IMAGE_NOUN}\b", words):
+        return 1
+    return None
+
+
 def _restore(text: str, quotes: list[str]) -> str:
     return _SLOT_RE.sub(lambda m: f'"{quotes[int(m.group(1))]}"', text)
 
@@ -324,7 +344,11 @@ def _parse_clause(clause: str, all_quotes: list[str]) -> Op:
     # 1. replace "A" with "B" / change "A" to "B"
     if len(quoted) >= 2 and re.search(r"\b(replace|change|swap|turn)\b", low) and not _code(low, []):
         return Op("replace_text", source, text=quoted[1], old=quoted[0], clears=True)
-    # 2. removal of something (a code, text, a logo, an object)
+    # 2. another input image put into the region ("the logo from image 2", "the second image")
+    other = image_reference(low)
+    if other is not None and other > 0 and not removes:
+        return Op("paste", source, image_index=other, placement=placement, clears=clears)
+    # 3. removal of something (a code, text, a logo, an object)
     if removes and not quoted:
         return Op("remove", source, target=target or "object", clears=True)
     # 3. codes with a payload

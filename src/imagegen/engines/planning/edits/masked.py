@@ -164,7 +164,7 @@ def slots(ctx: RegionEdit, ops: list[Op]) -> dict[int, Region]:
     placing = [
         i
         for i, op in enumerate(ops)
-        if op.kind in ("add_text", "set_text", "replace_text", "logo", "code", "fill")
+        if op.kind in ("add_text", "set_text", "replace_text", "logo", "code", "fill", "paste")
     ]
     if not placing:
         return {}
@@ -174,7 +174,10 @@ def slots(ctx: RegionEdit, ops: list[Op]) -> dict[int, Region]:
         margin = round(min(w, h) * 0.05)
         for i in placing:
             op = ops[i]
-            if op.kind in ("code", "logo"):
+            if op.kind == "paste":
+                bw = bh = round(min(w, h) * 0.4)
+                ax, ay = _ANCHORS[op.placement or "center"]
+            elif op.kind in ("code", "logo"):
                 side = round(min(w, h) * (0.24 if op.kind == "code" else 0.18))
                 if op.kind == "code" and op.symbology != "qr":
                     bw, bh = round(w * 0.36), round(min(w, h) * 0.2)
@@ -538,3 +541,21 @@ def _palette(pixels: np.ndarray) -> list[str]:
 def _indexed_colors(quant: Image.Image) -> list[tuple[int, int]]:
     """(count, palette index) pairs of a "P" image (Pillow types them loosely)."""
     return [(int(count), int(cast(int, index))) for count, index in quant.getcolors() or []]
+
+
+def paste(ctx: RegionEdit, box: Region, picture: Image.Image, *, what: str) -> None:
+    """Another request image, scaled to fit the box (aspect kept, centered), over what is there."""
+    rgba = picture.convert("RGBA")
+    scale = min(box.width / rgba.width, box.height / rgba.height)
+    w, h = max(1, round(rgba.width * scale)), max(1, round(rgba.height * scale))
+    fitted = np.asarray(rgba.resize((w, h), Image.Resampling.LANCZOS), dtype=np.float32)
+    x0, y0 = box.x0 + (box.width - w) // 2, box.y0 + (box.height - h) // 2
+    ys, xs = slice(y0, y0 + h), slice(x0, x0 + w)
+    coverage = fitted[:, :, 3] / 255.0 * ctx.editable[ys, xs]
+    dst = ctx.pixels[ys, xs]
+    a = coverage[:, :, None]
+    dst[:, :, :3] = np.clip(np.rint(dst[:, :, :3] * (1 - a) + fitted[:, :, :3] * a), 0, 255).astype(np.uint8)
+    if dst.shape[2] == 4:
+        alpha = dst[:, :, 3] / 255.0
+        dst[:, :, 3] = np.clip(np.rint((coverage + alpha * (1 - coverage)) * 255), 0, 255).astype(np.uint8)
+    ctx.done.append(f"{what} placed at {w}x{h} ({x0},{y0})")
