@@ -278,3 +278,30 @@ def test_planner_drawn_phone_frame_is_not_doubled(plan_of) -> None:
     arr = np.asarray(r.image)
     # bezel color at the frame's left edge (inside the rim), not a second shadow/bezel offset
     assert tuple(arr[250, 112]) == (0x1F, 0x23, 0x29)
+
+
+def test_subject_styles_follow_prompt_words_and_vary_by_node() -> None:
+    from imagegen.engines.planning.render.procedural import image_art
+
+    theme = Theme()
+
+    def art(node_id: str, style: str, prompt: str) -> Image.Image:
+        node = ImageNode(
+            id=node_id,
+            style=style,
+            prompt=prompt,
+            box=Box(x=0, y=0, w=120, h=90),
+            colors=["#f59e0b", "#f5efe6"],
+        )
+        return image_art(node, theme, 120, 90, 5)
+
+    # generic style + a subject in the prompt: the subject is drawn, not an empty field
+    plain = art("a", "abstract", "")
+    for prompt in ("coffee cup", "cafe storefront at dusk", "city street at night", "mountain sunset"):
+        assert _sha(art("a", "abstract", prompt)) != _sha(plain), prompt
+    for style in ("scene", "food", "character", "storefront", "interior", "skyline"):
+        assert np.asarray(art("a", style, "").convert("RGB")).std() > 5, style
+    # storyboard frames: same subject, different nodes -> different framing
+    assert _sha(art("frame-1", "character", "courier")) != _sha(art("frame-2", "character", "courier"))
+    # same node -> same pixels
+    assert _sha(art("frame-1", "character", "courier")) == _sha(art("frame-1", "character", "courier"))

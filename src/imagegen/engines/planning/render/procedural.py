@@ -12,6 +12,7 @@ at full resolution.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -35,7 +36,16 @@ from imagegen.engines.planning.render.fields import (
     value_noise,
 )
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
-from imagegen.engines.planning.render.subjects import portrait, product
+from imagegen.engines.planning.render.subjects import (
+    character,
+    food,
+    interior,
+    portrait,
+    product,
+    scene,
+    skyline,
+    storefront,
+)
 
 
 # -- backgrounds ---------------------------------------------------------------------------------------------
@@ -404,7 +414,19 @@ _STYLES = {
     "gradient": _abstract,
     "mesh": _abstract,
     "portrait": portrait,
-    "character": portrait,
+    "character": character,
+    "scene": scene,
+    "storefront": storefront,
+    "shop": storefront,
+    "city": skyline,
+    "skyline": skyline,
+    "street": skyline,
+    "interior": interior,
+    "room": interior,
+    "food": food,
+    "drink": food,
+    "cup": food,
+    "cake": food,
     "person": portrait,
     "grain": _grain,
     "noise": _grain,
@@ -428,8 +450,25 @@ def image_art(node: ImageNode, theme: Theme, w: int, h: int, seed: int) -> Image
     # a manga/ink mood turns any picture black-and-white
     if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
         style = "ink"
-    elif style in ("abstract", "") and any(
-        k in words for k in ("bottle", "product", "earbud", "device", "jar")
-    ):
-        style = "product"
+    elif style in ("abstract", "", "photo", "illustration", "image", "art"):
+        # a generic style still has a subject in its prompt: draw that rather than an empty field
+        style = next((s for pat, s in _SUBJECT_WORDS if re.search(pat, words)), style)
     return draw_style(style, w, h, colors, theme, seed_for(seed, node.id), subject=words)
+
+
+#: prompt words -> style, for ImageNodes whose style says nothing ("abstract")
+_SUBJECT_WORDS: tuple[tuple[str, str], ...] = (
+    (r"bottle|earbud|headphone|device|\bjar\b|perfume|product|package|\bcan\b|speaker|watch", "product"),
+    (
+        r"coffee|\btea\b|latte|espresso|\bcup\b|\bmug\b|cake|pastry|dessert|food|dish|meal|fruit|matcha",
+        "food",
+    ),
+    (r"storefront|\bshop\b|\bstore\b|\bcafe\b|café|bakery|market|restaurant|boutique", "storefront"),
+    (r"interior|\broom\b|kitchen|living room|office", "interior"),
+    (r"\bcity\b|street|skyline|building|downtown|urban|tokyo|seoul|shanghai|cairo|mumbai", "skyline"),
+    (r"mountain|landscape|\bsea\b|ocean|beach|forest|river|sunset|valley|hills?", "landscape"),
+    (r"person|people|woman|\bman\b|girl|boy|character|portrait|detective|courier|chef|hero", "character"),
+    (r"night sky|stars|galaxy|moon", "night"),
+    (r"neon", "neon"),
+    (r"robot|\bai\b|tech|data|digital|circuit|network", "geometric"),
+)
