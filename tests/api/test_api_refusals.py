@@ -332,6 +332,20 @@ def test_malformed_bodies_get_an_envelope(server: Server, path: str, kwargs: dic
     assert set(error) == {"message", "type", "param", "code"}
 
 
+def test_urlencoded_edit_without_files(server: Server) -> None:
+    r = httpx.post(f"{server.v1}/images/edits", headers=server.headers(), data={"prompt": "p"})
+    assert r.status_code == 400
+    assert (r.json()["error"]["code"], r.json()["error"]["param"]) == ("missing_required_parameter", "image")
+
+
+def test_limits_route(server: Server) -> None:
+    from imagegen.contract.limits import describe_limits
+
+    r = httpx.get(f"{server.v1}/limits", headers=server.headers())
+    assert r.status_code == 200 and r.json() == describe_limits()
+    assert httpx.get(f"{server.v1}/limits").status_code == 401
+
+
 def test_routes_and_methods(server: Server) -> None:
     var = httpx.post(
         f"{server.v1}/images/variations", headers=server.headers(), files={"image": ("a.png", PNG)}

@@ -19,7 +19,7 @@ from imagegen.api.streaming import b64, encode_preview, stream_job
 from imagegen.api.uploads import RemoteImagePolicy, read_multipart_edit, resolve_image_ref
 from imagegen.contract.errors import InvalidValue, MissingParameter, ModelNotFound
 from imagegen.contract.images import ImageUpload
-from imagegen.contract.limits import limits_for, listed_models
+from imagegen.contract.limits import describe_limits, limits_for, listed_models
 from imagegen.contract.parse import (
     ParsedRequest,
     parse_edit_request,
@@ -103,13 +103,21 @@ def build_response(request: Request, parsed: ParsedRequest, outcome: Any) -> dic
     )
 
 
+def request_timeout(request: Request) -> float | None:
+    """``IMAGEGEN_REQUEST_TIMEOUT_S``: how long a synchronous request waits for its job (then 504, and the
+    job is cancelled). Unset: as long as the job takes."""
+    raw = request.app.state.settings.extra.get("request_timeout_s")
+    return float(raw) if raw else None
+
+
 async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
     service = get_service(request)
     spec = parsed.spec
     operation = parsed.operation
+    timeout = request_timeout(request)
     if not spec.stream:
         outcome = await run_in_threadpool(
-            lambda: service.run(tenant, operation, spec, params=parsed.params)
+            lambda: service.run(tenant, operation, spec, params=parsed.params, timeout=timeout)
         )
         body = await run_in_threadpool(build_response, request, parsed, outcome)
         return JSONResponse(body)
@@ -155,7 +163,9 @@ async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
         return events
 
     frames = stream_job(
-        lambda on_partial: service.run(tenant, operation, spec, params=parsed.params, on_partial=on_partial),
+        lambda on_partial: service.run(
+            tenant, operation, spec, params=parsed.params, on_partial=on_partial, timeout=timeout
+        ),
         partial_event=partial_event,
         final_events=final_events,
     )
@@ -183,7 +193,7 @@ async def create_image_edit(request: Request, tenant: TenantId) -> Any:
     service = get_service(request)
     content_type = request.headers.get("content-type", "").lower()
     known = service.is_known_model
-    if content_type.startswith("multipart/form-data"):
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         default_limits = limits_for(service.default_model).uploads
         upload = await read_multipart_edit(request, default_limits)
         validate_edit_fields(upload.fields, default_model=service.default_model, known_model=known, form=True)
@@ -275,3 +285,9 @@ async def retrieve_model(model_id: str, request: Request, tenant: TenantId) -> A
     if not service.is_known_model(model_id):
         raise ModelNotFound(f"The model '{model_id}' does not exist or is not served here.", param="model")
     return _model_object(model_id) | {"limits": limits_for(model_id).describe()}
+
+
+@router.get("/limits")
+async def contract_limits(tenant: TenantId) -> Any:
+    """``GET /v1/limits``: the whole contract table (``describe_limits()``) for clients that check first."""
+    return describe_limits()
