@@ -68,8 +68,10 @@ ATTACKS: dict[str, Callable[[Image.Image], Image.Image]] = {
     "png round trip": png,
     "jpeg q80": lambda im: jpeg(im, 80),
     "jpeg q60": lambda im: jpeg(im, 60),
+    "jpeg q40": lambda im: jpeg(im, 40),
     "resize 0.75x": lambda im: im.resize((im.width * 3 // 4, im.height * 3 // 4), Image.LANCZOS),
     "resize 0.5x": lambda im: im.resize((im.width // 2, im.height // 2), Image.LANCZOS),
+    "resize 0.33x": lambda im: im.resize((im.width // 3, im.height // 3), Image.BICUBIC),
     "resize 0.75x + jpeg q80": lambda im: jpeg(
         im.resize((im.width * 3 // 4, im.height * 3 // 4), Image.LANCZOS), 80
     ),

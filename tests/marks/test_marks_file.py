@@ -245,3 +245,19 @@ def test_webp_compression_100_is_lossless(poster_1024, signer: Signer) -> None:
     a = np.asarray(Image.open(io.BytesIO(marked.data)).convert("RGB"))
     b = np.asarray(Image.open(io.BytesIO(png.data)).convert("RGB"))
     assert np.array_equal(a, b)  # same id -> same watermarked pixels, and webp kept them exactly
+
+
+def test_inspect_survives_garbage() -> None:
+    report = inspect_file(b"not an image at all" * 10)
+    assert report.format is None and report.notes
+    assert not report.c2pa.present and report.watermark is None
+    json.dumps(report.to_json())
+
+
+def test_stripped_copy_keeps_nothing_but_the_watermark(outputs) -> None:
+    data, asset_id = outputs["webp"]
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(data)).save(buf, "PNG")  # a plain re-save drops XMP and the manifest
+    report = inspect_file(buf.getvalue())
+    assert report.digital_source_type is None and not report.c2pa.present
+    assert report.watermark["asset_id"] == asset_id
