@@ -218,3 +218,23 @@ def test_inter_capital_i_has_serifs_so_ai_is_not_al(plan_of, text_of) -> None:
     )
     assert "Inter" in r.texts["i"].lines[0].font_path
     assert r.texts["i"].lines[0].box.w > 1.6 * r.texts["l"].lines[0].box.w
+
+
+def test_overflowing_lines_are_drawn_not_clipped(plan_of, text_of) -> None:
+    node = text_of(
+        "one two three four five",
+        size=40,
+        min_size=40,
+        max_lines=1,
+        valign="middle",
+        align="center",
+        box=(150, 230, 200, 40),
+    )
+    r = render(plan_of([node]))
+    t = r.texts["t"]
+    assert t.overflow and len(t.lines) >= 3
+    gray = r.image.convert("L")
+    for line in t.lines:
+        b = line.box
+        crop = np.asarray(gray.crop((int(b.x), int(b.y), int(b.right) + 1, int(b.bottom) + 1)))
+        assert (crop < 128).sum() > 30, line.text

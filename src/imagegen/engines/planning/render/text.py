@@ -444,28 +444,35 @@ class TextEngine:
 
         Returns (mask "L", mask origin in drawing px, drawn lines with ink boxes in drawing px).
         """
-        pad = int(layout.size) + 4
-        ox, oy = int(x) - pad, int(y) - pad
         block = layout.height
-        extra = max(0.0, (len(layout.lines) - 1) * layout.line_advance + layout.ascent + layout.descent)
-        mask_h = int(max(h, extra) + 2 * pad) + 1
-        mask = Image.new("L", (int(w) + 2 * pad + 1, mask_h), 0)
-        draw = ImageDraw.Draw(mask)
         if valign == "middle":
             top = y + (h - block) / 2
         elif valign == "bottom":
             top = y + h - block
         else:
             top = y
+        starts = []
+        for line in layout.lines:
+            if align == "center":
+                starts.append(x + (w - line.width) / 2)
+            elif align == "right":
+                starts.append(x + w - line.width)
+            else:
+                starts.append(x)
+        # the mask covers the box and wherever overflowing lines went (an overflow must stay visible: the
+        # verifier and a person should see what did not fit, not a silently clipped line)
+        pad = int(layout.size) + 4
+        left = min([x, *starts])
+        right = max([x + w, *(sx + ln.width for sx, ln in zip(starts, layout.lines, strict=True))])
+        ox, oy = int(left) - pad, int(min(y, top)) - pad
+        mask_w = int(right - ox) + pad + 1
+        mask_h = int(max(y + h, top + block) - oy) + pad + 1
+        mask = Image.new("L", (mask_w, mask_h), 0)
+        draw = ImageDraw.Draw(mask)
         out: list[DrawnLine] = []
         for i, line in enumerate(layout.lines):
             baseline = top + layout.ascent + i * layout.line_advance
-            if align == "center":
-                lx = x + (w - line.width) / 2
-            elif align == "right":
-                lx = x + w - line.width
-            else:
-                lx = x
+            lx = starts[i]
             ink: tuple[float, float, float, float] | None = None
             run_inks: list[tuple[float, float, float, float]] = []
             for run in line.runs:
