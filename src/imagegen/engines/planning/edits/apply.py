@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,9 @@ def apply_edit(spec: EditSpec, progress: Progress, *, engine: PlanningEngine | N
         inputs = tuple(extra.image for extra in spec.images)
         if spec.mask is not None:
             image = _region_edit(first.image, spec.mask, parsed, spec.seed + i, budget, inputs)
+        elif first.plan is not None and outputs and outputs[0].extra.get("edit_mode") in ("plan", "replan"):
+            # A plan edit is deterministic and has nothing procedural to vary: the n images are the same.
+            image = copy.deepcopy(outputs[0])
         elif first.plan is not None:
             image = _plan_edit(first.image, first.plan, parsed, spec, budget, engine, variant=i)
         else:
@@ -358,11 +362,11 @@ def _plan_edit(
         return _replan(image, plan, spec, budget, engine, others + pastes, tones, variant)
     mode = working_mode(image)
     original = to_array(image, mode)
-    new_plan, old_r, new_r, report = render_edited_plan(
-        plan, edit.plan, budget, _renderer(budget, engine), _verifier(budget, engine)
-    )
     notes = list(edit.notes)
     if edit.done:
+        new_plan, old_r, new_r, report = render_edited_plan(
+            plan, edit.plan, budget, _renderer(budget, engine), _verifier(budget, engine)
+        )
         damage = damage_mask(plan, new_plan, old_r, new_r)
         new_arr = to_array(new_r.image, mode)
         if new_arr.shape != original.shape:
@@ -380,11 +384,10 @@ def _plan_edit(
             "render_diff_px": damage.changed_px,
         }
     else:
-        out, editable, damage_info = (
-            original.copy(),
-            np.zeros(original.shape[:2], dtype=bool),
-            {"damage_boxes": []},
-        )
+        # Nothing in the plan changed (only a look, or a no-op): no re-render, the input is the start.
+        new_plan, report = edit.plan, VerifyReport(skipped=["the plan did not change: nothing re-rendered"])
+        out, editable = original.copy(), np.zeros(original.shape[:2], dtype=bool)
+        damage_info = {"damage_boxes": []}
     done = list(edit.done)
     notes.extend(
         f'"{op.clause}": placing another image needs a mask when other edits come with it; skipped'
@@ -395,9 +398,12 @@ def _plan_edit(
         editable = np.ones(out.shape[:2], dtype=bool)
         done.append(relight.describe(op.tone or "warm", op.color) + " (whole image)")
         notes.append(f'"{op.clause}": a look, not a plan element: graded the whole image')
-    pixels = Image.fromarray(out, mode=(out.shape[2] == 4 and "RGBA") or "RGB")
+    pixels = Image.fromarray(out, mode="RGBA" if out.shape[2] == 4 else "RGB")
     summary = (
-        f"Plan edit of the {image.width}x{image.height} asset: " + "; ".join(done) + ". " + new_plan.summary()
+        f"Plan edit of the {image.width}x{image.height} asset: "
+        + ("; ".join(done) or "no change")
+        + ". "
+        + new_plan.summary()
     )
     if notes:
         summary += " Notes: " + "; ".join(notes) + "."
