@@ -34,6 +34,7 @@ from imagegen.contract.responses import (
     partial_image_event,
     usage_from_engine,
 )
+from imagegen.contract.schema import edit_json_body_schema, edit_multipart_schema, generate_body_schema
 from imagegen.contract.specs import EditSpec, InputImage
 from imagegen.engines.base import PartialImage
 
@@ -176,7 +177,11 @@ async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
     )
 
 
-@router.post("/images/generations")
+@router.post(
+    "/images/generations",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": generate_body_schema()}}}},
+)
 async def create_image(request: Request, tenant: TenantId) -> Any:
     """``POST /v1/images/generations`` (SPEC §2)."""
     service = get_service(request)
@@ -187,7 +192,12 @@ async def create_image(request: Request, tenant: TenantId) -> Any:
     return await _answer(request, tenant, parsed)
 
 
-@router.post("/images/edits")
+@router.post(
+    "/images/edits",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": edit_multipart_schema()},
+        "application/json": {"schema": edit_json_body_schema()}}}},
+)
 async def create_image_edit(request: Request, tenant: TenantId) -> Any:
     """``POST /v1/images/edits``: multipart (what the SDK sends) or JSON with image references (SPEC §3)."""
     service = get_service(request)
