@@ -305,3 +305,11 @@ def test_subject_styles_follow_prompt_words_and_vary_by_node() -> None:
     assert _sha(art("frame-1", "character", "courier")) != _sha(art("frame-2", "character", "courier"))
     # same node -> same pixels
     assert _sha(art("frame-1", "character", "courier")) == _sha(art("frame-1", "character", "courier"))
+
+
+def test_variants_get_their_own_procedural_art(plan_of) -> None:
+    art = [ImageNode(id="hero", style="bokeh", box=Box(x=0, y=0, w=256, h=256))]
+    first = plan_of(art, seed=9)
+    second = first.model_copy(update={"variant": 1, "variants": 2})
+    assert _sha(render(first).image) != _sha(render(second).image)
+    assert _sha(render(second).image) == _sha(render(second.model_copy(deep=True)).image)

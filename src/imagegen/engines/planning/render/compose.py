@@ -95,7 +95,7 @@ def render(
     # 1. background
     bg = plan.canvas.background
     # drawn straight at the drawing size: smooth fields are computed small and upscaled once inside
-    base = background_image(bg, plan.theme, dw, dh, plan.seed)
+    base = background_image(bg, plan.theme, dw, dh, art_seed(plan))
     if bg.kind == "image" and bg.reference is not None and 0 <= bg.reference < len(references):
         base = _fit(references[bg.reference], dw, dh, "cover")
     # opaque canvases are drawn in RGB (masked pastes, no alpha to keep); transparent ones in RGBA
@@ -134,8 +134,10 @@ def render(
     return Rendering(image=image, scale=scale, nodes=ctx.nodes, texts=ctx.texts, timings=timings)
 
 
-def _ordered(nodes: Sequence[Node]) -> list[Node]:
-    return [n for _, _, n in sorted((n.z, i, n) for i, n in enumerate(nodes))] if nodes else []
+def art_seed(plan: Plan) -> int:
+    """The seed procedural art draws from: the plan seed, and for variants after the first the variant
+    number too, so the n images of one request are different takes even where their plans coincide."""
+    return plan.seed if plan.variant == 0 else (plan.seed * 7919 + plan.variant) & 0x7FFFFFFF
 
 
 def _draw_nodes(
@@ -209,7 +211,7 @@ def _draw_image(
     elif node.source == "backend" and node.id in node_images:
         picture = _fit(node_images[node.id], w, h, node.fit)
     if picture is None:
-        picture = image_art(node, ctx.plan.theme, w, h, ctx.plan.seed)
+        picture = image_art(node, ctx.plan.theme, w, h, art_seed(ctx.plan))
     if picture.mode != "RGBA":
         picture = picture.convert("RGBA")
     if node.corner_radius > 0:
