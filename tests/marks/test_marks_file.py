@@ -205,6 +205,7 @@ def test_masked_edit_changes_no_pixel_outside_the_region(poster_1024, signer: Si
     report = inspect_file(result.data)
     assert report.watermark["asset_id"] == prov.asset_id
     assert report.watermark["region"] == [200, 300, 840, 900]
+    assert result.manifest_label and result.manifest_label == report.c2pa.manifest_label
 
 
 def test_tiny_masked_region_skips_the_watermark_and_says_so(poster_1024, signer: Signer) -> None:

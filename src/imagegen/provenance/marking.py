@@ -13,11 +13,13 @@ not): PNG zlib level 6 without optimize; JPEG ``quality=compression``, 4:2:0, ba
 from __future__ import annotations
 
 import io
+import json
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import c2pa
 import numpy as np
 from PIL import Image, PngImagePlugin
 
@@ -47,6 +49,8 @@ class MarkedFile:
     watermark_region: tuple[int, int, int, int] | None
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: the active C2PA manifest label (``urn:c2pa:…``), read back from the signed bytes
+    manifest_label: str | None = None
 
 
 def finalize(
@@ -120,9 +124,20 @@ def mark(
     # 4. C2PA, last: nothing may write to the file after this
     t2 = time.perf_counter()
     data = sign_asset(encoded, output_format=output_format, prov=prov, signer=signer)
+    label = manifest_label(data, MIME[output_format])
     timings["sign_s"] = time.perf_counter() - t2
     timings["total_s"] = time.perf_counter() - t0
-    return MarkedFile(data, MIME[output_format], wm_id, region, notes, timings)
+    return MarkedFile(data, MIME[output_format], wm_id, region, notes, timings, label)
+
+
+def manifest_label(data: bytes, mime: str) -> str | None:
+    """The active manifest label of a signed file (None if it has none); reads only, no validation."""
+    reader = c2pa.Reader.try_create(mime, io.BytesIO(data))
+    if reader is None:
+        return None
+    with reader:
+        label = json.loads(reader.json()).get("active_manifest")
+    return str(label) if label else None
 
 
 def _normalize(pixels: Image.Image, output_format: str) -> Image.Image:
