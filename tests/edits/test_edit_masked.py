@@ -200,3 +200,16 @@ def test_paste_another_input_image_into_the_mask(photo) -> None:
             NullProgress(),
             engine=None,
         )
+
+
+def test_partial_images_are_real_stages(make_spec, photo) -> None:
+    from imagegen.engines.base import CallbackProgress
+
+    partials = []
+    spec = make_spec('change the text to "New"', photo, mask=rect_mask(photo.size, BOX), partial_images=2)
+    [image] = apply_edit(spec, CallbackProgress(on_partial=partials.append), engine=None)
+    assert [p.index for p in partials] == [0, 1]
+    # First the cleared region (no text yet), then the finished edit.
+    assert partials[0].pixels.tobytes() != image.pixels.tobytes()
+    assert partials[1].pixels.tobytes() == image.pixels.tobytes()
+    assert "_stages" not in image.extra

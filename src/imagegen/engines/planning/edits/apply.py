@@ -84,8 +84,10 @@ def apply_edit(spec: EditSpec, progress: Progress, *, engine: PlanningEngine | N
             image = _plan_edit(first.image, first.plan, parsed, spec, budget, engine, variant=i)
         else:
             image = _region_edit(first.image, None, parsed, spec.seed + i, budget, inputs)
-        if spec.partial_images and i == 0:
-            progress.partial(PartialImage(index=0, image_index=0, pixels=image.pixels.copy()))
+        stages = image.extra.pop("_stages", [])
+        # Partial images are real stages: the cleared region of a masked edit, then the finished image.
+        for k, stage in enumerate([*stages, image.pixels][: spec.partial_images]):
+            progress.partial(PartialImage(index=k, image_index=i, pixels=stage.copy()))
         outputs.append(image)
     progress.progress(1.0, "edit done")
     return outputs
@@ -126,6 +128,7 @@ def _region_edit(
     if mask is None:
         ctx.notes.append("no mask and no known plan: the whole image was treated as the editable region")
     ops = _region_ops(parsed.ops, ctx)
+    stages: list[Image.Image] = []
     boxes = masked.slots(ctx, ops)
     if (
         any(op.clears and op.kind in ("set_text", "replace_text", "remove", "logo") for op in ops)
@@ -133,6 +136,7 @@ def _region_edit(
     ):
         masked.clear(ctx)
         ctx.done.append("cleared the region (inpainting)")
+        stages.append(Image.fromarray(composite(original, ctx.pixels, editable), mode=mode))
     for index, op in enumerate(ops):
         label = f"edit.{index}"
         if op.kind in ("set_text", "replace_text", "add_text"):
@@ -183,6 +187,8 @@ def _region_edit(
         "mask_bbox": region.as_list(),
         "operations": ctx.done,
         "notes": list(dict.fromkeys(ctx.notes)),
+        # taken out again by apply_edit (streamed as partial images), never returned
+        "_stages": stages,
     }
     return EngineImage(
         pixels=pixels,
