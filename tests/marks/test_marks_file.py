@@ -262,3 +262,20 @@ def test_stripped_copy_keeps_nothing_but_the_watermark(outputs) -> None:
     report = inspect_file(buf.getvalue())
     assert report.digital_source_type is None and not report.c2pa.present
     assert report.watermark["asset_id"] == asset_id
+
+
+def test_finalize_from_several_threads(signer: Signer, poster_factory) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    img = poster_factory(512, 512)
+    provs = [make_prov() for _ in range(6)]
+
+    def one(prov):
+        return finalize(img, output_format="jpeg", compression=80, prov=prov, signer=signer)
+
+    with ThreadPoolExecutor(3) as pool:
+        files = list(pool.map(one, provs))
+    for prov, data in zip(provs, files, strict=True):
+        report = inspect_file(data, trust_anchors_pem=signer.root_cert_pem)
+        assert report.c2pa.validation_state == "Trusted"
+        assert report.asset_id == prov.asset_id == report.watermark["asset_id"]

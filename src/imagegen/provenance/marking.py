@@ -91,8 +91,10 @@ def mark(
     masked edit: it is embedded in the region's bounding box and composited back through the mask, so no pixel
     outside the region changes. A region too small to carry the payload gets no watermark (noted, logged).
     """
-    if output_format not in MIME:
+    fmt = "jpeg" if output_format == "jpg" else output_format
+    if fmt not in ("png", "jpeg", "webp"):
         raise ValueError(f"unsupported output format {output_format!r}")
+    output_format = fmt
     timings: dict[str, float] = {}
     notes: list[str] = []
     t0 = time.perf_counter()
