@@ -238,3 +238,11 @@ def test_overflowing_lines_are_drawn_not_clipped(plan_of, text_of) -> None:
         b = line.box
         crop = np.asarray(gray.crop((int(b.x), int(b.y), int(b.right) + 1, int(b.bottom) + 1)))
         assert (crop < 128).sum() > 30, line.text
+
+
+def test_tabs_and_controls_draw_as_spaces_in_one_run(plan_of, text_of) -> None:
+    r = render(plan_of([text_of("a\tb\rc", size=40, box=(10, 10, 480, 80))]))
+    line = r.texts["t"].lines[0]
+    assert line.text == "a\tb\rc"
+    assert [run[2] for run in line.runs] == ["a b c"]
+    assert r.texts["t"].missing_glyphs == []

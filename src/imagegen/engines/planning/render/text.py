@@ -154,7 +154,9 @@ class TextEngine:
             face: FontFace | None = None
             if script == "common":
                 prev = out[-1].face if out else primary
-                if self.fonts.covers(prev.path, prev.index, cl):
+                # whitespace and controls are drawn as spaces (see _drawable): any face will do, so they
+                # never split a run
+                if cl.isspace() or _drawable(cl) != cl or self.fonts.covers(prev.path, prev.index, cl):
                     face = prev
             else:
                 if script not in by_script:
@@ -189,7 +191,9 @@ class TextEngine:
         # one face for the whole line: let raqm do the bidi of the whole line (full UAX #9, FriBiDi)
         first = cls[0].face
         if all(c.face is first for c in cls):
-            return [Run("".join(c.text for c in cls), cls[0].face, para_rtl, self._lang_for(cls, lang))]
+            return [
+                Run(_drawable("".join(c.text for c in cls)), cls[0].face, para_rtl, self._lang_for(cls, lang))
+            ]
         groups: list[list[Cluster]] = [[cls[0]]]
         for c in cls[1:]:
             last = groups[-1][-1]
@@ -201,7 +205,7 @@ class TextEngine:
         order = visual_order(levels)
         return [
             Run(
-                "".join(c.text for c in groups[i]),
+                _drawable("".join(c.text for c in groups[i])),
                 groups[i][0].face,
                 levels[i] % 2 == 1,
                 self._lang_for(groups[i], lang),
@@ -515,6 +519,15 @@ class TextEngine:
                 ink = (lx, baseline, lx, baseline)
             out.append(DrawnLine(line, ink, baseline, run_inks))
         return mask, (ox, oy), out
+
+
+_CONTROLS = {c: " " for c in range(0x20) if c != 0x0A} | {0x7F: " "}
+
+
+def _drawable(text: str) -> str:
+    """Text as handed to the shaper: control characters (tabs, carriage returns) become spaces, since
+    fonts map them to no glyph and FreeType would draw a .notdef box. Line texts keep the originals."""
+    return text.translate(_CONTROLS)
 
 
 def face_features(face: FontFace) -> list[str] | None:
