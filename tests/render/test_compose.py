@@ -228,8 +228,10 @@ def test_public_surface_is_pinned() -> None:
     assert sig.parameters["scale"].default == 1.0
 
 
-def test_timings_are_reported(plan_of, text_of) -> None:
+def test_timings_and_fonts_used_are_reported(plan_of, text_of) -> None:
     r = render(plan_of(_poster(text_of)))
+    names = {path.rsplit("/", 1)[-1] for path, _ in r.fonts_used}
+    assert {"Inter-ExtraBold.otf", "NotoSansCJK-Bold.ttc", "MaterialIcons-Regular.ttf"} <= names
     assert {"background", "nodes", "downsample", "codes", "total"} <= set(r.timings)
     assert isinstance(TextNode, type)
 

@@ -65,3 +65,5 @@ class Rendering:
     texts: dict[str, RenderedText] = field(default_factory=dict)
     #: seconds per step
     timings: dict[str, float] = field(default_factory=dict)
+    #: every font face that drew something, as (file path, face index), sorted (for provenance)
+    fonts_used: list[tuple[str, int]] = field(default_factory=list)

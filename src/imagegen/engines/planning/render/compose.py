@@ -20,6 +20,7 @@ from PIL import Image, ImageChops, ImageDraw
 from imagegen.engines.planning.plan import (
     ChartNode,
     CodeNode,
+    FontRef,
     GroupNode,
     IconNode,
     ImageNode,
@@ -32,7 +33,7 @@ from imagegen.engines.planning.render.charts import draw_chart
 from imagegen.engines.planning.render.codes import draw_code
 from imagegen.engines.planning.render.context import RenderContext
 from imagegen.engines.planning.render.fonts import FontBook, default_fontbook, require_raqm
-from imagegen.engines.planning.render.icons import icon_mask
+from imagegen.engines.planning.render.icons import ICON_FONT_PATH, icon_mask
 from imagegen.engines.planning.render.paint import ClipRect, composite
 from imagegen.engines.planning.render.procedural import background_image, image_art
 from imagegen.engines.planning.render.shapes import draw_group_border, draw_group_chrome, draw_shape
@@ -131,7 +132,20 @@ def render(
     timings["codes"] = t4 - t3
 
     timings["total"] = time.perf_counter() - t0
-    return Rendering(image=image, scale=scale, nodes=ctx.nodes, texts=ctx.texts, timings=timings)
+    used = sorted({(path, index) for t in ctx.texts.values() for ln in t.lines for path, index, _ in ln.runs})
+    if ctx.icons_drawn:
+        used.append((ICON_FONT_PATH, 0))
+    if codes and any(n.human_readable and n.symbology != "qr" for n, _ in codes):
+        face = fonts.resolve(FontRef(family="mono", weight=500))
+        used.append((face.path, face.index))
+    return Rendering(
+        image=image,
+        scale=scale,
+        nodes=ctx.nodes,
+        texts=ctx.texts,
+        timings=timings,
+        fonts_used=sorted(set(used)),
+    )
 
 
 def art_seed(plan: Plan) -> int:
@@ -239,4 +253,5 @@ def _draw_icon(ctx: RenderContext, node: IconNode, parent: str | None) -> None:
         r = min(w, h) * 0.2
         ImageDraw.Draw(mask).ellipse((w / 2 - r, h / 2 - r, w / 2 + r, h / 2 + r), fill=255)
     ctx.fill(mask, node.color, x, y)
+    ctx.icons_drawn = True
     ctx.record(node.id, "icon", node.box, parent)

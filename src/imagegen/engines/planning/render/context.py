@@ -30,6 +30,8 @@ class RenderContext:
     nodes: dict[str, RenderedNode] = field(default_factory=dict)
     texts: dict[str, RenderedText] = field(default_factory=dict)
     clip: ClipRect | None = None
+    #: an icon glyph was drawn (the icon font then counts among the fonts used)
+    icons_drawn: bool = False
 
     # -- geometry ---------------------------------------------------------------------------------------
     def s(self, v: float) -> float:

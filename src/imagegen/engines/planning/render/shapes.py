@@ -172,6 +172,7 @@ def draw_phone(
     for name in ("battery_full", "wifi", "signal_cellular_alt"):
         ix -= icon + round(icon * 0.2)
         ctx.fill(icon_mask(name, icon, icon), ink, ix, sy + (bar_h - icon) // 2)
+        ctx.icons_drawn = True
     # home indicator
     hw, hh = round(swd * 0.35), max(2, round(sh * 0.006))
     ctx.rect(sx + (swd - hw) // 2, sy + sh - round(sh * 0.018) - hh, hw, hh, ink, hh / 2)
