@@ -84,7 +84,7 @@ def test_transparent_background_has_real_alpha(plan_of, text_of) -> None:
         [text_of("Logo", size=80, color="#ff0000", box=(100, 200, 312, 112))],
         background=Background(kind="transparent"),
     )
-    for scale in (1.0, 2.0):
+    for scale in (1.0, 1.5, 2.0):
         r = render(plan, scale=scale)
         assert r.image.mode == "RGBA"
         alpha = np.asarray(r.image.getchannel("A"))
