@@ -112,3 +112,29 @@ def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[...
     assert (after.status, after.asset_ids) == ("in_progress", ())
     assert (svc.settings.home / "jobs" / rec.id / "input_0.bin").exists()
     assert not [p for p in svc.settings.assets_dir.rglob("*") if p.is_file()]
+
+
+def test_in_process_jobs_are_never_requeued(make_service: Callable[..., Service]) -> None:
+    """Jobs of an in-process pool (the CLI) are reserved to it; if its process dies they fail with a
+    reason, since nobody waits for them and no shared worker would take them."""
+    cli = make_service(scope="own", workers=0)
+    reserved = cli.submit("local", "generate", spec()).id
+    server = make_service()
+    time.sleep(0.5)
+    assert server.status("local", reserved).status == "in_queue"  # the server leaves it alone
+    cli.stop()  # a CLI that stops (Ctrl-C) cancels what it still holds
+    assert server.status("local", reserved).status == "cancelled"
+
+    other = make_service(workers=0)
+    gone_pid = dead_pid()
+    queued = other.submit("local", "generate", spec()).id
+    running = other.submit("local", "generate", spec()).id
+    with other.store._sessions.begin() as s:
+        s.execute(update(JobRow).where(JobRow.id == queued).values(
+            worker_id=f"{HOST}:{gone_pid}:own-1", heartbeat_at=time.time()))
+    strand(other, running, worker_id=f"{HOST}:{gone_pid}:own-1", heartbeat=time.time())
+    # the running server's recovery sweep (every 0.5 s here) ends both
+    wait_for(lambda: all(other.status("local", j).status == "failed" for j in (queued, running)))
+    for job_id, verb in ((queued, "submitted"), (running, "ran")):
+        err = other.status("local", job_id).error
+        assert err and err["code"] == "worker_lost" and f"process that {verb}" in err["message"]

@@ -7,6 +7,10 @@ A worker id is ``<host>:<pid>:<token>``. A job's worker is dead when
 - its heartbeat is older than ``stale_after`` seconds (other hosts, or a hung process).
 A dead worker's job goes back to the queue while it has attempts left (a job that keeps killing its
 worker must not loop forever), ends ``cancelled`` if a cancel was pending, and ``failed`` otherwise.
+
+Jobs of an in-process pool (``Service(scope="own")``, token ``own-…``: the CLI running a job itself) are
+never requeued: nobody waits for them once that process is gone, and no shared worker would take them.
+They end ``failed`` with that reason, whether they were running or still queued (reserved).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ log = logging.getLogger(__name__)
 HOST = socket.gethostname()
 #: tokens of the worker pools running in this process right now
 LIVE_TOKENS: set[str] = set()
+#: token prefix of in-process pools (their jobs are never requeued)
+OWN_PREFIX = "own-"
 
 
 def make_worker_id(token: str) -> str:
@@ -72,12 +78,31 @@ class RecoveryPolicy:
     max_attempts: int = 3
 
 
+def _in_process(worker_id: str | None) -> bool:
+    return bool(worker_id) and str(worker_id).rsplit(":", 1)[-1].startswith(OWN_PREFIX)
+
+
+def _lost_in_process(what: str) -> dict[str, object]:
+    return {"type": "server_error", "code": "worker_lost", "status": 502, "class": "EngineFailure",
+            "param": None,
+            "message": f"The process that {what} this job in-process (e.g. 'imagegen generate') exited "
+                       "before it finished; submit it again."}
+
+
 def recover_dead_jobs(store: JobStore, policy: RecoveryPolicy) -> dict[str, str]:
     """Requeue / fail / cancel every job held by a dead worker. Returns job id -> new status."""
     done: dict[str, str] = {}
     now = time.time()
+    for job_id, owner, heartbeat_at in store.reserved_jobs():
+        if worker_is_dead(owner, heartbeat_at, stale_after=policy.stale_after, now=now) and store.recover(
+                job_id, owner, requeue=False, error=_lost_in_process("submitted"), expect_status="in_queue"):
+            done[job_id] = "failed"
     for job_id, worker_id, heartbeat_at, attempts, cancel_requested in store.running_jobs():
         if not worker_is_dead(worker_id, heartbeat_at, stale_after=policy.stale_after, now=now):
+            continue
+        if _in_process(worker_id) and not cancel_requested:
+            if store.recover(job_id, worker_id, requeue=False, error=_lost_in_process("ran")):
+                done[job_id] = "failed"
             continue
         if cancel_requested:
             err = {"type": "invalid_request_error", "code": "job_cancelled", "status": 409,

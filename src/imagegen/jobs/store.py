@@ -43,12 +43,14 @@ class JobStore:
     # -- creating and reading -------------------------------------------------------------------------
 
     def create(self, *, job_id: str, tenant_id: str, operation: str, model: str, params: dict[str, Any],
-               idempotency_key: str | None = None) -> tuple[JobRecord, bool]:
+               idempotency_key: str | None = None, owner: str | None = None) -> tuple[JobRecord, bool]:
         """Insert a queued job; returns (record, created). An idempotency key already used by the
-        tenant returns the existing job and ``created=False``."""
+        tenant returns the existing job and ``created=False``. ``owner`` (a worker id) reserves the job
+        for the in-process pool that submitted it: shared workers leave it alone (see ``claim``)."""
         row = JobRow(id=job_id, tenant_id=tenant_id, operation=operation, model=model, params=params,
                      status="in_queue", cancel_requested=False, progress=0.0, attempts=0,
-                     idempotency_key=idempotency_key, created_at=time.time())
+                     idempotency_key=idempotency_key, created_at=time.time(), worker_id=owner,
+                     heartbeat_at=time.time() if owner else None)
         try:
             with self._sessions.begin() as s:
                 s.add(row)
@@ -112,9 +114,9 @@ class JobStore:
             return None
         for _ in range(5):  # lost races (another worker took the candidate) retry with the next one
             with self._sessions.begin() as s:
-                q = select(JobRow.id).where(JobRow.status == "in_queue")
-                if ids is not None:
-                    q = q.where(JobRow.id.in_(ids))
+                # a queued row with a worker id is reserved by the in-process pool that submitted it
+                mine = JobRow.id.in_(ids) if ids is not None else JobRow.worker_id.is_(None)
+                q = select(JobRow.id).where(JobRow.status == "in_queue", mine)
                 # SKIP LOCKED is PostgreSQL's way to let many claimers pass each other; SQLite ignores it
                 # and the guarded UPDATE below decides instead.
                 q = q.order_by(JobRow.created_at, JobRow.id).limit(1).with_for_update(skip_locked=True)
@@ -139,14 +141,18 @@ class JobStore:
                                            JobRow.status == "in_progress").values(
                 progress=max(0.0, min(1.0, fraction)), progress_message=message, heartbeat_at=time.time()))
 
-    def heartbeat(self, worker_id: str, job_ids: Iterable[str]) -> set[str]:
-        """Refresh the heartbeat of this worker's running jobs; returns the ids whose cancel was requested."""
+    def heartbeat(self, worker_id: str, job_ids: Iterable[str], *, reserved: bool = False) -> set[str]:
+        """Refresh the heartbeat of this worker's running jobs (and, with ``reserved``, of the queued jobs
+        it reserved); returns the ids among ``job_ids`` whose cancel was requested."""
         ids = list(job_ids)
-        if not ids:
+        if not ids and not reserved:
             return set()
+        statuses = ("in_queue", "in_progress") if reserved else ("in_progress",)
         with self._sessions.begin() as s:
-            s.execute(update(JobRow).where(JobRow.id.in_(ids), JobRow.worker_id == worker_id,
-                                           JobRow.status == "in_progress").values(heartbeat_at=time.time()))
+            s.execute(update(JobRow).where(JobRow.worker_id == worker_id, JobRow.status.in_(statuses))
+                      .values(heartbeat_at=time.time()))
+            if not ids:
+                return set()
             return set(s.scalars(select(JobRow.id).where(JobRow.id.in_(ids), JobRow.cancel_requested)))
 
     def cancel_requested(self, job_id: str) -> bool:
@@ -183,6 +189,14 @@ class JobStore:
             res = s.execute(q.values(status=status, phase=None, error=error, finished_at=time.time()))
             return res.rowcount == 1  # type: ignore[attr-defined]
 
+    def end_owned(self, worker_id: str, status: str, error: dict[str, Any]) -> int:
+        """End every unfinished job held or reserved by ``worker_id`` (an in-process pool shutting down)."""
+        with self._sessions.begin() as s:
+            res = s.execute(update(JobRow).where(
+                JobRow.worker_id == worker_id, JobRow.status.in_(("in_queue", "in_progress"))).values(
+                status=status, phase=None, error=error, finished_at=time.time()))
+            return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
     def release(self, job_id: str, worker_id: str) -> bool:
         """Give a running job back to the queue (graceful shutdown); the attempt does not count."""
         with self._sessions.begin() as s:
@@ -217,6 +231,13 @@ class JobStore:
 
     # -- recovery ----------------------------------------------------------------------------------------
 
+    def reserved_jobs(self) -> list[tuple[str, str, float | None]]:
+        """(id, owner, heartbeat) of queued jobs reserved by an in-process pool."""
+        with self._sessions() as s:
+            return [(r.id, r.worker_id, r.heartbeat_at) for r in s.execute(
+                select(JobRow.id, JobRow.worker_id, JobRow.heartbeat_at).where(
+                    JobRow.status == "in_queue", JobRow.worker_id.is_not(None)))]
+
     def running_jobs(self) -> list[tuple[str, str | None, float | None, int, bool]]:
         """(id, worker id, heartbeat, attempts, cancel requested) of every ``in_progress`` job."""
         with self._sessions() as s:
@@ -225,11 +246,13 @@ class JobStore:
                                      JobRow.cancel_requested).where(JobRow.status == "in_progress"))]
 
     def recover(self, job_id: str, dead_worker_id: str | None, *, requeue: bool,
-                error: dict[str, Any] | None, cancelled: bool = False) -> bool:
-        """Requeue (or end) a job whose worker died. Guarded by the dead worker's id, so a job that a
-        live worker touched meanwhile is left alone."""
+                error: dict[str, Any] | None, cancelled: bool = False,
+                expect_status: str = "in_progress") -> bool:
+        """Requeue (or end) a job whose worker died (or, with ``expect_status="in_queue"``, a reserved
+        job whose submitting process died). Guarded by the dead worker's id, so a job that a live worker
+        touched meanwhile is left alone."""
         with self._sessions.begin() as s:
-            q = update(JobRow).where(JobRow.id == job_id, JobRow.status == "in_progress")
+            q = update(JobRow).where(JobRow.id == job_id, JobRow.status == expect_status)
             q = q.where(JobRow.worker_id.is_(None) if dead_worker_id is None
                         else JobRow.worker_id == dead_worker_id)
             if cancelled:
@@ -242,14 +265,3 @@ class JobStore:
                 values = {"status": "failed", "phase": None, "finished_at": time.time(), "error": error}
             res = s.execute(q.values(**values))
             return res.rowcount == 1  # type: ignore[attr-defined]
-
-    def ended_with_inputs(self, job_ids: Iterable[str]) -> list[str]:
-        """Of ``job_ids``, those that have ended (their input files can go)."""
-        ids = list(job_ids)
-        if not ids:
-            return []
-        with self._sessions() as s:
-            return list(s.scalars(select(JobRow.id).where(JobRow.id.in_(ids),
-                                                          JobRow.status.in_(("completed", "failed",
-                                                                             "cancelled")))))
-

@@ -17,7 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from imagegen.jobs.records import JobRecord
-from imagegen.jobs.recovery import LIVE_TOKENS, RecoveryPolicy, make_worker_id, recover_dead_jobs
+from imagegen.jobs.recovery import (
+    LIVE_TOKENS,
+    OWN_PREFIX,
+    RecoveryPolicy,
+    make_worker_id,
+    recover_dead_jobs,
+)
 from imagegen.jobs.store import JobStore
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,8 @@ class JobControl:
     cancel_event: threading.Event = field(default_factory=threading.Event)
     #: set when the pool is shutting down (the job goes back to the queue, it is not cancelled)
     stop_event: threading.Event = field(default_factory=threading.Event)
+    #: False for in-process pools: at shutdown their jobs end instead (nobody else would run them)
+    requeue_on_stop: bool = True
 
     @property
     def user_cancelled(self) -> bool:
@@ -69,7 +77,8 @@ class WorkerPool:
                  only_ids: set[str] | None = None) -> None:
         self.store = store
         self.config = config
-        self.token = secrets.token_hex(6)
+        # in-process pools are marked in their worker id: recovery never requeues their jobs
+        self.token = (OWN_PREFIX if only_ids is not None else "") + secrets.token_hex(6)
         self.worker_id = make_worker_id(self.token)
         self._run_job = run_job
         self._only_ids = only_ids
@@ -118,6 +127,11 @@ class WorkerPool:
         LIVE_TOKENS.discard(self.token)
 
     @property
+    def reserves(self) -> bool:
+        """Whether this pool runs only the jobs its process submitted (they are reserved to it)."""
+        return self._only_ids is not None
+
+    @property
     def running(self) -> bool:
         return bool(self._threads) and not self._stop.is_set()
 
@@ -155,7 +169,7 @@ class WorkerPool:
                 self._wake.wait(self.config.poll_s)
                 self._wake.clear()
                 continue
-            control = JobControl(job.id, self.worker_id)
+            control = JobControl(job.id, self.worker_id, requeue_on_stop=not self.reserves)
             with self._lock:
                 self._running[job.id] = control
                 if self._stop.is_set():
@@ -181,7 +195,7 @@ class WorkerPool:
         while not self._stop.wait(self.config.heartbeat_s):
             try:
                 ids = self.running_ids()
-                for job_id in self.store.heartbeat(self.worker_id, ids):
+                for job_id in self.store.heartbeat(self.worker_id, ids, reserved=self.reserves):
                     self.cancel_local(job_id)
                 if time.monotonic() - last_recovery >= self.config.recover_every_s:
                     last_recovery = time.monotonic()

@@ -18,6 +18,7 @@ from imagegen.contract.errors import (
     AuthenticationError,
     EngineUnavailable,
     InvalidValue,
+    JobCancelled,
     NotFound,
     RateLimited,
 )
@@ -25,7 +26,7 @@ from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.engines.base import PartialImage
 from imagegen.engines.routing import EngineRouter
 from imagegen.jobs.errors import JobNotReady, JobTimeout
-from imagegen.jobs.records import JobRecord
+from imagegen.jobs.records import JobRecord, error_to_json
 from imagegen.jobs.recovery import RecoveryPolicy
 from imagegen.jobs.spec_codec import remove_inputs, spec_to_json, write_inputs
 from imagegen.jobs.store import JobStore, new_job_id
@@ -104,8 +105,12 @@ class Service:
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the pool; running jobs go back to the queue (see docs/jobs.md)."""
+        """Stop the pool; running jobs go back to the queue (see docs/jobs.md). With ``scope="own"``
+        the jobs this instance still holds or reserved end ``cancelled`` instead: nobody else runs them."""
         self.pool.stop(timeout)
+        if self._own_ids is not None:
+            self.store.end_owned(self.pool.worker_id, "cancelled", error_to_json(
+                JobCancelled("The job was cancelled: the process running it in-process stopped.")))
 
     def __enter__(self) -> Service:
         return self.start()
@@ -172,7 +177,8 @@ class Service:
         try:
             record, created = self.store.create(
                 job_id=job_id, tenant_id=tenant_id, operation=operation, model=spec.model,
-                params={"spec": spec_json, "params": params}, idempotency_key=idempotency_key)
+                params={"spec": spec_json, "params": params}, idempotency_key=idempotency_key,
+                owner=self.pool.worker_id if self._own_ids is not None else None)
         except Exception:
             remove_inputs(self.settings.home, job_id)
             raise

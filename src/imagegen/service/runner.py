@@ -181,10 +181,14 @@ class JobRunner:
         if user_cancel:
             self._cancelled(job, worker)
             return
+        interrupted = control.stopping and (isinstance(exc, _Interrupted | JobCancelled)
+                                            or not isinstance(exc, ImagegenError))
+        if interrupted and not control.requeue_on_stop:
+            # an in-process run (the CLI) that is shutting down, e.g. Ctrl-C: nobody else would run it
+            self._cancelled(job, worker)
+            return
         # shutting down: the job goes back to the queue for the next start (or another process)
-        if control.stopping and (isinstance(exc, _Interrupted | JobCancelled)
-                                 or not isinstance(exc, ImagegenError)) \
-                and self.store.release(job.id, worker):
+        if interrupted and self.store.release(job.id, worker):
             log.info("job %s returned to the queue at shutdown", job.id)
             return
         if isinstance(exc, ImagegenError):
