@@ -254,6 +254,8 @@ def test_json_edit_with_data_url(server: Server) -> None:
         ({"image_url": "https://example.com/a.png"}, "invalid_value", "images[0].image_url"),
         ({"image_url": "http://127.0.0.1:9/a.png"}, "invalid_value", "images[0].image_url"),
         ({"image_url": "ftp://example.com/a.png"}, "invalid_value", "images[0].image_url"),
+        ({"image_url": "https://[::1/a.png"}, "invalid_value", "images[0].image_url"),
+        ({"image_url": "https://exa mple.com:99999/a.png"}, "invalid_value", "images[0].image_url"),
         ({"image_url": "data:image/png;base64,!!!"}, "invalid_image", "images[0].image_url"),
         ({"image_url": "x", "file_id": "y"}, "invalid_value", "images[0]"),
         ({"url": "x"}, "unknown_parameter", "images[0].url"),

@@ -82,7 +82,10 @@ def _special_address(address: str) -> bool:
 
 
 def _check_url(url: str, policy: RemoteImagePolicy, param: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        raise InvalidValue(f"Invalid '{param}': not a valid URL.", param=param) from exc
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or (scheme == "http" and not policy.allow_http):
         raise InvalidValue(
@@ -145,7 +148,7 @@ def fetch_image_url(url: str, policy: RemoteImagePolicy, *, param: str) -> bytes
                             )
                         chunks.append(chunk)
                     return b"".join(chunks)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
                 raise InvalidImage(f"Could not fetch '{param}': {type(exc).__name__}.", param=param) from exc
     raise InvalidImage(f"Could not fetch '{param}': too many redirects.", param=param)
 
