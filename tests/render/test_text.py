@@ -246,3 +246,11 @@ def test_tabs_and_controls_draw_as_spaces_in_one_run(plan_of, text_of) -> None:
     assert line.text == "a\tb\rc"
     assert [run[2] for run in line.runs] == ["a b c"]
     assert r.texts["t"].missing_glyphs == []
+
+
+def test_long_compounds_break_after_hyphens(plan_of, text_of) -> None:
+    text = "state-of-the-art-noise-cancelling"
+    r = render(plan_of([text_of(text, size=40, min_size=40, max_lines=4, box=(10, 10, 260, 300))]))
+    lines = [ln.text for ln in r.texts["t"].lines]
+    assert "".join(lines) == text
+    assert all(ln.endswith("-") for ln in lines[:-1])

@@ -47,6 +47,10 @@ _SCRIPT_LANG = {
 }
 
 
+#: characters a line may break after when they sit inside a word
+_BREAK_AFTER = frozenset({"-", "\u2010", "\u2013", "/"})
+
+
 @dataclass
 class Cluster:
     """One grapheme cluster with the face that draws it and its bidi level."""
@@ -261,7 +265,14 @@ class TextEngine:
                     breakable = (cur.script in CJK_BREAK_SCRIPTS or nxt.script in CJK_BREAK_SCRIPTS) and (
                         nxt.text[0] not in NO_BREAK_BEFORE and cur.text[-1] not in NO_BREAK_AFTER
                     )
-                    if breakable:
+                    # after a hyphen or slash inside a word ("state-of-the-art", URLs), as UAX #14 allows
+                    after_hyphen = (
+                        cur.text in _BREAK_AFTER
+                        and i >= 2
+                        and cls[i - 2].text[-1].isalnum()
+                        and nxt.text[0].isalnum()
+                    )
+                    if breakable or after_hyphen:
                         break
             end = i
             while i < n and cls[i].is_space:
