@@ -93,8 +93,11 @@ class JobStore:
     def _record(self, s: Session, row: JobRow) -> JobRecord:
         position = None
         if row.status == "in_queue":
+            # jobs reserved by an in-process pool do not wait in the shared queue (and vice versa)
+            same_queue = JobRow.worker_id.is_(None) if row.worker_id is None \
+                else JobRow.worker_id == row.worker_id
             ahead = s.scalar(select(func.count()).select_from(JobRow).where(
-                JobRow.status == "in_queue",
+                JobRow.status == "in_queue", same_queue,
                 (JobRow.created_at < row.created_at)
                 | and_(JobRow.created_at == row.created_at, JobRow.id < row.id)))
             position = int(ahead or 0) + 1
