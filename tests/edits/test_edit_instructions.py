@@ -50,6 +50,11 @@ def _one(prompt: str) -> dict[str, object]:
         ('add a logo "AQ"', {"kind": "logo", "target": "logo", "text": "AQ"}),
         ("make the headline red", {"kind": "color", "target": "headline", "color": "#ff0000"}),
         ('add the text "SALE" at the top', {"kind": "add_text", "text": "SALE", "placement": "top-center"}),
+        ('Write "Happy Birthday" in bold gold', {"kind": "add_text", "color": "#ffd700", "weight": 700}),
+        ("Replace the sky with a sunset", {"kind": "fill", "subject": "a sunset"}),
+        ("make the title bigger", {"kind": "size", "target": "title", "factor": 1.3}),
+        ("add a barcode 5901234123457", {"kind": "code", "symbology": "ean13"}),
+        ("put the logo from image 2 here", {"kind": "paste", "image_index": 1}),
     ],
 )
 def test_single_instructions(prompt: str, expected: dict[str, object]) -> None:

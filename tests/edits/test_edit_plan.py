@@ -127,3 +127,14 @@ def test_headline_without_that_role_is_the_biggest_text() -> None:
     assert edit.plan.find("headline").text == "Big"
     assert not edit.unmapped
     assert any("nothing was removed" in note for note in edit.notes)
+
+
+def test_bigger_title_and_colored_caption(make_spec, poster) -> None:
+    plan, image, out = _plan_edit(
+        make_spec, poster, 'make the price bigger; add a caption "Free entry" in dark red', quality="low"
+    )
+    _assert_only_damage_changed(image, out)
+    new = Plan.from_json(out.plan)
+    assert new.find("price").size == round(plan.find("price").size * 1.3, 1)
+    caption = next(t for t in new.texts() if t.text == "Free entry")
+    assert caption.color == "#8b0000"

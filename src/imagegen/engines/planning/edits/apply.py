@@ -144,7 +144,9 @@ def _region_edit(
                 ctx.notes.append(
                     f'"{op.clause}": without a mask or plan the old text cannot be located; overlaid instead'
                 )
-            masked.draw_text(ctx, boxes[index], op.text or "", label=label)
+            masked.draw_text(
+                ctx, boxes[index], op.text or "", label=label, color=op.color, weight=op.weight or 700
+            )
         elif op.kind == "logo":
             masked.draw_logo(ctx, boxes[index], op.text or "", label=label)
         elif op.kind == "code":
@@ -211,7 +213,7 @@ def _region_ops(ops: list[Op], ctx: masked.RegionEdit) -> list[Op]:
         if op.kind in ("background", "color"):
             out.append(Op("tone", op.clause, tone="tint", color=op.color))
             ctx.notes.append(f'"{op.clause}": no plan to edit, so the region was recolored toward {op.color}')
-        elif op.kind in ("move", "font"):
+        elif op.kind in ("move", "font", "size"):
             ctx.notes.append(
                 f'"{op.clause}": moving elements or changing fonts needs an imagegen asset '
                 f"with its plan; skipped"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from PIL import ImageColor
 
@@ -28,6 +28,7 @@ OpKind = Literal[
     "background",  # make the background <color>
     "font",  # use a <family> font for the <target>
     "color",  # make the <target> <color>
+    "size",  # make the <target> bigger / smaller
     "unknown",
 ]
 
@@ -179,6 +180,8 @@ class Op:
     style: str | None = None
     #: words describing what to paint for "fill"
     subject: str | None = None
+    #: for "size": the scale factor of the element
+    factor: float | None = None
     #: for "paste": which request image (0-based; "image 2" -> 1)
     image_index: int | None = None
     #: replace/change/set verbs: the old content in the region is cleared before drawing
@@ -288,7 +291,11 @@ def _code(clause: str, quotes: list[str]) -> tuple[Symbology, str] | None:
         return symbology, url.group(0).rstrip(".,;)")
     digits = re.search(r"\b\d{8,14}\b", clause)
     if digits:
-        return symbology, digits.group(0)
+        number = digits.group(0)
+        if symbology == "code128" and not re.search(r"\bcode[\s-]?128\b", low) and _is_ean13(number):
+            # "a barcode 5901234123457": a valid EAN-13 number means a retail barcode
+            symbology = "ean13"
+        return symbology, number
     value = re.search(
         r"\b(?:for|value|payload|encoding|encodes|with|to|linking to|pointing to)\s+(\S+)\s*$", clause
     )
@@ -312,6 +319,13 @@ def image_reference(words: str) -> int | None:
     if re.search(rf"\b(?:other|attached|reference|provided|given)\s+(?:logo\s+)?{_IMAGE_NOUN}\b", words):
         return 1
     return None
+
+
+def _is_ean13(number: str) -> bool:
+    if len(number) != 13 or not number.isdigit():
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(number[:12]))
+    return (10 - total % 10) % 10 == int(number[12])
 
 
 def _restore(text: str, quotes: list[str]) -> str:
@@ -373,9 +387,10 @@ def _parse_clause(clause: str, all_quotes: list[str]) -> Op:
         return Op(
             "logo", source, text=quoted[0], target="logo", placement=placement, clears=clears or bool(removes)
         )
-    # 8. text content
+    # 8. text content (a color or weight in the clause styles it: "in gold", "in bold red letters")
     if quoted:
         text = quoted[-1]
+        looks: dict[str, Any] = {"color": parse_color(low), "weight": _family(low)[1]}
         if target and target not in {
             "text",
             "background",
@@ -387,18 +402,24 @@ def _parse_clause(clause: str, all_quotes: list[str]) -> Op:
             "icon",
         }:
             if re.search(r"\b(add|insert|write|put|place|include|append)\b", low) and not clears:
-                return Op("add_text", source, text=text, target=target, placement=placement)
-            return Op("set_text", source, text=text, target=target, placement=placement, clears=True)
+                return Op("add_text", source, text=text, target=target, placement=placement, **looks)
+            return Op("set_text", source, text=text, target=target, placement=placement, clears=True, **looks)
         if re.search(r"\b(add|insert|write|put|place|include|append|overlay)\b", low) or not clears:
-            return Op(
-                "add_text",
-                source,
-                text=text,
-                target=target if target != "text" else None,
-                placement=placement,
-                clears=clears,
-            )
-        return Op("set_text", source, text=text, target="text", placement=placement, clears=True)
+            role = target if target != "text" else None
+            return Op("add_text", source, text=text, target=role, placement=placement, clears=clears, **looks)
+        return Op("set_text", source, text=text, target="text", placement=placement, clears=True, **looks)
+    # "replace the sky with a sunset": a described replacement is painted, not graded
+    described = re.search(r"\b(?:replace|swap)\s+(.+?)\s+(?:with|for)\s+(.+)$", low)
+    if described:
+        return Op("fill", source, subject=described.group(2), target=described.group(1), clears=True)
+    # "make the title bigger / smaller"
+    resize = re.search(r"\b(bigger|larger|smaller|tinier|enlarge|shrink)\b", low)
+    if resize and target and re.search(r"\b(make|set|enlarge|shrink|scale|increase|decrease)\b", low):
+        grow = resize.group(1) in ("bigger", "larger", "enlarge")
+        factor = 1.3 if grow else 1 / 1.3
+        if re.search(r"\b(much|a lot|way)\b", low):
+            factor = factor**2
+        return Op("size", source, target=target, factor=factor)
     # 9. recolor one element ("make the headline red") vs. the whole region ("make it red")
     color = parse_color(low)
     tone = next((name for pattern, name in _TONES if pattern.search(low)), None)

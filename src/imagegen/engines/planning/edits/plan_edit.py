@@ -145,8 +145,17 @@ def _set_text(edit: PlanEdit, op: Op) -> bool:
         edit.notes.append(f'"{op.clause}": {len(nodes)} {op.target} texts; changed the first ("{node.text}")')
     old = node.text
     node.text = op.text or ""
+    _style(node, op)
     edit.done.append(f'{node.role} "{old}" -> "{node.text}"')
     return True
+
+
+def _style(node: TextNode, op: Op) -> None:
+    """Apply a color/weight the instruction named along with the text ("in bold red")."""
+    if op.color:
+        node.color = op.color
+    if op.weight:
+        node.font = node.font.model_copy(update={"weight": op.weight})
 
 
 def _replace_text(edit: PlanEdit, op: Op) -> bool:
@@ -245,7 +254,7 @@ def _add_text(edit: PlanEdit, op: Op) -> bool:
     background = (
         plan.canvas.background.colors[0] if plan.canvas.background.colors else theme.palette.background
     )
-    color = _readable(color, background, theme.palette.text)
+    color = op.color or _readable(color, background, theme.palette.text)
     node = TextNode(
         id=_unique_id(plan, role),
         box=box,
@@ -440,6 +449,31 @@ def _color(edit: PlanEdit, op: Op) -> bool:
     return True
 
 
+def _size(edit: PlanEdit, op: Op) -> bool:
+    nodes = find_targets(edit.plan, op.target)
+    if not nodes or not op.factor:
+        return False
+    node = nodes[0]
+    plan, factor = edit.plan, op.factor
+    m = plan.canvas.margin
+    w = min(node.box.w * factor, plan.canvas.width - 2 * m)
+    h = min(node.box.h * factor, plan.canvas.height - 2 * m)
+    # Grow/shrink about the center, then slide back inside the margins.
+    x = min(max(m, node.box.x + (node.box.w - w) / 2), plan.canvas.width - m - w)
+    y = min(max(m, node.box.y + (node.box.h - h) / 2), plan.canvas.height - m - h)
+    if isinstance(node, TextNode):
+        node.size = round(node.size * factor, 1)
+        node.min_size = min(node.min_size, node.size)
+        # A text box only grows sideways when it must: type grows, the line length stays readable.
+        w = max(w, node.box.w) if factor > 1 else node.box.w
+        x = min(max(m, node.box.x + (node.box.w - w) / 2), plan.canvas.width - m - w)
+    if isinstance(node, GroupNode):
+        _shift(node, x - node.box.x, y - node.box.y)
+    node.box = Box(x=x, y=y, w=w, h=h)
+    edit.done.append(f"{node.id} {'bigger' if factor > 1 else 'smaller'} (x{factor:.2f})")
+    return True
+
+
 _HANDLERS = {
     "set_text": _set_text,
     "replace_text": _replace_text,
@@ -450,6 +484,7 @@ _HANDLERS = {
     "background": _background,
     "font": _font,
     "color": _color,
+    "size": _size,
 }
 
 
