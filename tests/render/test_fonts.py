@@ -90,3 +90,9 @@ def test_fonts_are_cached_and_use_raqm(fonts: FontBook) -> None:
     a, b = fonts.font(face, 32), fonts.font(face, 32)
     assert a is b
     assert a.layout_engine == ImageFont.Layout.RAQM
+
+
+def test_warm_reads_cmaps(fonts: FontBook) -> None:
+    fonts.warm(("latin", "han"))
+    cjk = fonts.resolve(FontRef(), script="han")
+    assert cjk in fonts._cmaps

@@ -357,6 +357,18 @@ class FontBook:
                 out.append(ch)
         return out
 
+    def warm(self, scripts: Iterable[str] = ("latin", "han", "devanagari", "bengali", "arabic")) -> None:
+        """Read the cmaps a typical render needs now (the CJK collection's takes ~0.2 s), e.g. at server
+        start, so the first request does not pay for it."""
+        for script in scripts:
+            for face in (
+                self.resolve(FontRef(), script=script),
+                self.resolve(FontRef(weight=700), script=script),
+            ):
+                self.cmap(face)
+        for face in self.fallbacks(FontRef()):
+            self.cmap(face)
+
     # -- FreeType ----------------------------------------------------------------------------------------
     def font(self, face: FontFace, size: float) -> ImageFont.FreeTypeFont:
         """A cached FreeType font with raqm layout at ``size`` px (sizes are rounded to 1/4 px)."""
