@@ -166,6 +166,7 @@ class FontFace:
 
     @property
     def name(self) -> str:
+        """File name, with ``#index`` for faces after the first of a collection."""
         return Path(self.path).name + (f"#{self.index}" if self.index else "")
 
 

@@ -62,6 +62,7 @@ class Cluster:
 
     @property
     def is_space(self) -> bool:
+        """Whitespace: a break opportunity that takes no room at a line end."""
         return self.text.isspace()
 
 
