@@ -315,3 +315,36 @@ def test_variants_get_their_own_procedural_art(plan_of) -> None:
     second = first.model_copy(update={"variant": 1, "variants": 2})
     assert _sha(render(first).image) != _sha(render(second).image)
     assert _sha(render(second).image) == _sha(render(second.model_copy(deep=True)).image)
+
+
+def test_same_pixels_across_processes_with_different_hash_seeds(plan_of, text_of, tmp_path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    bg = Background(kind="procedural", pattern="bokeh", colors=["#1f2937", "#f59e0b", "#ec4899"])
+    plan = plan_of(
+        [*_poster(text_of), text_of("مرحبا नमस्ते 東京", id="m", size=30, box=(24, 470, 260, 40))],
+        background=bg,
+        seed=11,
+    )
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan.to_json()))
+    code = (
+        "import hashlib, json, sys\n"
+        "from imagegen.engines.planning.plan import Plan\n"
+        "from imagegen.engines.planning.render import render\n"
+        "p = Plan.from_json(json.loads(open(sys.argv[1]).read()))\n"
+        "print(hashlib.sha256(render(p, scale=2).image.tobytes()).hexdigest())\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == _sha(render(plan, scale=2).image)
