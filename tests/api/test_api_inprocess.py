@@ -186,10 +186,16 @@ def test_a_bug_is_a_logged_500_envelope(http: TestClient, fake: FakeService) -> 
     assert "a bug" not in r.text  # internals are logged, not returned
 
 
-def test_a_bug_in_a_stream_is_an_error_event(http: TestClient, fake: FakeService) -> None:
+def test_a_bug_before_the_first_frame_is_a_500(http: TestClient, fake: FakeService) -> None:
     fake.behaviour = "bug"
     r = http.post("/v1/images/generations", json={"prompt": "p", "stream": True})
-    assert events(r.text)[-1][1]["error"]["code"] == "internal_error"
+    assert r.status_code == 500 and r.json()["error"]["code"] == "internal_error"
+
+
+def test_a_failure_before_the_first_frame_keeps_its_status(http: TestClient, fake: FakeService) -> None:
+    fake.behaviour = "fail"
+    r = http.post("/v1/images/generations", json={"prompt": "p", "stream": True})  # no partials asked
+    assert r.status_code == 502 and r.json()["error"]["code"] == "engine_failure"
 
 
 def test_models_without_a_router(http: TestClient) -> None:

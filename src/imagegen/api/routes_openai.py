@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from imagegen.api.deps import TenantId, get_service
-from imagegen.api.streaming import b64, encode_preview, stream_job
+from imagegen.api.streaming import b64, committed, encode_preview, stream_job
 from imagegen.api.uploads import RemoteImagePolicy, read_multipart_edit, resolve_image_ref
 from imagegen.contract.errors import InvalidValue, MissingParameter, ModelNotFound
 from imagegen.contract.images import ImageUpload
@@ -171,7 +171,7 @@ async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
         final_events=final_events,
     )
     return StreamingResponse(
-        frames,
+        await committed(frames),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

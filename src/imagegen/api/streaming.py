@@ -62,7 +62,9 @@ async def stream_job(
     """Run ``run(on_partial)`` in a thread and yield SSE frames for its partials and its outcome.
 
     ``partial_event`` maps a partial to ``(event name, payload)`` or ``None`` to drop it; it runs on the
-    worker thread. ``final_events`` maps the outcome to the closing events.
+    worker thread. ``final_events`` maps the outcome to the closing events. A failure before the first
+    frame is *raised* (so the route can still answer with the error's HTTP status: a full queue is a 429,
+    not a 200 stream); after it, it becomes an ``error`` event.
     """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
@@ -80,31 +82,30 @@ async def stream_job(
         try:
             outcome = await run_in_threadpool(run, on_partial)
             events = await run_in_threadpool(final_events, outcome)
-        except ImagegenError as exc:
-            queue.put_nowait(("error", exc.to_openai()))
-            return
-        except Exception:
-            log.exception("streamed job failed unexpectedly")
-            queue.put_nowait(("error", {"error": {
-                "message": "The server had an internal error while processing your request.",
-                "type": "server_error", "param": None, "code": "internal_error"}}))
+        except Exception as exc:
+            queue.put_nowait(("error", exc))
             return
         # queued behind every partial the worker thread scheduled before it returned
         loop.call_soon(queue.put_nowait, ("done", events))
 
     task = asyncio.create_task(runner())
+    sent = False
     try:
         while True:
             try:
                 kind, value = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_S)
             except TimeoutError:
+                sent = True
                 yield b": working\n\n"
                 continue
             if kind == "event":
                 name, payload = value
+                sent = True
                 yield sse_frame(name, payload)
             elif kind == "error":
-                yield sse_frame("error", error_event(value))
+                if not sent:
+                    raise value
+                yield sse_frame("error", error_event(_envelope(value)))
                 return
             else:
                 for name, payload in value:
@@ -114,3 +115,23 @@ async def stream_job(
         if not task.done():
             # the client went away; the job itself runs to its end in the worker pool
             task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+
+
+def _envelope(exc: BaseException) -> dict[str, Any]:
+    if isinstance(exc, ImagegenError):
+        return exc.to_openai()
+    log.error("streamed job failed unexpectedly", exc_info=exc)
+    return {"error": {"message": "The server had an internal error while processing your request.",
+                      "type": "server_error", "param": None, "code": "internal_error"}}
+
+
+async def committed(frames: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Wait for the first frame of ``frames`` (raising an early failure), then stream all of them."""
+    first = await anext(frames)
+
+    async def all_frames() -> AsyncIterator[bytes]:
+        yield first
+        async for frame in frames:
+            yield frame
+
+    return all_frames()
