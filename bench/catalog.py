@@ -8,7 +8,7 @@ One command::
 The database is built through the real Alembic migrations (same schema, indexes, FTS5 triggers as production),
 then filled with raw ``executemany`` in large transactions. Queries go through ``imagegen.provenance.catalog``
 (the code the CLI and the API run). "cold" = a fresh process-level connection with SQLite's page cache empty
-(the OS cache may still hold the file: we cannot drop it without root on a shared machine); "warm" = repeated
+(the OS page cache may still hold the file: we do not drop it on a shared machine); "warm" = repeated
 runs on one connection.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import random
 import sqlite3
@@ -263,15 +264,6 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
-
-
 def measure(path: Path, runs: int) -> dict[str, object]:
     """Time the auditor query and a full-text query through the real search code, cold and warm."""
     from sqlalchemy import create_engine
@@ -296,28 +288,49 @@ def measure(path: Path, runs: int) -> dict[str, object]:
         counts["fts_page"] = len(page.items)
 
     for name, fn in (("auditor", run_audit), ("fulltext", run_fts)):
-        cold = []
+        cold, cold_cpu = [], []
         for _ in range(runs):
             eng = create_engine(url)
             with Session(eng) as s:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 fn(s)
                 cold.append((time.perf_counter() - t) * 1000)
+                cold_cpu.append((time.process_time() - c) * 1000)
             eng.dispose()
         eng = create_engine(url)
+        warm, warm_cpu = [], []
         with Session(eng) as s:
             fn(s)
-            warm = timed(lambda s=s, fn=fn: fn(s), runs)
+            for _ in range(runs):
+                t, c = time.perf_counter(), time.process_time()
+                fn(s)
+                warm.append((time.perf_counter() - t) * 1000)
+                warm_cpu.append((time.process_time() - c) * 1000)
         eng.dispose()
         results[name] = {
             "cold_p50_ms": round(statistics.median(cold), 2),
             "cold_p95_ms": round(pct(cold, 0.95), 2),
             "warm_p50_ms": round(statistics.median(warm), 2),
             "warm_p95_ms": round(pct(warm, 0.95), 2),
+            # CPU time of this process: what the query costs when it does not have to wait for a core
+            "cold_cpu_p50_ms": round(statistics.median(cold_cpu), 2),
+            "cold_cpu_p95_ms": round(pct(cold_cpu, 0.95), 2),
+            "warm_cpu_p50_ms": round(statistics.median(warm_cpu), 2),
+            "warm_cpu_p95_ms": round(pct(warm_cpu, 0.95), 2),
             "runs": runs,
         }
     results["counts"] = counts
     return results
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 def main() -> int:
@@ -336,11 +349,14 @@ def main() -> int:
         print(f"built in {build_s:.0f} s", file=sys.stderr)
     if args.build_only:
         return 0
+    load_before = os.getloadavg()[0]
     res = measure(path, args.runs)
     out = {
         "date": datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": f"{platform.machine()} {platform.processor() or ''} {sys.platform}, "
+        "machine": f"{_cpu_model()} x{os.cpu_count()}, {platform.machine()} {sys.platform}, "
         f"sqlite {sqlite3.sqlite_version}, python {platform.python_version()}",
+        # the machine is shared: a load average above the core count means wall times include waiting
+        "load_avg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "rows": args.rows,
         "db_bytes": path.stat().st_size,
         "build_s": build_s,
