@@ -213,3 +213,34 @@ def test_partial_images_are_real_stages(make_spec, photo) -> None:
     assert partials[0].pixels.tobytes() != image.pixels.tobytes()
     assert partials[1].pixels.tobytes() == image.pixels.tobytes()
     assert "_stages" not in image.extra
+
+
+def test_mask_over_a_known_plan_edits_through_the_plan(make_spec, poster) -> None:
+    from imagegen.engines.planning.render import render
+
+    plan, image = poster
+    qr = plan.find("qr").box
+    mask = rect_mask(image.size, (int(qr.x) - 6, int(qr.y) - 6, int(qr.right) + 6, int(qr.bottom) + 6))
+    [out] = apply_edit(
+        make_spec("remove the QR code", image, mask=mask, plan=plan.to_json()), NullProgress(), engine=None
+    )
+    assert out.extra["edit_mode"] == "mask_plan"
+    _assert_untouched_outside(out.pixels, photo=image, mask=mask)
+    assert not zxingcpp.read_barcodes(np.asarray(out.pixels), formats=zxingcpp.BarcodeFormat.QRCode)
+    # What is behind the code comes from the re-render (the real gradient), not from inpainting.
+    without = plan.model_copy(deep=True)
+    without.nodes = [n for n in without.nodes if n.id != "qr"]
+    expected = np.asarray(render(without).image.convert("RGB"))
+    inside = ~_outside(mask)
+    assert np.array_equal(np.asarray(out.pixels)[inside], expected[inside])
+
+
+def test_mask_over_a_known_plan_spilling_falls_back_to_pixels(make_spec, poster) -> None:
+    plan, image = poster
+    head = plan.find("headline").box
+    # A mask over the left half of the headline only: the re-rendered line would spill out of it.
+    mask = rect_mask(image.size, (int(head.x), int(head.y), int(head.x + head.w / 2), int(head.bottom)))
+    spec = make_spec('change the text to "Jazz"', image, mask=mask, plan=plan.to_json())
+    [out] = apply_edit(spec, NullProgress(), engine=None)
+    assert out.extra["edit_mode"] == "mask"
+    _assert_untouched_outside(out.pixels, image, mask)

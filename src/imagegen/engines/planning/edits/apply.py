@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -39,8 +40,8 @@ from imagegen.engines.planning.edits.mask import (
     whole_image,
     working_mode,
 )
-from imagegen.engines.planning.edits.plan_edit import damage_mask, edit_plan, touched_nodes
-from imagegen.engines.planning.plan import Background, Box, Canvas, ImageNode, Plan
+from imagegen.engines.planning.edits.plan_edit import damage_mask, edit_plan, nodes_under, touched_nodes
+from imagegen.engines.planning.plan import Background, Box, Canvas, ImageNode, Plan, TextNode
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import VerifyReport
 
@@ -76,7 +77,11 @@ def apply_edit(spec: EditSpec, progress: Progress, *, engine: PlanningEngine | N
         progress.progress(i / max(1, spec.n), f"editing image {i + 1} of {spec.n}")
         inputs = tuple(extra.image for extra in spec.images)
         if spec.mask is not None:
-            image = _region_edit(first.image, spec.mask, parsed, spec.seed + i, budget, inputs)
+            image = None
+            if first.plan is not None:
+                image = _plan_edit_in_mask(first.image, first.plan, spec.mask, parsed, budget, engine)
+            if image is None:
+                image = _region_edit(first.image, spec.mask, parsed, spec.seed + i, budget, inputs)
         elif first.plan is not None and outputs and outputs[0].extra.get("edit_mode") in ("plan", "replan"):
             # A plan edit is deterministic and has nothing procedural to vary: the n images are the same.
             image = copy.deepcopy(outputs[0])
@@ -425,6 +430,88 @@ def _plan_edit(
         "unmasked_sha256_after": unmasked_sha256(out, editable) if out.shape == original.shape else None,
         "operations": done,
         "notes": notes,
+    }
+    return EngineImage(
+        pixels=pixels,
+        revised_prompt=summary,
+        plan=new_plan.to_json(),
+        report=report.to_json(),
+        render_sha256=_sha_rgba(pixels),
+        editable_region=region_image(editable),
+        extra=extra,
+    )
+
+
+#: instructions a masked edit of a known plan can carry out by re-rendering the plan
+_PLAN_IN_MASK = frozenset({"set_text", "replace_text", "remove", "color", "font", "code"})
+
+
+def _plan_edit_in_mask(
+    image: Image.Image,
+    plan_json: dict[str, Any],
+    mask: Image.Image,
+    parsed: instructions.Parsed,
+    budget: Budget,
+    engine: PlanningEngine | None,
+) -> EngineImage | None:
+    """A masked edit of an imagegen asset done on its plan: the re-render knows what is behind the old
+    content (a gradient, a pattern), where inpainting can only guess.
+
+    Used only when every instruction maps onto nodes under the mask and the re-render's changes stay
+    inside the mask; otherwise None, and the pixel path runs. The output is the input outside
+    (mask AND damage), exactly as for any masked edit.
+    """
+    if not parsed.ops or any(op.kind not in _PLAN_IN_MASK for op in parsed.ops):
+        return None
+    try:
+        plan = Plan.from_json(plan_json)
+    except Exception:
+        return None
+    editable = editable_from_mask(mask, image.size)
+    if (plan.canvas.width, plan.canvas.height) != image.size:
+        return None
+    under = nodes_under(plan, editable)
+    if not under:
+        return None
+    ids = "#" + ",".join(n.id for n in under)
+    text_ids = "#" + ",".join(n.id for n in under if isinstance(n, TextNode))
+    ops: list[Op] = []
+    for op in parsed.ops:
+        if op.kind in ("set_text", "color", "font") and op.target in (None, "text", "object"):
+            op = dataclasses.replace(op, target=text_ids if text_ids != "#" else None)
+        elif op.kind == "remove" and op.target in (None, "text", "object", "logo", "image"):
+            op = dataclasses.replace(op, target=ids)
+        ops.append(op)
+    edit = edit_plan(plan, ops)
+    if edit.unmapped or not edit.done:
+        return None
+    new_plan, old_r, new_r, report = render_edited_plan(
+        plan, edit.plan, budget, _renderer(budget, engine), _verifier(budget, engine)
+    )
+    damage = damage_mask(plan, new_plan, old_r, new_r, pad=2)
+    changed = (np.asarray(old_r.image.convert("RGBA")) != np.asarray(new_r.image.convert("RGBA"))).any(axis=2)
+    if (changed & ~editable).any():
+        return None  # the new content would spill out of the mask: the pixel path fits it inside instead
+    mode = working_mode(image)
+    original = to_array(image, mode)
+    region = editable & damage.mask
+    out = composite(original, to_array(new_r.image, mode), region)
+    pixels = Image.fromarray(out, mode=mode)
+    summary = (
+        f"Edited the masked region of the {image.width}x{image.height} asset through its plan: "
+        + "; ".join(edit.done)
+        + ". "
+        + new_plan.summary()
+    )
+    extra: dict[str, Any] = {
+        "edit_mode": "mask_plan",
+        "unmasked_sha256_before": unmasked_sha256(original, editable),
+        "unmasked_sha256_after": unmasked_sha256(out, editable),
+        "mask_pixels": int(editable.sum()),
+        "touched_nodes": damage.touched,
+        "damage_boxes": damage.boxes,
+        "operations": list(edit.done),
+        "notes": list(edit.notes),
     }
     return EngineImage(
         pixels=pixels,

@@ -90,6 +90,9 @@ def find_targets(plan: Plan, target: str | None) -> list[Any]:
     """Nodes an instruction's target word names, best match first."""
     if target is None:
         return []
+    if target.startswith("#"):
+        # "#id1,id2": nodes named by id (masked edits of a known plan resolve "the text here" this way)
+        return [n for n in (plan.find(i) for i in target[1:].split(",")) if n is not None]
     nodes = list(plan.walk())
     texts = [n for n in nodes if isinstance(n, TextNode)]
     if target in ROLE_TARGETS:
@@ -568,3 +571,22 @@ def _merge(boxes: list[list[int]]) -> list[list[int]]:
         ):
             out.append(b)
     return out
+
+
+def nodes_under(plan: Plan, editable: np.ndarray, *, share: float = 0.5) -> list[Any]:
+    """Nodes whose plan box lies mostly (``share`` of its area) inside the editable region, biggest first.
+
+    Canvas-sized nodes (backgrounds, frames) never count: a mask over a headline means the headline.
+    """
+    h, w = editable.shape
+    found = []
+    for node in plan.walk():
+        b = node.box
+        x0, y0 = max(0, math.floor(b.x)), max(0, math.floor(b.y))
+        x1, y1 = min(w, math.ceil(b.right)), min(h, math.ceil(b.bottom))
+        if x1 <= x0 or y1 <= y0 or b.w * b.h >= 0.5 * w * h:
+            continue
+        inside = float(editable[y0:y1, x0:x1].mean())
+        if inside >= share:
+            found.append(node)
+    return sorted(found, key=lambda n: -(n.box.w * n.box.h))
