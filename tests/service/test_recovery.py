@@ -125,7 +125,8 @@ def test_in_process_jobs_are_never_requeued(make_service: Callable[..., Service]
     cli.stop()  # a CLI that stops (Ctrl-C) cancels what it still holds
     assert server.status("local", reserved).status == "cancelled"
 
-    other = make_service(workers=0)
+    server.stop()
+    other = make_service(workers=0, start=False)  # nothing runs or recovers behind the test's back
     gone_pid = dead_pid()
     queued = other.submit("local", "generate", spec()).id
     running = other.submit("local", "generate", spec()).id
@@ -133,8 +134,7 @@ def test_in_process_jobs_are_never_requeued(make_service: Callable[..., Service]
         s.execute(update(JobRow).where(JobRow.id == queued).values(
             worker_id=f"{HOST}:{gone_pid}:own-1", heartbeat_at=time.time()))
     strand(other, running, worker_id=f"{HOST}:{gone_pid}:own-1", heartbeat=time.time())
-    # the running server's recovery sweep (every 0.5 s here) ends both
-    wait_for(lambda: all(other.status("local", j).status == "failed" for j in (queued, running)))
+    assert recover_dead_jobs(other.store, RecoveryPolicy()) == {queued: "failed", running: "failed"}
     for job_id, verb in ((queued, "submitted"), (running, "ran")):
         err = other.status("local", job_id).error
         assert err and err["code"] == "worker_lost" and f"process that {verb}" in err["message"]
