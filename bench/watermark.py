@@ -5,8 +5,9 @@ whole provenance pipeline (watermark + encode + sign) per format.
     .venv/bin/python bench/watermark.py --ids 2  # quicker
 
 Images are made here (no data files): a flat-colour poster with text (the hard case: smooth areas, white
-panels) and a photo-like noise texture. Each figure is a mean over images × ids; "cost" is the mean time of
-the attack plus the decode (the decoder tries the aspect's frame and its neighbours until a CRC checks).
+panels), a photo-like noise texture, and two real planning-engine renders (a minimal white poster, a
+menu). Each figure is a mean over images × ids; "cost" is the mean time of the attack plus the decode (the
+decoder tries the aspect's frame and its neighbours until a CRC checks).
 Times are given as CPU seconds of this process (``time.process_time``) next to wall-clock: on a shared,
 loaded machine the wall clock mostly measures the neighbours.
 """
@@ -50,6 +51,30 @@ def texture(width: int, height: int, seed: int = 1) -> Image.Image:
     img = img.filter(ImageFilter.GaussianBlur(1.5))
     arr = np.asarray(img).astype(float) + rng.normal(0, 6, (height, width, 3))
     return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
+
+
+RENDER_PROMPTS = (
+    'A minimalist white poster for a jazz night "Blue Notes" on Friday 8pm, black type',
+    "A menu card for a cafe with prices, warm colors",
+)
+
+
+def rendered(size: int) -> dict[str, Image.Image]:
+    """Real outputs of the planning engine (when it is importable), the images the mark actually goes on."""
+    try:
+        from imagegen.contract.specs import GenerateSpec
+        from imagegen.engines.base import NullProgress
+        from imagegen.engines.planning.engine import PlanningEngine
+    except ImportError:
+        return {}
+    engine = PlanningEngine()
+    out = {}
+    for i, prompt in enumerate(RENDER_PROMPTS):
+        spec = GenerateSpec(
+            prompt=prompt, model="gpt-image-2", width=size, height=size, quality="low", seed=7
+        )
+        out[f"rendered{i}"] = engine.generate(spec, NullProgress()).images[0].pixels.convert("RGB")
+    return out
 
 
 def jpeg(img: Image.Image, quality: int) -> Image.Image:
@@ -96,7 +121,7 @@ def bit_accuracy(img: Image.Image, wm_id: int) -> float:
 
 
 def bench_size(size: int, ids: list[int]) -> None:
-    images = {"poster": poster(size, size), "texture": texture(size, size)}
+    images = {"poster": poster(size, size), "texture": texture(size, size), **rendered(size)}
     embed_t: list[float] = []
     embed_c: list[float] = []
     psnrs: list[float] = []

@@ -147,12 +147,26 @@ def _qim_delta(
     n = blocks.shape[0]
     u, s, vt = _svd_of_shuffled_dct(blocks, shuffler)
     ds = np.zeros_like(s[:, :2])
-    ds[:, 0] = (np.floor(s[:, 0] / D1) + 0.25 + 0.5 * bit) * D1 - s[:, 0]
-    ds[:, 1] = (np.floor(s[:, 1] / D2) + 0.25 + 0.5 * bit) * D2 - s[:, 1]
+    ds[:, 0] = _nearest_lattice(s[:, 0], bit, D1) - s[:, 0]
+    if D2:
+        # s1 must stay below s0 to remain the second singular value
+        ds[:, 1] = np.minimum(_nearest_lattice(s[:, 1], bit, D2), s[:, 0] + ds[:, 0]) - s[:, 1]
     delta_shuffled = (u[:, :, :2] * ds[:, None, :]) @ vt[:, :2, :]
     delta = np.empty((n, _BLOCK * _BLOCK), dtype=np.float32)
     np.put_along_axis(delta, shuffler, delta_shuffled.reshape(n, -1), axis=1)
     return _DT32 @ delta.reshape(n, _BLOCK, _BLOCK) @ _D32
+
+
+def _nearest_lattice(s: np.ndarray, bit: np.ndarray, step: float) -> np.ndarray:
+    """The value nearest ``s`` (and >= 0) whose residue mod ``step`` is step/4 (bit 0) or 3·step/4 (bit 1).
+
+    blind-watermark moves to the point in ``s``'s own period (up to 3/4 step away); the nearest point of the
+    same residue is at most 1/2 step away and reads back the same (the decoder only looks at ``s mod step``).
+    """
+    offset = (0.25 + 0.5 * bit) * step
+    k = np.rint((s - offset) / step)
+    target = k * step + offset
+    return np.where(target < 0, target + step, target)
 
 
 def _block_extreme(plane: np.ndarray, grid: tuple[int, int], fn: str) -> np.ndarray:
