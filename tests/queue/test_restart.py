@@ -13,19 +13,20 @@ from imagegen.jobs.store import JobStore
 
 
 def test_sigkill_mid_queue_loses_nothing(make_server: Callable[..., Server]) -> None:
-    server = make_server()
+    # a heartbeat timeout far longer than the test: recovery can only come from seeing the pid is gone
+    server = make_server(job_stale_after_s="300")
     key = create_key(server.home, "acme")
     server.start()
     with server.client(key) as c:
         ids = []
         for i in range(5):
-            r = c.post("/v1/models/test-slow/text-to-image", json={"prompt": f"job {i} sleep 1.5"})
+            r = c.post("/v1/models/test-slow/text-to-image", json={"prompt": f"job {i} sleep 2.5"})
             assert r.status_code == 200, r.text
             ids.append(r.json()["request_id"])
         # two workers: two jobs running, three queued, when the process dies
         wait_status(c, ids[1], {"in_progress"})
         before = {i: c.get(f"/v1/requests/{i}/status").json()["status"] for i in ids}
-    assert list(before.values()).count("in_progress") == 2, before
+    assert "in_progress" in before.values() and list(before.values()).count("in_queue") >= 2, before
     server.kill()
 
     restarted = time.monotonic()
@@ -41,13 +42,13 @@ def test_sigkill_mid_queue_loses_nothing(make_server: Callable[..., Server]) -> 
             assert res["error"] and res["error"]["message"], res
         else:
             assert len(res["output"]["images"]) == 1
-    # a dead process on this host is known at once (no heartbeat timeout to wait out): 5 jobs x 1.5 s on
-    # 2 workers is ~4.5 s of work plus the start
+    # a dead process on this host is known at once (no 300 s heartbeat timeout to wait out): 5 jobs x
+    # 2.5 s on 2 workers is ~7.5 s of work plus the start
     assert list(statuses.values()).count("completed") == 5, statuses
-    assert elapsed < 40
-    # the interrupted jobs were started twice, the others once
+    assert elapsed < 90
+    # the interrupted jobs (running at the kill) were started twice, the others once
     attempts = _attempts(server, ids)
-    assert sorted(attempts.values()) == [1, 1, 1, 2, 2], attempts
+    assert set(attempts.values()) <= {1, 2} and 1 <= list(attempts.values()).count(2) <= 2, attempts
 
     # a graceful stop (SIGTERM) hands a running job back to the queue without spending an attempt
     with server.client(key) as c:

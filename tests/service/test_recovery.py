@@ -103,7 +103,7 @@ def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[...
     svc = make_service()
     buf = io.BytesIO()
     Image.new("RGB", (32, 32), (1, 2, 3)).save(buf, format="PNG")
-    spec = EditSpec(prompt="sleep 0.8", model="test-deaf", seed=1, images=(load_input_image(buf.getvalue()),))
+    spec = EditSpec(prompt="sleep 2", model="test-deaf", seed=1, images=(load_input_image(buf.getvalue()),))
     rec = svc.submit("acme", "edit", spec)
     wait_for(lambda: svc.status("acme", rec.id).status == "in_progress")
     strand(svc, rec.id, worker_id="elsewhere:1:new-owner", heartbeat=time.time(), attempts=2)

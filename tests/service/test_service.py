@@ -119,7 +119,7 @@ def test_cancel_running_job_produces_no_asset(service: Service) -> None:
 
 def test_cancel_wins_over_an_engine_that_ignores_it(service: Service) -> None:
     """The commit point: the engine finishes, but the cancel came first, so nothing is recorded."""
-    rec = service.submit("acme", "generate", gen("sleep 0.8", model="test-deaf"))
+    rec = service.submit("acme", "generate", gen("sleep 2", model="test-deaf"))
     wait_for(lambda: service.status("acme", rec.id).status == "in_progress")
     service.cancel("acme", rec.id)
     wait_for(lambda: service.status("acme", rec.id).done)
