@@ -279,3 +279,19 @@ def test_finalize_from_several_threads(signer: Signer, poster_factory) -> None:
         report = inspect_file(data, trust_anchors_pem=signer.root_cert_pem)
         assert report.c2pa.validation_state == "Trusted"
         assert report.asset_id == prov.asset_id == report.watermark["asset_id"]
+
+
+def test_masked_edit_of_our_output_reads_the_edit_in_its_box_and_the_parent_outside(
+    outputs, signer: Signer
+) -> None:
+    parent_data, parent_id = outputs["png"]
+    parent = Image.open(io.BytesIO(parent_data))
+    region = Image.new("L", parent.size, 0)
+    region.paste(255, (300, 300, 800, 800))
+    prov = make_prov(operation="edit", digital_source_type=DST_COMPOSITE)
+    result = mark(
+        parent, output_format="png", compression=100, prov=prov, signer=signer, editable_region=region
+    )
+    report = inspect_file(result.data)
+    assert report.watermark["asset_id"] == prov.asset_id
+    assert report.watermark["whole_image_asset_id"] == parent_id

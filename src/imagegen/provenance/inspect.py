@@ -227,11 +227,13 @@ def _decode_watermark(
         return None
     reading = wm.decode(img)
     region = ((record or {}).get("watermark") or {}).get("region")
-    if reading.asset_id is None and isinstance(region, list) and len(region) == 4:
-        # a masked edit carries its mark in the edited box only; the record says where
+    if isinstance(region, list) and len(region) == 4:
+        # a masked edit carries its own mark in the edited box only; the rest of the image may still carry
+        # its parent's mark, so the box named by the record is read first
         x0, y0, x1, y1 = (int(v) for v in region)
         if 0 <= x0 < x1 <= img.size[0] and 0 <= y0 < y1 <= img.size[1]:
             boxed = wm.decode(img, region=(x0, y0, x1, y1))
             if boxed.asset_id is not None:
-                return boxed.to_dict() | {"region": [x0, y0, x1, y1]}
+                extra = {"region": [x0, y0, x1, y1], "whole_image_asset_id": reading.asset_id}
+                return boxed.to_dict() | extra
     return reading.to_dict() | {"region": None}
