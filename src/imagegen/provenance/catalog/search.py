@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, func, select, tuple_, type_coerce
+from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from imagegen.contract.errors import InvalidValue
@@ -195,12 +195,14 @@ def search_assets(session: Session, tenant_id: str, q: SearchQuery) -> SearchPag
     return SearchPage(items=[row_dict(r) for r in rows], next_cursor=nxt)
 
 
-def _when(value: Any) -> str:
-    """ISO 8601 Z of a timestamp read raw: SQLite's stored text, or a datetime (PostgreSQL)."""
-    if isinstance(value, str):
-        # 'YYYY-MM-DD HH:MM:SS[.ffffff]' as SQLAlchemy writes it; slicing beats parsing 2,000 rows at a time
-        return f"{value[:10]}T{value[11:19]}Z"
-    return iso(value)
+def _iso_sql(session: Session) -> Any:
+    """``created_at`` formatted as ISO 8601 Z by the database (no per-row parsing in Python)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return func.strftime("%Y-%m-%dT%H:%M:%SZ", Asset.created_at)
+    if dialect == "postgresql":
+        return func.to_char(Asset.created_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    return None
 
 
 def search_grouped(
@@ -210,12 +212,14 @@ def search_grouped(
 
     One listing query, answered from the covering (tenant, model, created_at, family, id, engine, user)
     index, builds the groups; one more query names the families. Only when more than ``max_assets`` match
-    does a grouped count query give the exact sizes. Rows are read through Core with the timestamp as raw
-    text on SQLite: at a few thousand rows, ORM row objects and datetime parsing cost more than the query.
+    does a grouped count query give the exact sizes. Rows are read through Core with the timestamp already
+    formatted by the database: at a few thousand rows, ORM objects and datetime parsing cost more than the
+    query itself.
     """
     repo = CatalogRepository(session, tenant_id)
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    created = type_coerce(Asset.created_at, String) if sqlite else Asset.created_at
+    created = _iso_sql(session)
+    as_text = created is not None
+    created = created if as_text else Asset.created_at
     stmt = repo.scoped(
         Asset.asset_id, created, Asset.family_id, Asset.requested_model, Asset.engine, Asset.user
     ).where(*conditions(q))
@@ -226,7 +230,7 @@ def search_grouped(
     truncated = len(rows) > max_assets
     groups: dict[str | None, FamilyGroup] = {}
     for asset_id, when_raw, family_id, model, engine, user in rows[:max_assets]:
-        when = _when(when_raw)
+        when = when_raw if as_text else iso(when_raw)
         g = groups.get(family_id)
         if g is None:
             g = groups[family_id] = FamilyGroup(family_id, 0, when, when, "")
