@@ -82,7 +82,8 @@ def _run_local(
     from imagegen.service import Service
 
     settings = Settings.from_env()
-    with Service(settings) as service:
+    # scope="own": an in-process run never picks up a server's queued jobs from a shared IMAGEGEN_HOME
+    with Service(settings, scope="own") as service:
         if operation == "generate":
             parsed = parse_generate_request(
                 body, default_model=service.default_model, known_model=service.is_known_model
