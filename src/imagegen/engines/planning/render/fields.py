@@ -133,16 +133,19 @@ def studio(
     rng: np.random.Generator,
     subject: str = "",
     floor_shadow: bool = True,
+    subject_x: float = 0.5,
 ) -> Image.Image:
-    """Soft studio sweep: light top-center falloff, a floor horizon and a soft contact shadow."""
+    """Soft studio sweep: a key light whose position varies with the seed (another take, another light),
+    a floor horizon and a soft contact shadow under ``subject_x`` (fraction of the width)."""
     back = pick(colors, 0)
-    img = radial_gradient(w, h, [mix(back, "#ffffff", 0.35), back, mix(back, "#000000", 0.18)], 0.5, 0.35)
+    light_x = float(rng.uniform(0.35, 0.65))
+    img = radial_gradient(w, h, [mix(back, "#ffffff", 0.35), back, mix(back, "#000000", 0.18)], light_x, 0.35)
     if floor_shadow:
         # blurred at quarter size: a soft shadow has no detail to lose and the blur is 16x cheaper
         q = 4
         shadow = Image.new("L", (max(1, w // q), max(1, h // q)), 0)
         d = ImageDraw.Draw(shadow)
-        cx, cy = w / 2 / q, h * 0.80 / q
+        cx, cy = w * subject_x / q, h * 0.80 / q
         d.ellipse((cx - w * 0.24 / q, cy - h * 0.025 / q, cx + w * 0.24 / q, cy + h * 0.025 / q), fill=110)
         shadow = shadow.filter(ImageFilter.GaussianBlur(max(1.0, min(w, h) * 0.02 / q))).resize(
             (w, h), Image.Resampling.BILINEAR

@@ -29,12 +29,15 @@ def product(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
     """Studio shot of a simple product silhouette chosen from the subject words."""
-    img = studio(w, h, colors, theme, rng)
+    # each take (seed) places the product a little off center and lights it from its own side
+    place = 0.5 + float(rng.uniform(-0.08, 0.08))
+    light = float(rng.uniform(0.22, 0.4))
+    img = studio(w, h, colors, theme, rng, subject_x=place)
     s = subject.lower()
     body = pick(colors, 2, theme.palette.accent)
     cap = pick(colors, 3, theme.palette.primary)
     m = min(w, h)
-    cx, floor = w / 2, h * 0.80
+    cx, floor = w * place, h * 0.80
     mask = Image.new("L", (w, h), 0)
     d = ImageDraw.Draw(mask)
     parts: list[tuple[Image.Image, str]] = []
@@ -89,7 +92,7 @@ def product(
         )
         parts.append((capm, cap))
     for part, color in parts:
-        shade(img, color, part)
+        shade(img, color, part, light)
     return img
 
 
