@@ -348,3 +348,18 @@ def test_same_pixels_across_processes_with_different_hash_seeds(plan_of, text_of
         check=True,
     )
     assert out.stdout.strip() == _sha(render(plan, scale=2).image)
+
+
+def test_picture_flush_with_a_rounded_card_takes_its_corners(plan_of) -> None:
+    pic = ImageNode(id="p", source="backend", box=Box(x=50, y=50, w=150, h=200))
+    card = GroupNode(
+        id="card", role="card", radius=30, fill="#ffffff", box=Box(x=50, y=50, w=400, h=200), children=[pic]
+    )
+    r = render(
+        plan_of([card], background=Background(colors=["#000000"])),
+        node_images={"p": Image.new("RGB", (8, 8), (255, 0, 0))},
+    )
+    arr = np.asarray(r.image)
+    assert arr[52, 52, 0] < 60  # the corner outside the rounding shows the dark canvas, not red
+    assert tuple(arr[150, 120]) == (255, 0, 0)  # the picture itself
+    assert arr[52, 440, 0] < 60  # the card's own far corner is round too

@@ -36,7 +36,12 @@ from imagegen.engines.planning.render.fonts import FontBook, default_fontbook, r
 from imagegen.engines.planning.render.icons import ICON_FONT_PATH, icon_mask
 from imagegen.engines.planning.render.paint import ClipRect, composite
 from imagegen.engines.planning.render.procedural import background_image, image_art
-from imagegen.engines.planning.render.shapes import draw_group_border, draw_group_chrome, draw_shape
+from imagegen.engines.planning.render.shapes import (
+    draw_group_border,
+    draw_group_chrome,
+    draw_shape,
+    group_radius,
+)
 from imagegen.engines.planning.render.text import TextEngine
 from imagegen.engines.planning.rendered import Rendering
 
@@ -178,8 +183,13 @@ def _draw_nodes(
                         min(clip[3], saved[3]),
                     )
                 ctx.clip = clip
+            saved_round = ctx.round_clip
+            radius = group_radius(ctx, node)
+            if node.clip and radius > 0:
+                ctx.round_clip = (node.box, radius)
             _draw_nodes(ctx, node.children, node.id, codes, references, node_images)
             ctx.clip = saved
+            ctx.round_clip = saved_round
             draw_group_border(ctx, node)
         elif isinstance(node, TextNode):
             ctx.draw_text(node, parent_id=parent)
@@ -228,11 +238,22 @@ def _draw_image(
         picture = image_art(node, ctx.plan.theme, w, h, art_seed(ctx.plan))
     if picture.mode != "RGBA":
         picture = picture.convert("RGBA")
-    if node.corner_radius > 0:
-        r = ctx.s(node.corner_radius)
+    radius, corners = node.corner_radius, (True, True, True, True)
+    if radius <= 0 and ctx.round_clip is not None:
+        # a picture flush with a corner of its rounded card/phone takes that corner's rounding, so it does
+        # not poke square corners out of the card (the clip itself is rectangular)
+        gbox, radius = ctx.round_clip
+        b, tol = node.box, 1.0
+        left, right = abs(b.x - gbox.x) <= tol, abs(b.right - gbox.right) <= tol
+        top, bottom = abs(b.y - gbox.y) <= tol, abs(b.bottom - gbox.bottom) <= tol
+        corners = (top and left, top and right, bottom and right, bottom and left)
+        if not any(corners):
+            radius = 0
+    if radius > 0:
+        r = ctx.s(radius)
         mask = Image.new("L", (w * ctx.ss, h * ctx.ss), 0)
         ImageDraw.Draw(mask).rounded_rectangle(
-            (0, 0, w * ctx.ss - 1, h * ctx.ss - 1), radius=r * ctx.ss, fill=255
+            (0, 0, w * ctx.ss - 1, h * ctx.ss - 1), radius=r * ctx.ss, fill=255, corners=corners
         )
         if ctx.ss > 1:
             mask = mask.reduce(ctx.ss)

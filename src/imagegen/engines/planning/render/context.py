@@ -32,6 +32,8 @@ class RenderContext:
     clip: ClipRect | None = None
     #: an icon glyph was drawn (the icon font then counts among the fonts used)
     icons_drawn: bool = False
+    #: the innermost clipping group's box and corner radius (canvas px) when it is rounded
+    round_clip: tuple[Box, float] | None = None
 
     # -- geometry ---------------------------------------------------------------------------------------
     def s(self, v: float) -> float:

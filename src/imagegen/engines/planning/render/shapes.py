@@ -178,6 +178,19 @@ def draw_phone(
     ctx.rect(sx + (swd - hw) // 2, sy + sh - round(sh * 0.018) - hh, hw, hh, ink, hh / 2)
 
 
+def group_radius(ctx: RenderContext, node: GroupNode) -> float:
+    """The corner radius a group is drawn with (canvas px): its own, else the theme's for cards, else
+    the phone's screen rounding."""
+    if node.radius:
+        return node.radius
+    role = node.role.lower()
+    if role == "card":
+        return ctx.plan.theme.corner_radius
+    if role == "phone":
+        return min(node.box.w, node.box.h) * 0.13
+    return 0.0
+
+
 def draw_group_chrome(ctx: RenderContext, node: GroupNode) -> None:
     """What a group paints before its children, by role (panel, card, phone, navbar, frame ...)."""
     x, y, w, h = ctx.sbox(node.box)
