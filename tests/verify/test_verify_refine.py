@@ -75,3 +75,28 @@ def test_what_cannot_converge_is_reported(engine, make_plan, text_node):
     realized = engine.realize(plan, quality="medium")
     assert not realized.report.passed
     assert any(u.startswith("glyphs t:") for u in realized.report.unresolved)
+
+
+def test_look_alike_misreads_and_text_normalization():
+    from imagegen.engines.planning.refine import confusable_only
+    from imagegen.engines.planning.verify.ocr import same_text, script_of
+
+    assert confusable_only("AI Growth / 2026", "Al Growth / 2026")
+    assert confusable_only("Volume 01", "Volume Ol")
+    assert not confusable_only("Footprints...", "Footprint....")
+    assert not confusable_only("Sound", "Sound")
+    assert same_text("Dimensions: 40 x 60 cm", " Dimensions:  40 x 60 cm ")[0]
+    assert same_text("上海茶馆", "上海 茶馆")[0]  # a space the recognizer added
+    assert same_text("Ａ１", "A1")[0]  # full-width forms fold (NFKC)
+    ok, similarity = same_text("OPEN STUDIO", "OPEN STUDI0")
+    assert not ok and 0.8 < similarity < 1
+    assert [script_of(t) for t in ("Hello", "上海", "コーヒー", "서울", "नमस्ते", "শুভ", "قهوة")] == [
+        "latin",
+        "han",
+        "ja",
+        "ko",
+        "hi",
+        "bn",
+        "ar",
+    ]
+    assert script_of("東京", "ja") == "ja"
