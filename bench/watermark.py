@@ -6,8 +6,8 @@ whole provenance pipeline (watermark + encode + sign) per format.
 
 Images are made here (no data files): a flat-colour poster with text (the hard case: smooth areas, white
 panels), a photo-like noise texture, and two real planning-engine renders (a minimal white poster, a
-menu). Each figure is a mean over images × ids; "cost" is the mean time of the attack plus the decode (the
-decoder tries the aspect's frame and its neighbours until a CRC checks).
+product banner). Each figure is a mean over images × ids; "cost" is the mean time of the attack plus the
+decode (the decoder tries the aspect's frame and its neighbours until a CRC checks).
 Times are given as CPU seconds of this process (``time.process_time``) next to wall-clock: on a shared,
 loaded machine the wall clock mostly measures the neighbours.
 """
@@ -55,7 +55,7 @@ def texture(width: int, height: int, seed: int = 1) -> Image.Image:
 
 RENDER_PROMPTS = (
     'A minimalist white poster for a jazz night "Blue Notes" on Friday 8pm, black type',
-    "A menu card for a cafe with prices, warm colors",
+    'A product launch banner for "Aurora" earbuds, dark background, neon accents',
 )
 
 

@@ -268,21 +268,28 @@ def apply_luma_delta(rgb: np.ndarray, dy: np.ndarray) -> np.ndarray:
     return out
 
 
-def extract_soft(rgb: np.ndarray) -> np.ndarray:
-    """Soft payload bits in [0, 1]: mean block votes over all repeats, payload order, grid of ``rgb``."""
+def extract_votes(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-bit mean votes of the first and of the second singular value, in payload order, grid of ``rgb``."""
     blocks, _ = _to_blocks(_haar_ca(_luma(rgb)))
     n = blocks.shape[0]
     if n <= PAYLOAD_BITS:
         raise ValueError("image too small to carry a watermark")
     _, s, _ = _svd_of_shuffled_dct(blocks, _shuffler(n))
-    vote = ((s[:, 0] % D1 > D1 / 2) * 3 + (s[:, 1] % D2 > D2 / 2) * 1) / 4
     pos = np.arange(n) % PAYLOAD_BITS
-    shuffled_avg = np.bincount(pos, weights=vote, minlength=PAYLOAD_BITS) / np.bincount(
-        pos, minlength=PAYLOAD_BITS
-    )
-    avg = np.empty(PAYLOAD_BITS)
-    avg[_wm_order()] = shuffled_avg
-    return avg
+    counts = np.bincount(pos, minlength=PAYLOAD_BITS)
+    order = _wm_order()
+    out = []
+    for vote in (s[:, 0] % D1 > D1 / 2, s[:, 1] % D2 > D2 / 2):
+        avg = np.empty(PAYLOAD_BITS)
+        avg[order] = np.bincount(pos, weights=vote.astype(np.float64), minlength=PAYLOAD_BITS) / counts
+        out.append(avg)
+    return out[0], out[1]
+
+
+def extract_soft(rgb: np.ndarray) -> np.ndarray:
+    """Soft payload bits in [0, 1]: blind-watermark's 3:1 weighted block votes averaged over all repeats."""
+    v0, v1 = extract_votes(rgb)
+    return (3 * v0 + v1) / 4
 
 
 def _resize(arr: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -353,7 +360,8 @@ def decode(img: Image.Image, *, region: tuple[int, int, int, int] | None = None)
     """Decode the mark from ``img`` (or from its ``region`` box x0, y0, x1, y1, for masked edits).
 
     Tries the aspect's working frame and its rounding neighbours, thresholding at 0.5 and at the
-    two-cluster (k-means) split blind-watermark uses; the first candidate whose CRC checks wins.
+    two-cluster (k-means) split blind-watermark uses: at most 10 candidates, the first whose CRC checks wins
+    (false id rate ~10 · 2^-32 per file).
     """
     start = time.perf_counter()
     if region is not None:
