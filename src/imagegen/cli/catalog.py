@@ -326,7 +326,7 @@ def export_cmd(
     hash_prompts: bool,
     output: Path | None,
 ) -> None:
-    """One line per asset with what an EU AI Act Art. 50 disclosure needs."""
+    """One line per asset with what an EU AI Act Article 50 disclosure needs."""
     from imagegen.provenance.catalog.search import parse_bound
     from imagegen.provenance.export import export_rows, write_csv, write_json
 
