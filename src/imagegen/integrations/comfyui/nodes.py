@@ -59,7 +59,7 @@ def request_body(
 def _comfy_progress() -> ProgressFn | None:
     """A progress callback onto ComfyUI's progress bar, when running inside ComfyUI."""
     try:
-        from comfy.utils import ProgressBar  # type: ignore[import-not-found]
+        from comfy.utils import ProgressBar
     except Exception:
         return None
     bar = ProgressBar(100)
