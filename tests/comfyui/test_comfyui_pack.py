@@ -270,3 +270,31 @@ def test_torch_is_used_when_importable(monkeypatch: pytest.MonkeyPatch) -> None:
     mask = _FakeTensor(np.ones((1, 2, 3), dtype=np.float64))
     assert (_decode(tensors.mask_to_png(mask))[..., 3] == 0).all()
 
+
+
+def test_progress_reaches_comfyuis_progress_bar_when_there_is_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from imagegen.integrations.comfyui import nodes
+
+    assert nodes._comfy_progress() is None  # no ComfyUI here
+    updates: list[tuple[int, int]] = []
+
+    class Bar:
+        def __init__(self, total: int) -> None:
+            self.total = total
+
+        def update_absolute(self, value: int, total: int) -> None:
+            if value > 50:
+                raise RuntimeError("the UI went away")
+            updates.append((value, total))
+
+    comfy = types.ModuleType("comfy")
+    utils = types.ModuleType("comfy.utils")
+    utils.ProgressBar = Bar  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "comfy", comfy)
+    monkeypatch.setitem(sys.modules, "comfy.utils", utils)
+    update = nodes._comfy_progress()
+    assert update is not None
+    for fraction in (0.25, 1.5, 0.5, 0.75, 0.3):
+        update(fraction, "working")
+    # clipped to 0..100; after the first failure the bar is left alone
+    assert updates == [(25, 100)]

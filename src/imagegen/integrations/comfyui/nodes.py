@@ -62,10 +62,21 @@ def _comfy_progress() -> ProgressFn | None:
         from comfy.utils import ProgressBar
     except Exception:
         return None
-    bar = ProgressBar(100)
+    try:
+        bar = ProgressBar(100)  # made on the executing thread: it binds to this node
+    except Exception:
+        return None
+    broken = False
 
     def update(fraction: float, _message: str) -> None:
-        bar.update_absolute(round(max(0.0, min(1.0, fraction)) * 100), 100)
+        # called on a worker thread; a progress bar that fails once is left alone (the job goes on)
+        nonlocal broken
+        if broken:
+            return
+        try:
+            bar.update_absolute(round(max(0.0, min(1.0, fraction)) * 100), 100)
+        except Exception:
+            broken = True
 
     return update
 
