@@ -146,6 +146,13 @@ def _bubble(
     font = ctx.font_for(item, role)
     max_w = panel.w * (0.62 if count == 1 else 0.5)
     one_line = _em(item.text, font) * size
+    if one_line > max_w * 0.8:
+        # one line reads better (and OCR keeps a one-line balloon whole): widen the balloon up to the
+        # panel, then shrink the type up to 20% before wrapping
+        max_w = panel.w * 0.9
+        if one_line > max_w * 0.8:
+            size = max(size * 0.8, size * max_w * 0.8 / one_line)
+            one_line = _em(item.text, font) * size
     lines = max(1, math.ceil(one_line / (max_w * 0.8)))
     text_w = min(max_w * 0.8, one_line * 1.05) if lines == 1 else max_w * 0.8
     pad_x, pad_y = size * (1.1 if is_bubble else 0.6), size * (0.8 if is_bubble else 0.4)
