@@ -11,6 +11,7 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -104,12 +105,25 @@ def pg_server() -> Iterator[dict[str, Any]]:
         yield {"port": port, "root": root}
     finally:
         dispose_all()
-        subprocess.run(
+        stop = subprocess.run(
             [*prefix, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
             capture_output=True,
+            text=True,
             timeout=60,
         )
+        if stop.returncode != 0:
+            print(f"pg_ctl stop failed: {stop.stderr}", file=sys.stderr)
+            _kill_postmaster(data)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _kill_postmaster(data: Path) -> None:
+    """Last resort: SIGKILL the server this fixture started (its pid is in postmaster.pid)."""
+    try:
+        pid = int((data / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, signal.SIGKILL)
+    except (OSError, ValueError, IndexError):
+        pass
 
 
 _counter = itertools.count()
