@@ -42,9 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     tenants = TenantStore(settings.database_url)
     acme_key = tenants.create_key("acme")[1]
     globex_key = tenants.create_key("globex")[1]
-    jazz = rec.record(
-        context("acme", JAZZ), engine_result([picture(1, (512, 512)), picture(2, (512, 512))])
-    )
+    jazz = rec.record(context("acme", JAZZ), engine_result([picture(1, (512, 512)), picture(2, (512, 512))]))
     [tax] = rec.record(
         context("acme", "Quarterly tax seminar slide with a bar chart"),
         engine_result([picture(3, (512, 512))]),

@@ -94,8 +94,13 @@ class AssetStore:
                     continue
                 yield p.relative_to(self.root).as_posix(), mtime, name.endswith(TMP_SUFFIX)
 
-    def sweep(self, referenced: Callable[[Iterable[str]], set[str]], *, grace_s: float = DEFAULT_GRACE_S,
-              now: float | None = None) -> SweepReport:
+    def sweep(
+        self,
+        referenced: Callable[[Iterable[str]], set[str]],
+        *,
+        grace_s: float = DEFAULT_GRACE_S,
+        now: float | None = None,
+    ) -> SweepReport:
         """Delete temp files and unreferenced blobs older than ``grace_s``.
 
         ``referenced(keys)`` returns the subset of ``keys`` that some catalog row points at.
@@ -112,7 +117,7 @@ class AssetStore:
             else:
                 candidates.append(key)
         for i in range(0, len(candidates), 500):
-            chunk = candidates[i:i + 500]
+            chunk = candidates[i : i + 500]
             used = referenced(chunk)
             for key in chunk:
                 if key in used:
