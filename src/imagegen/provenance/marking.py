@@ -113,11 +113,11 @@ def mark(
 
     # 3. encode with XMP and the text record (before signing: the signature covers them)
     t1 = time.perf_counter()
-    wm_info: dict[str, Any] | None = None
-    if wm_id is not None:
-        wm_info = {"id": f"{watermark_bits(prov.asset_id):016x}", "region": list(region) if region else None}
-    else:
-        wm_info = {"id": None, "region": None, "note": note}
+    wm_info: dict[str, Any] = (
+        {"id": f"{watermark_bits(prov.asset_id):016x}", "region": list(region) if region else None}
+        if wm_id is not None
+        else {"id": None, "region": None, "note": note}
+    )
     record_json = encode_record(build_record(prov, catalog_ref=catalog_ref, watermark=wm_info))
     xmp = build_xmp(prov, output_format=output_format, record_json=record_json)
     encoded = _encode(marked, output_format, compression, xmp=xmp, record_json=record_json)
