@@ -241,8 +241,8 @@ def test_supersample_recommendation() -> None:
 
     assert supersample_for(1024, 1024, "medium") == 1.0
     assert supersample_for(1024, 1024, "high") == 2.0
-    assert supersample_for(2048, 2048, "high") == 1.5
-    assert supersample_for(3840, 2160, "high") == 1.0
+    assert supersample_for(2048, 2048, "high") == 2.0
+    assert supersample_for(3840, 2160, "high") == 1.25
 
 
 def test_tiny_and_degenerate_nodes_render(plan_of) -> None:

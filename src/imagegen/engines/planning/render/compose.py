@@ -5,7 +5,7 @@ Steps (see docs/rendering.md):
 1. background at canvas size (smooth fields need no supersampling), scaled up to the drawing size;
 2. nodes in (z, document) order at ``scale`` x: group chrome, then children clipped to the group;
    images, shapes, icons, charts and text (fitted, shaped, measured);
-3. downsample to the canvas size (box filter for integer scales, Lanczos otherwise);
+3. downsample to the canvas size (box filter: ``reduce`` for integer scales, area-average resize otherwise);
 4. codes painted last on the final pixel grid with integer modules (never resampled);
 5. the image is RGBA with real alpha for transparent canvases, RGB otherwise.
 """
@@ -48,8 +48,9 @@ from imagegen.engines.planning.rendered import Rendering
 #: supersampling beyond 4x buys nothing visible and costs memory quadratically
 MAX_SCALE = 4.0
 
-#: drawing-surface budget for "high": 2x up to ~1.5k², less above (a 2048² canvas draws at 1.5x = 3072²)
-HIGH_DRAW_PIXELS = 9_500_000
+#: drawing-surface budget for "high": 2x up to 2048² (a 4096² surface, ~0.3 s CPU for a busy poster),
+#: less above (3840x2160 draws at 1.25x)
+HIGH_DRAW_PIXELS = 17_000_000
 
 _engines: dict[int, TextEngine] = {}
 
@@ -125,7 +126,8 @@ def render(
         if float(scale).is_integer():
             image = image.reduce(int(scale))
         else:
-            image = image.resize((cw, ch), Image.Resampling.LANCZOS)
+            # area averaging: the supersampling filter proper, and ~3x cheaper than Lanczos at 3072²
+            image = image.resize((cw, ch), Image.Resampling.BOX)
     t3 = time.perf_counter()
     timings["downsample"] = t3 - t2
 
