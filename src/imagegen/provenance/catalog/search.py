@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -255,23 +257,80 @@ def search_grouped(
         for fid, n, lo, hi in conn.execute(counted.group_by(Asset.family_id)):
             g = groups.setdefault(fid, FamilyGroup(fid, 0, iso(lo), iso(hi), ""))
             g.count, g.first_created, g.last_created = int(n), iso(lo), iso(hi)
-    if any(f is not None for f in groups):
-        # the families' names in one statement: the matching family ids come from the same covering index
-        # and each is one primary-key lookup (no id list to bind, however many families there are)
-        matched = repo.scoped(Asset.family_id).where(*conditions(q), Asset.family_id.is_not(None))
-        if q.text and q.text.strip():
-            matched, _ = apply_text(matched, session, tenant_id, q.text)
-        sub = matched.distinct().subquery()
-        names = (
-            select(Family.family_id, Family.prompt)
-            .join(sub, sub.c.family_id == Family.family_id)
-            .where(Family.tenant_id == tenant_id)
-        )
-        for fid, prompt in conn.execute(names).all():
-            if fid in groups:
-                groups[fid].prompt = prompt
+    _name_families(session, conn, repo, q, groups)
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.family_id or ""))
     return GroupedResult(groups=ordered, total=sum(g.count for g in ordered), truncated=truncated)
+
+
+class _FamilyNames:
+    """Process-wide LRU of family names. Safe because a family's founding prompt never changes."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, db: str, tenant_id: str, ids: list[str]) -> dict[str, str]:
+        with self._lock:
+            found = {}
+            for fid in ids:
+                name = self._data.get((db, tenant_id, fid))
+                if name is not None:
+                    found[fid] = name
+            return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def put_many(self, db: str, tenant_id: str, names: dict[str, str]) -> None:
+        with self._lock:
+            for fid, name in names.items():
+                self._data[(db, tenant_id, fid)] = name
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+FAMILY_NAMES = _FamilyNames(200_000)
+
+
+def _name_families(
+    session: Session,
+    conn: Any,
+    repo: CatalogRepository,
+    q: SearchQuery,
+    groups: dict[str | None, FamilyGroup],
+) -> None:
+    """Fill ``prompt`` of each group: from the cache, else in one statement for the missing ones."""
+    ids = [f for f in groups if f is not None]
+    if not ids:
+        return
+    db = str(session.get_bind().url)
+    names = FAMILY_NAMES.get_many(db, repo.tenant_id, ids)
+    missing = [f for f in ids if f not in names]
+    if missing:
+        if len(missing) <= 200:
+            stmt = select(Family.family_id, Family.prompt).where(
+                Family.tenant_id == repo.tenant_id, Family.family_id.in_(missing)
+            )
+        else:
+            # many: the matching family ids come from the same covering index, each name is one
+            # primary-key lookup, and no long id list has to be bound
+            matched = repo.scoped(Asset.family_id).where(*conditions(q), Asset.family_id.is_not(None))
+            if q.text and q.text.strip():
+                matched, _ = apply_text(matched, session, repo.tenant_id, q.text)
+            sub = matched.distinct().subquery()
+            stmt = (
+                select(Family.family_id, Family.prompt)
+                .join(sub, sub.c.family_id == Family.family_id)
+                .where(Family.tenant_id == repo.tenant_id)
+            )
+        fetched = {fid: prompt for fid, prompt in conn.execute(stmt).all()}
+        FAMILY_NAMES.put_many(db, repo.tenant_id, fetched)
+        names.update(fetched)
+    for fid, name in names.items():
+        if fid in groups:
+            groups[fid].prompt = name
 
 
 def grouped_to_json(result: GroupedResult) -> dict[str, Any]:
