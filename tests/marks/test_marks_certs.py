@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
+from marks_helpers import make_prov, poster
 
 from imagegen.provenance.certs import (
     ENV_CERT,
@@ -26,6 +27,8 @@ from imagegen.provenance.certs import (
     Signer,
     load_or_create_signer,
 )
+from imagegen.provenance.inspect import inspect_file
+from imagegen.provenance.marking import finalize
 
 
 def test_first_start_creates_root_and_leaf_with_private_keys_0600(keys_dir: Path) -> None:
@@ -111,6 +114,10 @@ def test_operator_certificate_from_environment(tmp_path: Path, monkeypatch: pyte
     assert signer.root_cert_pem == theirs.root_cert_pem
     assert signer.alg == "es256" and not signer.created
     assert not (tmp_path / "keys" / ROOT_CERT).exists()
+    # and it signs: Trusted under the operator's root
+    data = finalize(poster(256, 256), output_format="png", compression=100, prov=make_prov(), signer=signer)
+    report = inspect_file(data, trust_anchors_pem=theirs.root_cert_pem, decode_watermark=False)
+    assert report.c2pa.validation_state == "Trusted"
 
 
 def test_operator_certificate_needs_both_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

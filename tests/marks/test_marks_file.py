@@ -295,3 +295,18 @@ def test_masked_edit_of_our_output_reads_the_edit_in_its_box_and_the_parent_outs
     report = inspect_file(result.data)
     assert report.watermark["asset_id"] == prov.asset_id
     assert report.watermark["whole_image_asset_id"] == parent_id
+
+
+def test_huge_prompt_fits_the_jpeg_xmp_segment(signer: Signer, poster_factory) -> None:
+    prompt = "&<\u00e9\u65e5" * 8000  # 32,000 characters that XML escaping and UTF-8 both inflate
+    data = finalize(
+        poster_factory(512, 512),
+        output_format="jpeg",
+        compression=80,
+        prov=make_prov(prompt=prompt),
+        signer=signer,
+    )
+    report = inspect_file(data, decode_watermark=False)
+    assert report.c2pa.validation_state == "Valid"
+    assert report.ai["AIPromptInformation"].endswith("[truncated]")
+    assert report.ai["AIPromptInformation"].startswith("&<\u00e9\u65e5")
