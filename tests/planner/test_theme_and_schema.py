@@ -108,3 +108,17 @@ def test_compiled_plans_validate_against_the_schema() -> None:
     validator = jsonschema.Draft202012Validator(schema)
     for case in CASES:
         validator.validate(compile_case(case).to_json())
+
+
+def test_icon_names_are_drawable() -> None:
+    """Every icon name the planner can emit exists in the renderer's icon set (when the renderer is here)."""
+    render = pytest.importorskip("imagegen.engines.planning.render")
+    from imagegen.engines.planning.planner.data import METRIC_ICONS
+    from imagegen.engines.planning.planner.icons import ALL_ICONS
+
+    names = set(ALL_ICONS) | {name for _, name in METRIC_ICONS}
+    assert names <= render.available_icons(), sorted(names - render.available_icons())
+    for case in CASES:
+        for node in compile_case(case).walk():
+            if node.kind == "icon":
+                assert node.name in render.available_icons()

@@ -158,7 +158,8 @@ def layout_rows(ctx: Ctx) -> list[Node]:
     table = Region(inner.x, y, inner.w, bottom - y - (code_h + ctx.gap * 3 if ctx.codes else 0))
     if rows:
         n = len(rows)
-        size = ctx.role_size("row", 1.0)
+        # few rows are set larger: a 4-row label should not look like a 12-row data sheet
+        size = ctx.role_size("row", 1.5 if n <= 4 else 1.0)
         row_h = min(table.h / n, size * 3.2)
         for k, item in enumerate(block_order(rows)):
             cell = Region(table.x, table.y + k * row_h, table.w, row_h)

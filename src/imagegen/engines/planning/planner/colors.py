@@ -130,7 +130,10 @@ def _scheme(low: str) -> tuple[str, dict[str, object]] | None:
             "mood": "ink",
             "style": "ink",
         }
-    if re.search(r"\bneon\b|cyberpunk|synthwave", low):
+    # "neon green" is a color of something, not a neon look
+    if re.search(
+        r"\bneon\b(?![- ](?:green|pink|blue|yellow|orange|red|purple|colou?r))|cyberpunk|synthwave", low
+    ):
         return "neon", {
             "bg": "#0f0b1e",
             "surface": "#1c1636",

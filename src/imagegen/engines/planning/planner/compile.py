@@ -106,8 +106,15 @@ def compile_prompt(
     short = min(width, height)
     grid = Grid(width, height, margin=round(short * 0.0625))
     # 3. theme
+    # the subject's own colors ("a red scarf") steer the art, never the design's scheme
+    design_masked = content.masked
+    for seg in content.segments:
+        if seg.key == "subject":
+            design_masked = (
+                design_masked[: seg.start] + " " * (seg.end - seg.start) + design_masked[seg.end :]
+            )
     hints = build_theme_hints(
-        content.masked,
+        design_masked,
         palette_text=" ".join(
             s.text for s in content.segments if s.key in ("palette", "style", "screen", "typography")
         ),

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .icons import icon_for
+
 _DISPLAY = re.compile(
     r"\b(?:showing|displaying|shows|displays|featuring|tracking|with (?:stats|metrics|numbers|readings))\b"
     r"(?P<body>[^.;\x00]*(?:\.\d[^.;\x00]*)*)",
@@ -106,7 +108,9 @@ class Stat:
 def icon_for_metric(metric: str) -> str:
     """A Material Symbols name for a metric (``insights`` when nothing matches)."""
     low = metric.lower()
-    return next((icon for pat, icon in METRIC_ICONS if re.search(pat, low)), "insights")
+    return next((icon for pat, icon in METRIC_ICONS if re.search(pat, low)), None) or icon_for(
+        low, "insights"
+    )
 
 
 def metric_values(masked: str, prompt: str) -> list[MetricValue]:
