@@ -128,3 +128,11 @@ def test_pure_white_black_and_saturated_fields_still_carry_the_mark(background) 
     assert diff.mean() < 4
     assert wm.decode(marked).wm_id == WM_ID
     assert wm.decode(_jpeg(marked, 80)).wm_id == WM_ID
+
+
+@pytest.mark.parametrize("factor", [0.85, 1.1])
+def test_brightness_change_reads_with_the_gain_search(marked: Image.Image, factor: float) -> None:
+    from PIL import ImageEnhance
+
+    changed = ImageEnhance.Brightness(marked).enhance(factor)
+    assert wm.decode(changed, gains=True).wm_id == WM_ID
