@@ -84,6 +84,7 @@ class Service:
         self._listeners: dict[str, list[_Listener]] = {}
         self._listeners_lock = threading.Lock()
         self._own_ids: set[str] | None = set() if scope == "own" else None
+        self._swept = False
         config = PoolConfig(
             workers=settings.workers if workers is None else workers,
             heartbeat_s=_float(settings, "job_heartbeat_s", 1.0),
@@ -102,7 +103,19 @@ class Service:
         if self.auth_policy.local_mode:
             self.tenants.ensure_tenant(LOCAL_TENANT)
         self.pool.start()
+        if self._own_ids is None and not self._swept:
+            # a server start removes store files a killed writer left without a catalog row; in the
+            # background (it walks the store) and never for short-lived in-process runs (scope "own")
+            self._swept = True
+            threading.Thread(target=self._sweep_store, name="imagegen-store-sweep", daemon=True).start()
         return self
+
+    def _sweep_store(self) -> None:
+        try:
+            report = self._recorder().sweep()
+            log.info("store sweep: %s", report)
+        except Exception:  # a failed sweep must never take the server down; it runs again next start
+            log.exception("store sweep failed")
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the pool; running jobs go back to the queue (see docs/jobs.md). With ``scope="own"``
