@@ -272,3 +272,22 @@ def test_summary_names_every_text_and_code() -> None:
     plan = plan_of('Label titled "Batch 7" with a QR code for "https://e.x/7"', 1024, 1536)
     s = summarize(plan)
     assert '"Batch 7"' in s and "https://e.x/7" in s and "1024x1536" in s
+
+
+def test_too_many_texts_are_refused_quickly() -> None:
+    import time
+
+    started = time.perf_counter()
+    with pytest.raises(InvalidValue) as err:
+        compile_prompt('"a" ' * 8000, width=None, height=None, seed=0)
+    assert "at most 200" in err.value.message
+    assert time.perf_counter() - started < 5
+
+
+def test_two_hundred_texts_compile_fast_and_clean() -> None:
+    import time
+
+    prompt = "A poster. " + " ".join(f'Bullet "Item {i}"' + (". " if i % 5 == 0 else ",") for i in range(200))
+    started = time.perf_counter()
+    plan = plan_of(prompt, 1024, 1536)
+    assert len(plan.texts()) == 200 and time.perf_counter() - started < 5

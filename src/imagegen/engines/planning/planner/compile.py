@@ -29,6 +29,8 @@ from .contrast import is_dark, mix
 from .segments import first_of
 
 _PRIMARY = ("headline", "title", "masthead", "sign")
+#: more texts than this cannot be set readably (or verified in time) on one canvas
+MAX_TEXTS = 200
 _DESIGN_WORDS = frozenset(
     re.findall(
         r"[a-z]+",
@@ -98,6 +100,12 @@ def compile_prompt(
         raise InvalidValue(f"variant {variant} is outside 0..{variants - 1}.", param="n")
     # 1. read
     content = extract(prompt)
+    if len(content.texts) > MAX_TEXTS:
+        raise InvalidValue(
+            f"The prompt asks for {len(content.texts)} separate texts; one image holds at most {MAX_TEXTS} "
+            "(each must stay readable and is verified). Split the request or send a plan.",
+            param="prompt",
+        )
     # 2. archetype and size
     arch, reason = detect(content)
     ratio, long_edge, aspect_words = parse_aspect(content.masked.replace("\x00", " "))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -72,11 +73,26 @@ class Content:
     skipped_empty_quotes: int = 0
 
 
-def _sentence_start(masked: str, at: int) -> int:
-    last = 0
-    for m in _SENTENCE_END.finditer(masked, 0, at):
-        last = m.end()
-    return last
+class _Offsets:
+    """Sentence starts and ``Panel N`` marks of a prompt, found once and looked up by bisection (a 32k-char
+    prompt with thousands of quotes stays linear)."""
+
+    def __init__(self, masked: str) -> None:
+        self.sentences = [m.end() for m in _SENTENCE_END.finditer(masked)]
+        marks = list(_INDEXED.finditer(masked))
+        self.mark_at = [m.start() for m in marks]
+        self.mark_no = [int(m.group(2)) for m in marks]
+
+    def sentence_start(self, at: int) -> int:
+        k = bisect.bisect_right(self.sentences, at) - 1
+        # a sentence end exactly at ``at`` cannot start the sentence that holds ``at``
+        while k >= 0 and self.sentences[k] > at:
+            k -= 1
+        return self.sentences[k] if k >= 0 else 0
+
+    def index_before(self, at: int) -> int | None:
+        k = bisect.bisect_left(self.mark_at, at) - 1
+        return self.mark_no[k] if k >= 0 else None
 
 
 def _trailing_phrase(prompt: str, masked: str, end: int, next_start: int) -> str:
@@ -102,8 +118,10 @@ def extract(prompt: str) -> Content:
     prev_style = FontSpec()
     group = 0
     starts = sorted({q.start for q in quotes})
+    offsets = _Offsets(masked)
     for q in quotes:
-        nxt = next((s for s in starts if s > q.start), len(prompt))
+        k = bisect.bisect_right(starts, q.start)
+        nxt = starts[k] if k < len(starts) else len(prompt)
         if q.range_of is not None and prev_item is not None and prev_item.range_of == q.range_of:
             # a member of an expanded range: same context as the first member
             item = TextItem(
@@ -122,7 +140,7 @@ def extract(prompt: str) -> Content:
             texts.append(item)
             prev, prev_item = q, item
             continue
-        window_start = max(_sentence_start(masked, q.start), prev.end if prev else 0)
+        window_start = max(offsets.sentence_start(q.start), prev.end if prev else 0)
         window = masked[window_start : q.start]
         between = masked[prev.end : q.start] if prev else None
         after = _trailing_phrase(prompt, masked, q.end, nxt)
@@ -147,7 +165,7 @@ def extract(prompt: str) -> Content:
             # the quoted text is a code payload, not text to draw
             assert cue is not None
             symb = symbology_of(CODE_CUE.search(cue[1].group(0)) or cue[1], q.text)
-            clause = masked[_sentence_start(masked, q.start) : q.end + len(after)].replace("\x00", " ")
+            clause = masked[offsets.sentence_start(q.start) : q.end + len(after)].replace("\x00", " ")
             codes.append(CodeSpec(symb, validate(symb, q.text), parse_placement(clause), q.start))
             prev, prev_item = q, None
             continue
@@ -156,7 +174,7 @@ def extract(prompt: str) -> Content:
             skipped += 1
             prev = q
             continue
-        clause = masked[_sentence_start(masked, q.start) : q.end + len(after)]
+        clause = masked[offsets.sentence_start(q.start) : q.end + len(after)]
         if role:
             role = refine_label(role, clause)
         font = lead_style.merged(parse_font(after))
@@ -164,9 +182,7 @@ def extract(prompt: str) -> Content:
         if placement.empty and cue:
             placement = parse_placement(window[cue[1].start() :])
         lang = detect_lang(q.text, traditional_chinese=traditional)
-        idx = None
-        for m in _INDEXED.finditer(masked, 0, q.start):
-            idx = int(m.group(2))
+        idx = offsets.index_before(q.start)
         price_m = _PRICE_AFTER.match(masked[q.end : nxt])
         item = TextItem(
             q.text,

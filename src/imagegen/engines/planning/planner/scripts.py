@@ -7,6 +7,7 @@ estimate good enough to size boxes generously, so the renderer's shrink-to-fit r
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 Direction = Literal["auto", "ltr", "rtl"]
@@ -38,6 +39,7 @@ _RTL = {"ar", "he"}
 _WIDE = {"ja", "ko", "zh"}
 
 
+@lru_cache(maxsize=65536)
 def char_lang(ch: str) -> str | None:
     """The language hint of one character, or None for Latin, digits, punctuation and spaces."""
     cp = ord(ch)
@@ -72,6 +74,7 @@ def direction_of(lang: str) -> Direction:
     return "rtl" if lang in _RTL else "ltr"
 
 
+@lru_cache(maxsize=65536)
 def char_em(ch: str) -> float:
     """Approximate advance of one character in em for a regular-width sans face."""
     lang = char_lang(ch)
@@ -94,6 +97,7 @@ def char_em(ch: str) -> float:
     return 0.55
 
 
+@lru_cache(maxsize=65536)
 def text_em(text: str, *, condensed: bool = False, mono: bool = False, bold: bool = False) -> float:
     """Width of a single line in em (the widest line if the text has hard breaks)."""
     widest = 0.0
@@ -107,6 +111,7 @@ def text_em(text: str, *, condensed: bool = False, mono: bool = False, bold: boo
     return widest
 
 
+@lru_cache(maxsize=65536)
 def is_wide_script(text: str) -> bool:
     """True when the text is mostly CJK (each glyph one em, lines break between any two glyphs)."""
     wide = sum(1 for c in text if char_lang(c) in _WIDE)
