@@ -42,16 +42,14 @@ _DESIGN_WORDS = frozenset(
         "picture photo style high quality background colors colours warm cool neon black white ",
     )
 )
-_SCENE_WORDS = (
-    "brick wall",
-    "wall",
-    "studio",
-    "sweep",
-    "backdrop",
-    "background",
-    "gradient",
-    "texture",
-    "pattern",
+#: words that describe a backdrop (drawn as the canvas background), not something to picture
+_BACKDROP_WORDS = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "brick wall walls studio sweep backdrop background gradient texture pattern floor shadow shadows "
+        "light lights lighting glow vignette seamless surface gray grey soft gentle subtle smooth plain "
+        "solid",
+    )
 )
 
 ART_STYLES: tuple[tuple[str, str], ...] = (
@@ -268,13 +266,12 @@ def _art(content: Content, arch: Archetype) -> tuple[str, str]:
         return desc or "editorial cover art", style
     if arch.name in ("infographic", "app_screen", "label", "spec_sheet", "menu", "ticket"):
         return "", ""
-    words = [
-        w for w in re.findall(r"[a-z][a-z'-]+", subject.lower()) if w not in _DESIGN_WORDS and len(w) > 2
-    ]
-    scenery = [w for w in words if not any(w in s for s in _SCENE_WORDS)]
+    words = [w for w in re.findall(r"[a-z]+", subject.lower()) if w not in _DESIGN_WORDS and len(w) > 2]
+    # something to picture beyond the design words and a backdrop ("studio sweep with floor shadow")
+    depicted = [w for w in words if w not in _BACKDROP_WORDS]
     if arch.name == "sign":
-        return (desc, "scene" if style == "abstract" else style) if scenery else ("", "")
-    if labeled or scenery:
+        return (desc, "scene" if style == "abstract" else style) if depicted else ("", "")
+    if labeled or depicted:
         return desc, style
     return "", ""
 
