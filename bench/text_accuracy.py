@@ -92,7 +92,10 @@ def _detected_lines_tesseract(flat: Image.Image, lang: str, *, page_mode: bool) 
         factor = 64 / max(1.0, float(y1 - y0))
         if factor < 0.8 or factor > 1.5:
             crop = crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))))
-        lines.append(pytesseract.image_to_string(_binarize(crop), lang=lang, config="--psm 7"))
+        # each line read twice: as is, and Otsu-binarized (texture such as background dots vanishes; a
+        # neon glow, though, fattens strokes): the page says what either reading says
+        for variant in (crop, _binarize(crop)):
+            lines.append(pytesseract.image_to_string(variant, lang=lang, config="--psm 7"))
     if page_mode:
         gray = ImageOps.grayscale(flat)
         lines += [
