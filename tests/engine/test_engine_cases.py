@@ -41,14 +41,19 @@ def test_public_case_reads_back_exactly(engine, cases, spec_of, case_id):
     assert image.report["passed"], image.report["unresolved"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="planner (2026-11-21 06:30): variant 3 repeats variant 1's composition (identical plans but for "
+    "the variant number); the renderer only varies the art seed",
+)
 def test_variants_share_identity_and_vary_composition(engine, cases, spec_of):
     result = engine.generate(spec_of(cases["earbuds-ad"], n=3, quality="low"), NullProgress())
     plans = [image.plan for image in result.images]
     assert len(plans) == 3
     assert all(p["theme"] == plans[0]["theme"] for p in plans)
     layouts = {tuple((n["id"], tuple(n["box"].values())) for n in _walk(p["nodes"])) for p in plans}
-    assert len(layouts) > 1, "the variants share one composition"
     assert len({image.render_sha256 for image in result.images}) == 3
+    assert len(layouts) == 3, "two variants share one composition"
 
 
 def test_storyboard_frame_i_in_image_i(engine, cases, spec_of):
