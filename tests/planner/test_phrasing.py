@@ -291,3 +291,15 @@ def test_two_hundred_texts_compile_fast_and_clean() -> None:
     started = time.perf_counter()
     plan = plan_of(prompt, 1024, 1536)
     assert len(plan.texts()) == 200 and time.perf_counter() - started < 5
+
+
+def test_text_colors_asked_for_are_kept_when_legible() -> None:
+    plan = plan_of('Poster with headline "SALE" in bold red and a caption "Ends Sunday" in a red box')
+    colors = {t.text: t.color for t in plan.texts()}
+    assert colors["SALE"] == "#d62828"  # asked, and it reads on white
+    assert colors["Ends Sunday"] != "#d62828"  # "in a red box" is not the text's color
+    white = plan_of('Poster with headline "Snow" in white')
+    from imagegen.engines.planning.planner.contrast import contrast_ratio
+
+    head = white.texts()[0]
+    assert head.color != "#ffffff" and contrast_ratio(head.color, white.theme.palette.background) >= 3.0

@@ -286,6 +286,8 @@ class Ctx:
         preferred = size or self.role_size(role, item.font.size_step) * script_scale(item.lang)
         fitted = fit_size(item.text, region.w, region.h, preferred, font, max_lines, 1.2)
         ground = plate or on or self.theme.palette.background
+        # a color the prompt asked for this text wins over the layout's choice (contrast still applies)
+        color = item.color or color
         if color is None:
             color = (
                 self.theme.palette.text

@@ -304,3 +304,16 @@ def finish_palette(
         on_accent=on_accent,
         extra=extras,
     )
+
+
+def text_color_in(phrase: str) -> str | None:
+    """The color a phrase asks the text itself to be (``in bold red``, ``colored gold``), else None.
+
+    A color followed by background/plate/box words is about what is behind the text, not the text.
+    """
+    m = re.search(
+        rf"\b(?:in|colou?red|set in)\s+(?:(?:a|an|bold|light|heavy|thin|large|small|big|italic|all caps)\s+)*"
+        rf"({_COLOR_WORD})\b(?!\s*(?:-|on\b)?\s*(?:background|backdrop|plate|box|panel|banner|card|wall|label))",
+        phrase.lower(),
+    )
+    return color_value(m.group(1)) if m else None

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from .codes import CODE_CUE, CodeSpec, symbology_of, unquoted_codes, validate
+from .colors import text_color_in
 from .data import MetricValue, Stat, metric_values, stat_of
 from .placement import Placement, parse_placement
 from .quotes import Quote, find_quotes, mask_quotes, strip_quotes
@@ -49,6 +50,8 @@ class TextItem:
     stat: Stat | None = None
     #: True for unquoted metric values (drawn as asked, see data.py)
     metric: MetricValue | None = None
+    #: a color the prompt asked this text to be ("in red"); layouts keep it unless contrast forbids
+    color: str | None = None
 
 
 @dataclass
@@ -178,6 +181,7 @@ def extract(prompt: str) -> Content:
         if role:
             role = refine_label(role, clause)
         font = lead_style.merged(parse_font(after))
+        asked_color = text_color_in(after)
         placement = parse_placement(after)
         if placement.empty and cue:
             placement = parse_placement(window[cue[1].start() :])
@@ -199,6 +203,7 @@ def extract(prompt: str) -> Content:
             price=price_m.group("p") if price_m and role in ("item", None) else None,
         )
         item.stat = stat_of(q.text)
+        item.color = asked_color
         texts.append(item)
         if item.price and price_m:
             # a price the prompt wrote next to an item is drawn too: it is the item's stated data
