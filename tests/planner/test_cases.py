@@ -207,3 +207,21 @@ def test_auto_sizes_follow_hints_and_archetypes() -> None:
     assert app.canvas.height > app.canvas.width
     info = compile_case(by_id["ai-growth"], auto=True)  # "at 2K resolution", portrait infographic
     assert max(info.canvas.width, info.canvas.height) == 2048 and info.canvas.height > info.canvas.width
+
+
+def test_four_variants_are_four_compositions(case: dict[str, Any]) -> None:
+    """n=4 of a single-image case: mirrored and second arrangements give (at least three) distinct layouts,
+    every one clean, all sharing one theme."""
+    if case.get("n", 1) > 1:
+        pytest.skip("multi-image case: variants differ by content")
+    from imagegen.engines.planning.planner import compile_prompt
+
+    w, h = (int(v) for v in case["size"].split("x"))
+    plans = [
+        compile_prompt(case["prompt"], width=w, height=h, seed=3, variant=v, variants=4) for v in range(4)
+    ]
+    sigs = [tuple((n.id, n.box.x, n.box.y, n.box.w, n.box.h) for n in p.walk()) for p in plans]
+    assert sigs[0] != sigs[1] and len(set(sigs)) >= 3
+    assert all(p.theme == plans[0].theme for p in plans)
+    for p in plans:
+        assert problems(p) == []

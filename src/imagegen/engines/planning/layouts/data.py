@@ -53,7 +53,7 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
     card_area = Region(body.x, body.y, body.w, body.h - (rest_h + ctx.gap * 2 if rest else 0))
     if cards:
         n = len(cards)
-        cols = 2 if n >= 4 else 1
+        cols = 2 if n >= 4 or (ctx.alt and n >= 2) else 1
         rows_n = (n + cols - 1) // cols
         card_h = min(
             (card_area.h - ctx.gap * 2 * (rows_n - 1)) / rows_n, (340 if rows_n == 1 else 300) * ctx.unit
@@ -61,10 +61,14 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
         grid_h = rows_n * card_h + ctx.gap * 2 * (rows_n - 1)
         top = card_area.y
         if card_area.h - grid_h > 320 * ctx.unit:
-            # room to spare: a flat illustration under the cards instead of a void
-            art = Region(
-                card_area.x, top + grid_h + ctx.gap * 3, card_area.w, card_area.h - grid_h - ctx.gap * 3
-            )
+            # room to spare: a flat illustration under the cards instead of a void (over them in the
+            # second arrangement)
+            art_h = card_area.h - grid_h - ctx.gap * 3
+            if ctx.alt:
+                art = Region(card_area.x, card_area.y, card_area.w, art_h)
+                top = card_area.y + art_h + ctx.gap * 3
+            else:
+                art = Region(card_area.x, top + grid_h + ctx.gap * 3, card_area.w, art_h)
             nodes.append(
                 ctx.image(
                     art, style="abstract", radius=ctx.theme.corner_radius * ctx.unit, z=0, stem="illustration"
@@ -96,14 +100,27 @@ def _stat_card(ctx: Ctx, item: TextItem, cell: Region) -> list[Node]:
     ]
     inner = cell.inset(28 * ctx.unit)
     icon_side = min(inner.h * 0.42, 96 * ctx.unit)
-    icon_box = Region(inner.x, inner.y, icon_side, icon_side)
+    # mirrored variants put the icon on the right and right-align the figure
+    right = ctx.mirrored
+    icon_x = inner.right - icon_side if right else inner.x
+    icon_box = Region(icon_x, inner.y, icon_side, icon_side)
     nodes.append(
         ctx.icon(icon_box, icon_for(item.stat.label if item.stat else item.text, "insights"), pal.accent)
     )
-    text_region = Region(
-        inner.x + icon_side + ctx.gap, inner.y, inner.w - icon_side - ctx.gap, inner.h * 0.58
+    text_x = inner.x if right else inner.x + icon_side + ctx.gap
+    text_region = Region(text_x, inner.y, inner.w - icon_side - ctx.gap, inner.h * 0.58)
+    nodes.append(
+        ctx.text(
+            item,
+            text_region,
+            role="stat",
+            align="right" if right else "left",
+            valign="middle",
+            on=pal.surface,
+            max_lines=2,
+            z=2,
+        )
     )
-    nodes.append(ctx.text(item, text_region, role="stat", valign="middle", on=pal.surface, max_lines=2, z=2))
     bar_h = max(14.0, inner.h * 0.14)
     bar = Region(inner.x, inner.bottom - bar_h, inner.w, bar_h)
     if item.stat:
@@ -116,7 +133,8 @@ def layout_rows(ctx: Ctx) -> list[Node]:
     nodes: list[Node] = []
     pal = ctx.theme.palette
     safe = ctx.grid.safe
-    card = safe
+    # the second arrangement sets the label as a narrower card with more margin around it
+    card = safe.inset(safe.w * 0.05, 0) if ctx.alt else safe
     nodes.append(
         ctx.shape(
             card,
@@ -152,7 +170,11 @@ def layout_rows(ctx: Ctx) -> list[Node]:
     bottom = inner.bottom - (cap_h + ctx.gap * 2 if captions else 0)
     if ctx.codes:
         code_band = Region(inner.x, y, inner.w, bottom - y)
-        side = "center" if len(ctx.codes) > 1 else (ctx.codes[0].placement.h or "left")
+        side = (
+            ("left" if ctx.mirrored else "center")
+            if len(ctx.codes) > 1
+            else (ctx.codes[0].placement.h or ("right" if ctx.mirrored else "left"))
+        )
         code_nodes, code_h, _ = place_codes_row(ctx, ctx.codes, code_band, align=side, scale=1.3)
         code_h = min(code_h, (bottom - y) * 0.4)
     table = Region(inner.x, y, inner.w, bottom - y - (code_h + ctx.gap * 3 if ctx.codes else 0))

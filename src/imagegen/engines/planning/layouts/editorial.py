@@ -70,7 +70,9 @@ def layout_magazine(ctx: Ctx) -> list[Node]:
         size = ctx.role_size(role, it.font.size_step + (0.5 if k == 0 else 0))
         color = ctx.theme.palette.primary if k == 0 else ctx.theme.palette.text
         entries.append(StackEntry(it, role, size, max_lines=4, gap_after=ctx.gap * 3, color=color))
-    line_nodes, _ = stack(ctx, entries, col, align="right" if art_left else "left", valign="middle")
+    line_nodes, _ = stack(
+        ctx, entries, col, align="right" if art_left else "left", valign="top" if ctx.alt else "middle"
+    )
     nodes.extend(line_nodes)
     # short accent rules in the gaps between cover lines
     for a, b in itertools.pairwise(line_nodes):

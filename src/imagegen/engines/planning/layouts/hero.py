@@ -43,17 +43,38 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         heads = [i for i in body if i.role in ("headline", "title", "sign")]
         if heads and heads[0].placement.v in ("top", "bottom"):
             valign = heads[0].placement.v
+        elif ctx.alt and ctx.placement.h is None and ctx.archetype == "poster":
+            # the second arrangement of an unconstrained type poster: flush left, weighted to the bottom
+            align, valign = "left", "bottom"
         block = area.inset(area.w * 0.04, 0)
+        if ctx.alt and valign == "middle":
+            # second arrangement: the block sits on the optical center (a little above the middle)
+            block = Region(block.x, block.y, block.w, block.h * 0.84)
         text_nodes, _ = stack(ctx, entries_for(ctx, body, boost=1.0), block, align=align, valign=valign)
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))
+        if ctx.mirrored:
+            # mirrored variants of a type-only design get a hairline frame in the margin
+            frame = safe.inset(-ctx.grid.margin * 0.5)
+            nodes.append(
+                ctx.shape(
+                    frame,
+                    "rounded_rect",
+                    stroke=ctx.theme.palette.accent,
+                    stroke_width=max(2.0, 3 * ctx.unit),
+                    radius=ctx.theme.corner_radius * ctx.unit,
+                    z=0,
+                    stem="frame",
+                )
+            )
         return nodes
 
     landscape = ctx.w / ctx.h >= 1.25
     if not body:
-        image_region, text_region = area, None
+        # art alone: variants float it at different scales (full bleed in the safe area, then inset cards)
+        image_region, text_region = area.inset(area.w * 0.04 * (2 * ctx.alt + ctx.mirrored)), None
     elif landscape and not (ctx.placement.h == "center" and ctx.archetype != "slide"):
-        img_cols = 5 if ctx.archetype == "slide" else 7
+        img_cols = 5 if ctx.archetype == "slide" else (6 if ctx.alt else 7)
         left_image = not ctx.mirrored if ctx.archetype != "slide" else ctx.mirrored
         if left_image:
             image_region = ctx.grid.span(0, img_cols, area)
@@ -66,7 +87,9 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         # stacked: set the text first (at most ~45% of the height), then the art takes all that is left,
         # so there is no dead band between them
         text_first = head_top or ctx.mirrored
-        cap = 1 - (0.58 if ctx.archetype == "product_hero" else 0.55)
+        cap = 1 - (0.58 if ctx.archetype == "product_hero" else 0.55) - (0.08 if ctx.alt else 0.0)
+        if ctx.alt and ctx.placement.h is None:
+            align = "center" if align == "left" else align
         text_region = area.top(area.h * cap) if text_first else area.bottom_part(area.h * cap)
         boost = 1.0 if ctx.archetype in ("poster", "banner", "social_card") else 0.0
         stacked, used = stack(
@@ -78,6 +101,11 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         )
         gap = ctx.gap * 3
         image_region = area.below(used, gap) if text_first else area.above(used, gap)
+        if ctx.alt:
+            image_region = image_region.inset(image_region.w * 0.08, 0)
+        if ctx.mirrored and head_top:
+            # the headline was asked at the top, so the mirror cannot swap the stack: it lowers the art
+            image_region = image_region.bottom_part(image_region.h * 0.85)
         nodes.extend(stacked)
         nodes.extend(_accent_rule(ctx, stacked, align))
         text_region = None

@@ -231,6 +231,11 @@ class Ctx:
         return self.variant % 2 == 1
 
     @property
+    def alt(self) -> bool:
+        """Variants 2-3 (6-7 ...) take the family's second arrangement, so four variants are four designs."""
+        return (self.variant // 2) % 2 == 1
+
+    @property
     def gap(self) -> float:
         return self.grid.gutter
 

@@ -86,7 +86,8 @@ def layout_app(ctx: Ctx) -> list[Node]:
         y += 16 * unit
     if values:
         n = len(values)
-        cols = 2 if n >= 4 else 1
+        # the second variant of a screen sets its values as a 2-up grid instead of a list
+        cols = 2 if n >= 4 or (ctx.mirrored and n >= 2) else 1
         rows_n = (n + cols - 1) // cols
         avail = bottom - y - (140 * unit if rest or buttons else 0)
         card_h = min(132 * unit, (avail - 14 * unit * (rows_n - 1)) / rows_n)
@@ -185,10 +186,13 @@ def _value_card(ctx: Ctx, item: TextItem, cell: Region, unit: float) -> list[Nod
     inner = cell.inset(18 * unit)
     icon_side = min(inner.h, 56 * unit)
     name = item.metric.icon if item.metric else icon_for(item.text)
+    # the second arrangement puts the icon after the value
+    icon_x = inner.right - icon_side if ctx.alt else inner.x
     nodes.append(
-        ctx.icon(Region(inner.x, inner.cy - icon_side / 2, icon_side, icon_side), name, pal.accent, z=4)
+        ctx.icon(Region(icon_x, inner.cy - icon_side / 2, icon_side, icon_side), name, pal.accent, z=4)
     )
-    text_r = Region(inner.x + icon_side + 16 * unit, inner.y, inner.w - icon_side - 16 * unit, inner.h)
+    text_x = inner.x if ctx.alt else inner.x + icon_side + 16 * unit
+    text_r = Region(text_x, inner.y, inner.w - icon_side - 16 * unit, inner.h)
     nodes.append(
         ctx.text(
             item,

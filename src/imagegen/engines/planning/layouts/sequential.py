@@ -97,7 +97,8 @@ def layout_comic(ctx: Ctx) -> list[Node]:
         if count == 1:
             panel_regions.append(tier)
         else:
-            frac = 0.58 if (t + ctx.variant) % 2 == 0 else 0.42
+            wide = 0.64 if ctx.alt else 0.58
+            frac = wide if (t + ctx.variant) % 2 == 0 else 1 - wide
             left_panel, right_panel = tier.split_h(frac, gutter)
             panel_regions.extend([left_panel, right_panel])
     subject = ctx.image_prompt

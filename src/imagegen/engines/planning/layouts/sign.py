@@ -56,7 +56,8 @@ def layout_sign(ctx: Ctx) -> list[Node]:
     if not entries:
         return nodes
     pad = 40 * ctx.unit
-    plaque_w = min(area.w * 0.86, max(widest * 1.1 + 2 * pad, area.w * 0.4))
+    # mirrored variants give the plaque more air around its text
+    plaque_w = min(area.w * 0.86, max(widest * 1.1 + 2 * pad, area.w * 0.4) * (1.15 if ctx.mirrored else 1.0))
     est_h = sum(e.size * 1.35 for e in entries) + ctx.gap * (len(entries) - 1)
     plaque_h = min(area.h * 0.7, est_h + 2 * pad)
     place = ctx.content.global_placement
@@ -64,10 +65,13 @@ def layout_sign(ctx: Ctx) -> list[Node]:
         # the plaque's center on a vertical third line; variants alternate thirds
         third_x = ctx.w / 3 if not ctx.mirrored else 2 * ctx.w / 3
         x = min(max(area.x, third_x - plaque_w / 2), area.right - plaque_w)
-        y = area.y + (area.h - plaque_h) * 0.4
+        y = area.y + (area.h - plaque_h) * (0.25 if ctx.alt else 0.4)
         plaque = Region(x, y, plaque_w, plaque_h)
     else:
         plaque = area.anchored(plaque_w, plaque_h, Placement(h=place.h, v=place.v))
+        if place.v is None and ctx.alt:
+            # second arrangement: the plaque hangs higher (an upper third), still where it was asked across
+            plaque = Region(plaque.x, area.y + (area.h - plaque_h) * 0.3, plaque.w, plaque.h)
     radius = 18 * ctx.unit if not wood else 8 * ctx.unit
     nodes.append(
         ctx.shape(
