@@ -18,7 +18,14 @@ from pydantic import ValidationError
 
 from imagegen.contract.errors import EngineFailure, ImagegenError, InvalidValue, JobCancelled
 from imagegen.contract.specs import EditSpec, GenerateSpec
-from imagegen.engines.base import Capabilities, EngineImage, EngineResult, PartialImage, Progress
+from imagegen.engines.base import (
+    Capabilities,
+    EngineImage,
+    EngineResult,
+    PartialImage,
+    Progress,
+    ResolvedBackground,
+)
 from imagegen.engines.planning import ENGINE_NAME, ENGINE_VERSION
 from imagegen.engines.planning.budget import Budget, budget_for, resolve_quality
 from imagegen.engines.planning.plan import Plan
@@ -146,7 +153,9 @@ class PlanningEngine:
         # 7. the result: pixels + plan + report + identity, timings and usage
         timings["total"] = time.perf_counter() - started
         first = plans[0]
-        background = "transparent" if first.canvas.background.kind == "transparent" else "opaque"
+        background: ResolvedBackground = (
+            "transparent" if first.canvas.background.kind == "transparent" else "opaque"
+        )
         return EngineResult(
             images=images,
             width=first.canvas.width,
@@ -178,7 +187,10 @@ class PlanningEngine:
         if not images:
             raise EngineFailure("The edit produced no image.")
         first = images[0].pixels
-        has_alpha = first.mode in ("RGBA", "LA") and first.getchannel("A").getextrema()[0] < 255
+        has_alpha = False
+        if first.mode in ("RGBA", "LA"):
+            low, _high = first.getchannel("A").getextrema()
+            has_alpha = float(low) < 255  # type: ignore[arg-type]
         return EngineResult(
             images=images,
             width=first.width,

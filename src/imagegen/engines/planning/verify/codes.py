@@ -20,7 +20,8 @@ _FORMATS = {
 
 def decode(image: Image.Image, symbology: str) -> list[str]:
     """Payloads of every code of that symbology found in the image."""
-    results = zxingcpp.read_barcodes(np.asarray(image.convert("RGB")), formats=_FORMATS[symbology])
+    formats = zxingcpp.BarcodeFormats(_FORMATS[symbology])
+    results = zxingcpp.read_barcodes(np.asarray(image.convert("RGB")), formats=formats)
     return [r.text for r in results]
 
 

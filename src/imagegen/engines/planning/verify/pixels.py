@@ -21,7 +21,7 @@ def union(boxes: list[Box]) -> Box | None:
 
 def clamp_rect(
     box: Box, width: int, height: int, margin_x: float = 0, margin_y: float = 0
-) -> tuple[int, ...]:
+) -> tuple[int, int, int, int]:
     """Integer (left, top, right, bottom) of ``box`` grown by the margins and clipped to the canvas."""
     left = max(0, int(np.floor(box.x - margin_x)))
     top = max(0, int(np.floor(box.y - margin_y)))
