@@ -119,3 +119,45 @@ def test_edit_is_wrapped_into_an_engine_result(engine, poster_plan):
     edited = result.images[0]
     assert edited.plan is not None
     assert any(n.get("text") == "Day Market" for n in edited.plan["nodes"])
+
+
+def test_refine_with_the_real_renderer_fixes_overlap_and_overflow(engine, poster_plan):
+    nodes = poster_plan["nodes"]
+    # the subhead collides with the headline, and the caption cannot fit its box at its min size
+    nodes[1]["box"] = {"x": 64, "y": 150, "w": 640, "h": 70}
+    nodes.append(
+        {
+            "kind": "text",
+            "id": "caption",
+            "text": "Street food, live music and late shopping",
+            "box": {"x": 64, "y": 340, "w": 200, "h": 40},
+            "size": 28,
+            "min_size": 24,
+            "max_lines": 1,
+            "color": "#e2e8f0",
+        }
+    )
+    result = engine.generate(_spec(poster_plan, quality="high"), NullProgress())
+    report = result.images[0].report
+    actions = {(f["node_id"], f["action"]) for f in report["fixes"]}
+    assert ("date", "move") in actions
+    assert {("caption", "resize"), ("caption", "shrink")} & actions
+    assert report["passed"], report["unresolved"]
+    plan = result.images[0].plan
+    assert [n["text"] for n in plan["nodes"] if n["kind"] == "text"] == [
+        "Night Market",
+        "Friday 21:00",
+        "Street food, live music and late shopping",
+    ]
+
+
+def test_concurrent_requests_give_the_same_pixels(engine, poster_plan):
+    from concurrent.futures import ThreadPoolExecutor
+
+    spec = _spec(poster_plan, quality="medium")
+    alone = engine.generate(spec, NullProgress()).images[0].render_sha256
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        shas = list(
+            pool.map(lambda _: engine.generate(spec, NullProgress()).images[0].render_sha256, range(3))
+        )
+    assert shas == [alone] * 3
