@@ -68,3 +68,35 @@ def test_same_seed_same_pixels_from_a_prompt(engine, cases, spec_of):
     c = engine.generate(spec_of(case, quality="low", seed=12), NullProgress()).images[0]
     assert a.render_sha256 == b.render_sha256
     assert a.plan["seed"] == 11 and c.plan["seed"] == 12
+
+
+def test_same_pixels_across_processes(cases):
+    """Golden-hash style: two fresh interpreters (different hash seeds) render the same bytes."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json,sys\n"
+        "from imagegen.contract.specs import GenerateSpec\n"
+        "from imagegen.engines.base import NullProgress\n"
+        "from imagegen.engines.planning.engine import PlanningEngine\n"
+        "c=json.loads(sys.argv[1]); w,h=map(int,c['size'].split('x'))\n"
+        "r=PlanningEngine().generate(GenerateSpec(prompt=c['prompt'],model='x',width=w,height=h,"
+        "quality='low',seed=5),NullProgress())\n"
+        "print(r.images[0].render_sha256)\n"
+    )
+    case = json.dumps(cases["numonic-cover"])
+    shas = {
+        subprocess.run(
+            [sys.executable, "-c", code, case],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(shas) == 1 and len(next(iter(shas))) == 64
