@@ -129,12 +129,14 @@ class PlanningEngine:
         for index, plan in enumerate(plans):
             _checkpoint(progress.cancelled)
             partials = 0
+            mode = "RGBA" if plan.canvas.background.kind == "transparent" else "RGB"
 
             # 6. partial images are real intermediate renders: the first render, then each refined pass
-            def on_stage(image: Image.Image, _index: int = index) -> None:
+            def on_stage(image: Image.Image, _index: int = index, _mode: str = mode) -> None:
                 nonlocal partials
                 if partials < spec.partial_images:
-                    progress.partial(PartialImage(index=partials, image_index=_index, pixels=image.copy()))
+                    pixels = image.convert(_mode)  # same mode as the final image (convert copies)
+                    progress.partial(PartialImage(index=partials, image_index=_index, pixels=pixels))
                     partials += 1
 
             def on_step(fraction: float, message: str, _index: int = index) -> None:
