@@ -161,3 +161,29 @@ def test_concurrent_requests_give_the_same_pixels(engine, poster_plan):
             pool.map(lambda _: engine.generate(spec, NullProgress()).images[0].render_sha256, range(3))
         )
     assert shas == [alone] * 3
+
+
+def test_accented_latin_and_mixed_script_lines_read_back(engine):
+    plan = {
+        "canvas": {"width": 1024, "height": 1024},
+        "nodes": [
+            {
+                "kind": "text",
+                "id": "accents",
+                "text": "Crème Brûlée à Café Olé",
+                "box": {"x": 64, "y": 100, "w": 896, "h": 90},
+                "size": 56,
+            },
+            {
+                "kind": "text",
+                "id": "mixed",
+                "text": "Hello 世界 مرحبا नमस्ते",
+                "box": {"x": 64, "y": 300, "w": 896, "h": 110},
+                "size": 64,
+            },
+        ],
+    }
+    report = engine.generate(_spec(plan, quality="medium"), NullProgress()).images[0].report
+    ocr = {c["node_id"]: c for c in report["checks"] if c["kind"] == "ocr"}
+    assert ocr["accents"]["passed"], ocr["accents"]
+    assert ocr["mixed"]["passed"] and "tesseract" in ocr["mixed"]["detail"], ocr["mixed"]
