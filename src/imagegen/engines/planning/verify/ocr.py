@@ -28,6 +28,9 @@ from imagegen.engines.planning.report import Check
 from imagegen.engines.planning.verify.contrast import relative_luminance
 from imagegen.engines.planning.verify.pixels import flatten, hex_to_rgb
 
+#: text drawn smaller than this (canvas px) fails read-back without running OCR
+MIN_READABLE_PX = 8.0
+
 #: script -> Tesseract language (traineddata installed by Debian's tesseract-ocr-* packages)
 TESSERACT_LANGS = {"ja": "jpn", "ko": "kor", "hi": "hin", "bn": "ben", "ar": "ara"}
 
@@ -250,6 +253,20 @@ def _jobs(plan: Plan, rendering: Rendering) -> tuple[list[LineJob], list[Check]]
                     detail="the drawn lines do not spell the node's text (something was dropped or cut)",
                     expected=expected_all,
                     observed=" / ".join(line.text for line in text.lines),
+                    value=0.0,
+                )
+            )
+            continue
+        if text.font_size < MIN_READABLE_PX:
+            # type this small is not legible in a deliverable, and recognizing hundreds of 6 px glyphs per
+            # line scaled up to the model's height costs seconds: fail without reading
+            early.append(
+                Check(
+                    kind="ocr",
+                    node_id=node_id,
+                    passed=False,
+                    detail=f"drawn at {text.font_size:.1f}px, below the {MIN_READABLE_PX}px legibility floor",
+                    expected=expected_all,
                     value=0.0,
                 )
             )
