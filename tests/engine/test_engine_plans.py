@@ -187,3 +187,30 @@ def test_accented_latin_and_mixed_script_lines_read_back(engine):
     ocr = {c["node_id"]: c for c in report["checks"] if c["kind"] == "ocr"}
     assert ocr["accents"]["passed"], ocr["accents"]
     assert ocr["mixed"]["passed"] and "tesseract" in ocr["mixed"]["detail"], ocr["mixed"]
+
+
+def test_text_across_a_black_to_white_gradient_gets_a_plate(engine):
+    # no single text color reaches 3:1 against both ends of the gradient behind it: only a plate works
+    plan = {
+        "canvas": {
+            "width": 1024,
+            "height": 768,
+            "background": {"kind": "gradient", "colors": ["#000000", "#ffffff"], "angle": 0},
+        },
+        "nodes": [
+            {
+                "kind": "text",
+                "id": "t",
+                "text": "Across the gradient",
+                "box": {"x": 100, "y": 300, "w": 824, "h": 120},
+                "size": 64,
+                "color": "#808080",
+                "align": "center",
+            }
+        ],
+    }
+    image = engine.generate(_spec(plan, quality="medium"), NullProgress()).images[0]
+    assert [f["action"] for f in image.report["fixes"]] == ["plate"]
+    assert image.plan["nodes"][0]["plate"] is not None
+    contrast = next(c for c in image.report["checks"] if c["kind"] == "contrast")
+    assert contrast["passed"] and contrast["value"] >= 3.0
