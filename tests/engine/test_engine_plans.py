@@ -58,11 +58,15 @@ def test_same_seed_same_pixels_and_reproduce(engine, poster_plan):
 
 
 def test_transparent_background_has_alpha(engine, poster_plan):
-    result = engine.generate(_spec(poster_plan, quality="low", background="transparent"), NullProgress())
+    result = engine.generate(_spec(poster_plan, quality="medium", background="transparent"), NullProgress())
     pixels = result.images[0].pixels
     assert result.background == "transparent" and pixels.mode == "RGBA"
     low, high = pixels.getchannel("A").getextrema()
     assert low == 0 and high == 255
+    # light text on nothing: OCR reads it over a contrasting matte; contrast is left to where it is placed
+    report = result.images[0].report
+    assert all(c["passed"] for c in report["checks"] if c["kind"] == "ocr"), report
+    assert any("transparent" in c["detail"] for c in report["checks"] if c["kind"] == "contrast")
 
 
 def test_bad_plan_is_invalid_value(engine, poster_plan):
