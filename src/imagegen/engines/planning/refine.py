@@ -63,7 +63,6 @@ def refine(
         node = new.find(check.node_id)
         made: list[Fix] = []
         if isinstance(node, TextNode):
-            ctx = _Context(new, rendering, pass_index, tried, per_node[node.id])
             handler = {
                 "glyphs": _fix_glyphs,
                 "bounds": _fix_bounds,
@@ -84,7 +83,7 @@ def refine(
                     if mover is not node:
                         check = replace(check, node_id=mover.id, observed=node.id)
                         node = mover
-                made = handler(ctx, node, check)
+                made = handler(_Context(new, rendering, pass_index, tried, per_node[node.id]), node, check)
         elif isinstance(node, CodeNode) and check.kind in ("code", "bounds"):
             made = _fix_code(_Context(new, rendering, pass_index, tried, per_node[node.id]), node, check)
         if made:
