@@ -2,19 +2,14 @@
 
 Two recognizers, each where it is exact (measured, see FIELD-NOTES): RapidOCR's PP-OCRv4 recognizer
 (models ship in the wheel) for Latin and Chinese, run recognition-only on line crops in one batch;
-Tesseract (``--psm 7``: a single text line) for Japanese, Korean, Devanagari, Bengali and Arabic.
-Both are loaded once per process and guarded by locks (the recognizers keep mutable state).
+Tesseract (``--psm 7``: a single text line) for Japanese, Korean, Devanagari, Bengali, Arabic, lines that
+mix scripts, and accented Latin (``scripts.py`` routes; ``recognizers.py`` holds the loaded models).
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
 import hashlib
-import os
 import re
-import threading
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -27,167 +22,32 @@ from imagegen.engines.planning.rendered import RenderedText, Rendering
 from imagegen.engines.planning.report import Check
 from imagegen.engines.planning.verify.contrast import relative_luminance
 from imagegen.engines.planning.verify.pixels import flatten, hex_to_rgb
+from imagegen.engines.planning.verify.recognizers import RECOGNIZERS
+from imagegen.engines.planning.verify.scripts import (
+    TESSERACT_LANGS,
+    has_latin_marks,
+    normalize,
+    same_text,
+    script_of,
+    scripts_in,
+    strip_marks,
+)
+
+__all__ = [
+    "MIN_READABLE_PX",
+    "RECOGNIZERS",
+    "TESSERACT_LANGS",
+    "LineJob",
+    "check_ocr",
+    "line_crop",
+    "normalize",
+    "read_jobs",
+    "same_text",
+    "script_of",
+]
 
 #: text drawn smaller than this (canvas px) fails read-back without running OCR
 MIN_READABLE_PX = 8.0
-
-#: script -> Tesseract language (traineddata installed by Debian's tesseract-ocr-* packages)
-TESSERACT_LANGS = {"ja": "jpn", "ko": "kor", "hi": "hin", "bn": "ben", "ar": "ara"}
-
-_RANGES: list[tuple[int, int, str]] = [
-    (0x3040, 0x30FF, "ja"),  # Hiragana + Katakana
-    (0x31F0, 0x31FF, "ja"),
-    (0xFF66, 0xFF9F, "ja"),
-    (0x1100, 0x11FF, "ko"),  # Hangul
-    (0x3130, 0x318F, "ko"),
-    (0xAC00, 0xD7AF, "ko"),
-    (0x0900, 0x097F, "hi"),  # Devanagari
-    (0x0980, 0x09FF, "bn"),  # Bengali
-    (0x0600, 0x06FF, "ar"),  # Arabic
-    (0x0750, 0x077F, "ar"),
-    (0xFB50, 0xFDFF, "ar"),
-    (0xFE70, 0xFEFF, "ar"),
-]
-
-
-def scripts_in(text: str, lang: str | None = None) -> set[str]:
-    """Every script of a line that matters for recognition: ja/ko/hi/bn/ar/han/latin."""
-    found: set[str] = set()
-    for char in text:
-        code = ord(char)
-        for lo, hi, script in _RANGES:
-            if lo <= code <= hi:
-                found.add(script)
-                break
-        else:
-            if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-                found.add("han")
-            elif char.isalpha():
-                found.add("latin")
-    if "han" in found and (("ja" in found) or (lang and lang.lower().startswith("ja"))):
-        found.discard("han")
-        found.add("ja")  # kanji in Japanese text read best with the Japanese model
-    return found
-
-
-def script_of(text: str, lang: str | None = None) -> str:
-    """The script that decides which recognizer reads a line: ja/ko/hi/bn/ar, "latin"/"han", "mixed"
-    (several scripts beyond Latin+Chinese: Tesseract with every language the line needs) or "latin_ext"
-    (Latin with letters beyond ASCII such as é, ñ, ø, ß: Tesseract's Latin-script model when installed)."""
-    found = scripts_in(text, lang)
-    special = found - {"latin"}
-    if len(special) > 1:
-        return "mixed" if special != {"han"} else "han"
-    if special:
-        return next(iter(special))
-    if extended_latin(text) and tesseract_has("Latin"):
-        return "latin_ext"
-    return "latin"
-
-
-def extended_latin(text: str) -> bool:
-    """Latin letters outside ASCII (é, ñ, ø, ß, Æ): RapidOCR's model and Tesseract's ``eng`` drop them."""
-    return any(ord(c) > 127 and c.isalpha() and "LATIN" in unicodedata.name(c, "") for c in text)
-
-
-@functools.cache
-def tesseract_has(language: str) -> bool:
-    """Whether Tesseract has that traineddata (``Latin`` comes from Debian's tesseract-ocr-script-latn)."""
-    import subprocess
-
-    # pytesseract.get_languages() drops capitalised script models such as "Latin": ask the binary
-    try:
-        listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):  # no tesseract binary: OCR checks report misreads instead
-        return False
-    return language in {line.strip() for line in (listed.stdout + listed.stderr).splitlines()}
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width forms fold to ASCII), format characters dropped (bidi marks Tesseract adds around
-    Arabic runs), whitespace collapsed: how expected and read text compare."""
-    folded = unicodedata.normalize("NFKC", text)
-    folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
-    return re.sub(r"\s+", " ", folded).strip()
-
-
-def strip_marks(text: str) -> str:
-    """Latin letters without their diacritics (é -> e): what the installed recognizers can represent."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
-
-
-def has_latin_marks(text: str) -> bool:
-    """Whether a line holds Latin letters with diacritics (neither RapidOCR's model nor Tesseract's
-    ``eng`` data represent them reliably)."""
-    return any(
-        unicodedata.category(c) == "Mn" and i > 0 and "LATIN" in unicodedata.name(d[i - 1], "")
-        for d in [unicodedata.normalize("NFD", text)]
-        for i, c in enumerate(d)
-    )
-
-
-def same_text(expected: str, observed: str) -> tuple[bool, float]:
-    """(exact after normalization, similarity 0..1).
-
-    Text that differs only in whitespace also passes: a recognizer commonly drops or adds a space next to
-    punctuation or in tightly-set type, while the renderer drew the exact string it was given.
-    """
-    a, b = normalize(expected), normalize(observed)
-    similarity = difflib.SequenceMatcher(None, a, b).ratio() if (a or b) else 1.0
-    exact = a == b or re.sub(r"\s", "", a) == re.sub(r"\s", "", b)
-    return exact, round(similarity, 4)
-
-
-class _Recognizers:
-    """Process-wide lazy singletons (loading RapidOCR takes ~0.3 s; do it once)."""
-
-    def __init__(self) -> None:
-        self._init_lock = threading.Lock()
-        self._rapid_lock = threading.Lock()
-        self._rapid: Any = None
-
-    def rapid(self) -> Any:
-        if self._rapid is None:
-            with self._init_lock:
-                if self._rapid is None:
-                    from rapidocr_onnxruntime import RapidOCR  # heavy import: only when OCR runs
-
-                    # One onnxruntime thread: the service runs several jobs at once and a 2-thread pool
-                    # spin-waits against them (measured under load: 5 line crops took 1.07 s with the
-                    # default pool, 0.35 s with one thread; half the CPU time).
-                    self._rapid = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
-        return self._rapid
-
-    def read_rapid(self, crops: list[Image.Image]) -> list[str]:
-        """Recognition only (no detection): the crops already hold exactly one line each."""
-        if not crops:
-            return []
-        engine = self.rapid()
-        arrays = [np.ascontiguousarray(np.asarray(c.convert("RGB"))[..., ::-1]) for c in crops]  # BGR
-        with self._rapid_lock:
-            results, _ = engine.text_rec(arrays)
-        return [str(r[0]) for r in results]
-
-    def read_tesseract(self, crop: Image.Image, lang: str) -> str:
-        import pytesseract
-
-        # Tesseract's OpenMP pool fights the other jobs on a busy server; one thread per line is faster
-        # there (measured 0.24 s vs 0.35 s per line under load). Only affects OpenMP programs we spawn.
-        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-        return str(pytesseract.image_to_string(crop, lang=lang, config="--psm 7")).strip()
-
-    def read_page_rapid(self, image: Image.Image) -> list[tuple[str, float, list[list[float]]]]:
-        """Full-page detection + recognition (used by tools that must not trust the plan's boxes)."""
-        engine = self.rapid()
-        array = np.ascontiguousarray(np.asarray(image.convert("RGB"))[..., ::-1])
-        with self._rapid_lock:
-            result, _ = engine(array)
-        return [(str(r[1]), float(r[2]), r[0]) for r in (result or [])]
-
-
-RECOGNIZERS = _Recognizers()
 
 
 @dataclass
