@@ -6,7 +6,7 @@
 | medium  | up to 3 (2 refines)    | all: + contrast + OCR read-back          | 1x            |
 | high    | up to 4 (3 refines)    | all                                      | up to 2x (*)  |
 
-(*) capped by the renderer's ``supersample_for`` so the drawing surface stays under ~9.5 MP (2048² -> 1.5x).
+(*) capped by the renderer's ``supersample_for``, which bounds the drawing surface (3840x2160 -> 1.25x).
 
 ``auto`` resolves to ``medium``: every text is read back by OCR at a latency that suits interactive use.
 """

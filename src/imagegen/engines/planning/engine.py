@@ -370,7 +370,7 @@ class PlanningEngine:
 
 def _scale_for(plan: Plan, budget: Budget) -> float:
     """The budget's supersampling, capped by what the renderer recommends for the canvas size (a 2048²
-    canvas at 2x would draw 16.8 MP; the renderer keeps the drawing surface under ~9.5 MP)."""
+    4K canvas at 2x would draw 33 MP; the renderer bounds the drawing surface)."""
     try:
         from imagegen.engines.planning.render import supersample_for
     except ImportError:
