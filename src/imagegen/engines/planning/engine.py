@@ -369,8 +369,8 @@ class PlanningEngine:
 
 
 def _scale_for(plan: Plan, budget: Budget) -> float:
-    """The budget's supersampling, capped by what the renderer recommends for the canvas size (a 2048²
-    4K canvas at 2x would draw 33 MP; the renderer bounds the drawing surface)."""
+    """The budget's supersampling, capped by what the renderer recommends for the canvas size (a 4K
+    canvas at 2x would draw 33 MP; the renderer bounds the drawing surface)."""
     try:
         from imagegen.engines.planning.render import supersample_for
     except ImportError:
