@@ -237,7 +237,7 @@ def _draw_image(
     elif node.source == "backend" and node.id in node_images:
         picture = _fit(node_images[node.id], w, h, node.fit)
     if picture is None:
-        picture = image_art(node, ctx.plan.theme, w, h, art_seed(ctx.plan))
+        picture = image_art(node, ctx.plan.theme, w, h, art_seed(ctx.plan), plan=ctx.plan)
     if picture.mode != "RGBA":
         picture = picture.convert("RGBA")
     radius, corners = node.corner_radius, (True, True, True, True)

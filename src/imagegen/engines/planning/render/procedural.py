@@ -17,7 +17,7 @@ import re
 import numpy as np
 from PIL import Image, ImageDraw
 
-from imagegen.engines.planning.plan import Background, ImageNode, Theme
+from imagegen.engines.planning.plan import Background, ImageNode, Plan, Theme
 from imagegen.engines.planning.render.fields import (
     Array,
     linear_gradient,
@@ -35,6 +35,7 @@ from imagegen.engines.planning.render.fields import (
     uv_grid,
     value_noise,
 )
+from imagegen.engines.planning.render.figures import character_scene
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
 from imagegen.engines.planning.render.subjects import (
     character,
@@ -76,14 +77,27 @@ def background_image(bg: Background, theme: Theme, w: int, h: int, seed: int) ->
 
 # -- styles ------------------------------------------------------------------------------------------------
 def draw_style(
-    style: str, w: int, h: int, colors: list[str], theme: Theme, seed: int, subject: str = ""
+    style: str,
+    w: int,
+    h: int,
+    colors: list[str],
+    theme: Theme,
+    seed: int,
+    subject: str = "",
+    *,
+    identity_seed: int | None = None,
+    node_id: str = "",
 ) -> Image.Image:
-    """Draw a named procedural style at w x h (RGBA, opaque)."""
+    """Draw a named procedural style at w x h (RGBA, opaque). ``identity_seed`` (the request's shared
+    seed) fixes a character's look across variants; ``seed`` varies pose, framing and everything else."""
     rng = np.random.default_rng(seed)
     key = style.lower().strip()
     fn = _STYLES.get(key)
     if fn is None:
         fn = next((f for name, f in _STYLES.items() if name in key), _abstract)
+    if fn in (character, _ink):
+        ident = seed if identity_seed is None else identity_seed
+        return _CHARACTER_STYLES[fn](w, h, colors, theme, rng, subject, ident, node_id)
     return fn(w, h, colors, theme, rng, subject)
 
 
@@ -277,31 +291,40 @@ def _ink(
             fill=(0, 0, 0),
             width=max(1, m // 500),
         )
-    if any(k in subject for k in ("character", "portrait", "person", "hero", "girl", "boy", "man", "woman")):
-        lw = max(2, m // 120)
-        head = m * 0.14
-        fx = w / 2
-        d.rounded_rectangle(
-            (fx - m * 0.3, h * 0.66, fx + m * 0.3, h * 1.05),
-            radius=m * 0.14,
-            fill=(255, 255, 255),
-            outline=(0, 0, 0),
-            width=lw,
-        )
-        d.ellipse(
-            (fx - head, h * 0.64 - head * 2.1, fx + head, h * 0.64),
-            fill=(255, 255, 255),
-            outline=(0, 0, 0),
-            width=lw,
-        )
-        # hair: a solid black cap, the manga shorthand
-        d.chord(
-            (fx - head * 1.05, h * 0.64 - head * 2.2, fx + head * 1.05, h * 0.64 - head * 0.3),
-            180,
-            360,
-            fill=(0, 0, 0),
-        )
     return img
+
+
+def _ink_character(
+    w: int,
+    h: int,
+    colors: list[str],
+    theme: Theme,
+    rng: np.random.Generator,
+    subject: str,
+    identity_seed: int,
+    node_id: str,
+) -> Image.Image:
+    """Manga ink paper, and for a character a posed black-and-white figure (same look in every panel)."""
+    paper = _ink(w, h, colors, theme, rng, subject)
+    if not re.search(_PEOPLE, subject):
+        return paper
+    return character_scene(w, h, subject, node_id, identity_seed, rng, ink_mode=True, background=paper)
+
+
+def _character(
+    w: int,
+    h: int,
+    colors: list[str],
+    theme: Theme,
+    rng: np.random.Generator,
+    subject: str,
+    identity_seed: int,
+    node_id: str,
+) -> Image.Image:
+    return character_scene(w, h, subject, node_id, identity_seed, rng)
+
+
+_PEOPLE = r"character|portrait|person|people|hero|girl|boy|\bman\b|woman|detective|courier|chef|she\b|he\b"
 
 
 def _neon(
@@ -432,12 +455,21 @@ _STYLES = {
     "noise": _grain,
 }
 
+_CHARACTER_STYLES = {character: _character, _ink: _ink_character}
+
 #: the style names :func:`draw_style` knows (others fall back to the closest name or "abstract")
 STYLES = frozenset(_STYLES)
 
 
-def image_art(node: ImageNode, theme: Theme, w: int, h: int, seed: int) -> Image.Image:
-    """Procedural art for an ImageNode at w x h, keyed to its style, prompt words, colors and the theme."""
+def image_art(
+    node: ImageNode, theme: Theme, w: int, h: int, seed: int, *, plan: Plan | None = None
+) -> Image.Image:
+    """Procedural art for an ImageNode at w x h, keyed to its style, prompt words, colors and the theme.
+
+    ``seed`` is the variant's art seed (pose, framing, layout of the art); ``plan``, when given, adds the
+    request's shared seed (a character looks the same in every variant) and, for a node whose prompt names
+    no subject, the brief's words (an infographic about AI gets data art, a magazine cover a cover image).
+    """
     colors = list(node.colors) or [
         theme.palette.surface,
         theme.palette.background,
@@ -447,13 +479,26 @@ def image_art(node: ImageNode, theme: Theme, w: int, h: int, seed: int) -> Image
     ]
     style = node.style
     words = f"{node.style} {node.prompt}".lower()
+    if plan is not None and not any(re.search(pat, words) for pat, _ in _SUBJECT_WORDS):
+        brief = plan.brief
+        words = f"{words} {plan.archetype.replace('_', ' ')} {brief.subject or ''} {brief.prompt}".lower()
     # a manga/ink mood turns any picture black-and-white
     if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
         style = "ink"
     elif style in ("abstract", "", "photo", "illustration", "image", "art"):
         # a generic style still has a subject in its prompt: draw that rather than an empty field
         style = next((s for pat, s in _SUBJECT_WORDS if re.search(pat, words)), style)
-    return draw_style(style, w, h, colors, theme, seed_for(seed, node.id), subject=words)
+    return draw_style(
+        style,
+        w,
+        h,
+        colors,
+        theme,
+        seed_for(seed, node.id),
+        subject=words,
+        identity_seed=plan.seed if plan is not None else None,
+        node_id=node.id,
+    )
 
 
 #: prompt words -> style, for ImageNodes whose style says nothing ("abstract")
