@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from imagegen.engines.planning.plan import Background, ImageNode, Plan, Theme
+from imagegen.engines.planning.render.editorial import cover_art, data_art
 from imagegen.engines.planning.render.fields import (
     Array,
     linear_gradient,
@@ -453,6 +454,13 @@ _STYLES = {
     "person": portrait,
     "grain": _grain,
     "noise": _grain,
+    "data": data_art,
+    "infographic": data_art,
+    "chart": data_art,
+    "network": data_art,
+    "cover": cover_art,
+    "editorial": cover_art,
+    "magazine": cover_art,
 }
 
 _CHARACTER_STYLES = {character: _character, _ink: _ink_character}
@@ -515,5 +523,6 @@ _SUBJECT_WORDS: tuple[tuple[str, str], ...] = (
     (r"person|people|woman|\bman\b|girl|boy|character|portrait|detective|courier|chef|hero", "character"),
     (r"night sky|stars|galaxy|moon", "night"),
     (r"neon", "neon"),
-    (r"robot|\bai\b|tech|data|digital|circuit|network", "geometric"),
+    (r"robot|\bai\b|tech|data|digital|circuit|network|statistic|infographic|analytics|growth", "data"),
+    (r"magazine|\bcover\b|editorial|fashion", "cover"),
 )
