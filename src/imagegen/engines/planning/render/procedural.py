@@ -38,6 +38,7 @@ from imagegen.engines.planning.render.fields import (
 )
 from imagegen.engines.planning.render.figures import character_scene
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
+from imagegen.engines.planning.render.scenes import arched_facade, market, teahouse
 from imagegen.engines.planning.render.subjects import (
     character,
     food,
@@ -454,6 +455,10 @@ _STYLES = {
     "person": portrait,
     "grain": _grain,
     "noise": _grain,
+    "market": market,
+    "bazaar": market,
+    "teahouse": teahouse,
+    "facade": arched_facade,
     "data": data_art,
     "infographic": data_art,
     "chart": data_art,
@@ -512,6 +517,8 @@ def image_art(
 #: prompt words -> style, for ImageNodes whose style says nothing ("abstract")
 _SUBJECT_WORDS: tuple[tuple[str, str], ...] = (
     (r"bottle|earbud|headphone|device|\bjar\b|perfume|product|package|\bcan\b|speaker|watch", "product"),
+    (r"tea ?shop|teahouse|tea house|tea room", "teahouse"),
+    (r"market|bazaar|\bstalls?\b", "market"),
     (
         r"coffee|\btea\b|latte|espresso|\bcup\b|\bmug\b|cake|pastry|dessert|food|dish|meal|fruit|matcha",
         "food",

@@ -217,10 +217,22 @@ def figure(
 def scene(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
-    """A place: a storefront (shop, cafe, bakery, market), an interior, or a city skyline (default)."""
+    """A place chosen by the words: a teahouse still life (tea shop), a market street with stalls and
+    bunting (market, bazaar), an arched facade (Arabic/Moorish words, or some seeds of a plain shop), a
+    storefront (shop, cafe, bakery), an interior, or a city skyline (default)."""
+    from imagegen.engines.planning.render.scenes import arched_facade, market, teahouse
+
+    if re.search(r"tea ?shop|teahouse|tea house|tea room|\btea\b", subject):
+        return teahouse(w, h, colors, theme, rng, subject)
+    if re.search(r"market|bazaar|\bstalls?\b|\bfair\b|festival|souk", subject):
+        return market(w, h, colors, theme, rng, subject)
+    if re.search(r"arab|cairo|egypt|morocc|moorish|persian|istanbul|riad|mosque|dubai", subject):
+        return arched_facade(w, h, colors, theme, rng, subject)
     if re.search(
-        r"storefront|\bshop\b|\bstore\b|\bcafe\b|café|bakery|market|boutique|restaurant|bar\b", subject
+        r"storefront|\bshop\b|\bstore\b|\bcafe\b|café|bakery|boutique|restaurant|bar\b|sign", subject
     ):
+        if not re.search(r"cafe|café|coffee|bakery|tokyo|japan", subject) and rng.random() < 0.35:
+            return arched_facade(w, h, colors, theme, rng, subject)
         return storefront(w, h, colors, theme, rng, subject)
     if re.search(r"interior|\broom\b|inside|living|kitchen|office", subject):
         return interior(w, h, colors, theme, rng, subject)
@@ -266,7 +278,9 @@ def storefront(
     window, a door and the pavement; dusk words dim the sky and brighten the window."""
     img = _sky(w, h, subject)
     d = ImageDraw.Draw(img)
-    wall = pick(colors, 1, "#e7dccb")
+    wall = mix(
+        pick(colors, 1, "#e7dccb"), ["#e7dccb", "#f1e3c6", "#dfe7e2", "#eadbd3"][int(rng.integers(0, 4))], 0.4
+    )
     accent = pick(colors, 0, theme.palette.accent)
     fx0, fx1 = w * 0.06, w * 0.94
     fy0 = h * 0.12
@@ -275,7 +289,7 @@ def storefront(
     d.rectangle((fx0, fy0, fx1, fy0 + h * 0.1), fill=hex_rgba(mix(accent, "#000000", 0.35))[:3])
     # awning: alternating stripes with a scalloped edge
     ay0, ay1 = fy0 + h * 0.12, fy0 + h * 0.22
-    stripes = 9
+    stripes = int(rng.integers(7, 12))
     sw = (fx1 - fx0) / stripes
     for i in range(stripes):
         c = accent if i % 2 == 0 else "#f8fafc"
