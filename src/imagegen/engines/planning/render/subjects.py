@@ -22,7 +22,7 @@ from imagegen.engines.planning.render.fields import (
     soft,
     studio,
 )
-from imagegen.engines.planning.render.paint import hex_rgba, mix
+from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
 
 
 def product(
@@ -32,8 +32,12 @@ def product(
     # each take (seed) places the product a little off center and lights it from its own side
     place = 0.5 + float(rng.uniform(-0.08, 0.08))
     light = float(rng.uniform(0.22, 0.4))
-    img = studio(w, h, colors, theme, rng, subject_x=place)
     s = subject.lower()
+    white = re.search(r"white (?:studio|background|backdrop|sweep)|(?:light|bright) (?:studio|background)", s)
+    if white and colors and luminance(colors[0]) < 0.5:
+        # the prompt's studio is white: the dark colours are the product's, not the backdrop's
+        colors = ["#f1f1f3", *colors]
+    img = studio(w, h, colors, theme, rng, subject_x=place)
     body = pick(colors, 2, theme.palette.accent)
     cap = pick(colors, 3, theme.palette.primary)
     m = min(w, h)
@@ -41,17 +45,32 @@ def product(
     mask = Image.new("L", (w, h), 0)
     d = ImageDraw.Draw(mask)
     parts: list[tuple[Image.Image, str]] = []
-    if any(k in s for k in ("earbud", "airpod", "case", "headphone")):
-        bw, bh = m * 0.42, m * 0.30
-        d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bh * 0.45, fill=255)
+    if any(k in s for k in ("earbud", "airpod", "headphone", "in-ear")) or re.search(r"\bbuds?\b", s):
+        # the charging case low and to one side, two buds floating above it (what "earbuds" means)
+        bw, bh = m * 0.34, m * 0.25
+        ccx = cx - m * 0.1
+        d.rounded_rectangle((ccx - bw / 2, floor - bh, ccx + bw / 2, floor), radius=bh * 0.45, fill=255)
         parts.append((mask, body))
         seam = Image.new("L", (w, h), 0)
         ImageDraw.Draw(seam).line(
-            (cx - bw / 2, floor - bh * 0.62, cx + bw / 2, floor - bh * 0.62),
+            (ccx - bw / 2, floor - bh * 0.62, ccx + bw / 2, floor - bh * 0.62),
             fill=140,
             width=max(1, int(m * 0.004)),
         )
         parts.append((seam, mix(body, "#000000", 0.45)))
+        back = pick(colors, 0)
+        bud_color = "#1f2023" if luminance(back) > 0.45 else "#e8eaee"
+        if re.search(r"black", s) and luminance(back) > 0.45:
+            bud_color = "#1f2023"
+        tip = mix(bud_color, "#000000" if luminance(bud_color) > 0.4 else "#ffffff", 0.35)
+        for bx, by, angle, size in (
+            (cx + m * 0.12, floor - m * 0.46, -24.0, 1.0),
+            (cx + m * 0.28, floor - m * 0.3, 18.0, 0.92),
+        ):
+            jitter = float(rng.uniform(-0.02, 0.02)) * m
+            part, nub = _bud_masks(w, h, bx + jitter, by, m * 0.085 * size, angle)
+            parts.append((part, bud_color))
+            parts.append((nub, tip))
     elif any(k in s for k in ("phone", "device", "tablet", "watch", "speaker", "gadget")):
         bw, bh = m * 0.30, m * 0.58
         d.rounded_rectangle((cx - bw / 2, floor - bh, cx + bw / 2, floor), radius=bw * 0.16, fill=255)
@@ -94,6 +113,25 @@ def product(
     for part, color in parts:
         shade(img, color, part, light)
     return img
+
+
+def _bud_masks(w: int, h: int, x: float, y: float, r: float, angle: float) -> tuple[Image.Image, Image.Image]:
+    """Masks of one earbud (round head with a stem) and its ear tip, rotated by ``angle``, centred at x, y."""
+    size = int(r * 4.2) | 1
+    body = Image.new("L", (size, size), 0)
+    tipm = Image.new("L", (size, size), 0)
+    c = size / 2
+    bd = ImageDraw.Draw(body)
+    bd.ellipse((c - r, c - r * 1.4, c + r, c + r * 0.6), fill=255)
+    bd.rounded_rectangle((c - r * 0.32, c, c + r * 0.32, c + r * 1.9), radius=r * 0.3, fill=255)
+    ImageDraw.Draw(tipm).ellipse((c - r * 0.95, c - r * 1.25, c - r * 0.25, c - r * 0.35), fill=255)
+    out = []
+    for mask in (body, tipm):
+        rot = mask.rotate(angle, resample=Image.Resampling.BILINEAR)
+        full = Image.new("L", (w, h), 0)
+        full.paste(rot, (int(x - c), int(y - c)))
+        out.append(full)
+    return out[0], out[1]
 
 
 #: plain color words a prompt may attach to a subject ("a courier with a yellow backpack")
