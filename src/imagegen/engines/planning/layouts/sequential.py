@@ -19,7 +19,8 @@ import re
 from ..plan import GroupNode, Node
 from ..planner.content import TextItem
 from .common import entries_for
-from .kit import Ctx, Region, StackEntry, _em, stack
+from .kit import Ctx, Region, StackEntry, stack
+from .metrics import em_width
 
 
 def _panel_count(ctx: Ctx, bubbles: list[TextItem]) -> int:
@@ -146,14 +147,14 @@ def _bubble(
     size = min(ctx.role_size(role, item.font.size_step), panel.h * 0.12)
     font = ctx.font_for(item, role)
     max_w = panel.w * (0.62 if count == 1 else 0.5)
-    one_line = _em(item.text, font) * size
+    one_line = em_width(item.text, font) * size
     if one_line > max_w * 0.8:
         # one line reads better (and OCR keeps a one-line balloon whole): widen the balloon up to the
         # panel, then shrink the type up to 20% before wrapping
         max_w = panel.w * 0.9
         if one_line > max_w * 0.8:
             size = max(size * 0.8, size * max_w * 0.8 / one_line)
-            one_line = _em(item.text, font) * size
+            one_line = em_width(item.text, font) * size
     lines = max(1, math.ceil(one_line / (max_w * 0.8)))
     text_w = min(max_w * 0.8, one_line * 1.05) if lines == 1 else max_w * 0.8
     pad_x, pad_y = size * (1.1 if is_bubble else 0.6), size * (0.8 if is_bubble else 0.4)

@@ -14,7 +14,8 @@ from ..plan import Node
 from ..planner.contrast import BODY_MIN, ensure_contrast, is_dark, mix
 from ..planner.placement import Placement
 from .common import FOOTER_ROLES, block_order, footer
-from .kit import Ctx, Region, StackEntry, _em, stack
+from .kit import Ctx, Region, StackEntry, stack
+from .metrics import em_width
 
 
 def layout_sign(ctx: Ctx) -> list[Node]:
@@ -51,7 +52,7 @@ def layout_sign(ctx: Ctx) -> list[Node]:
             role = "sign"
         size = ctx.role_size(role, it.font.size_step)
         font = ctx.font_for(it, role)
-        widest = max(widest, _em(it.text, font) * size)
+        widest = max(widest, em_width(it.text, font) * size)
         entries.append(StackEntry(it, role, size, max_lines=2, color=text_color, gap_after=ctx.gap))
     if not entries:
         return nodes
