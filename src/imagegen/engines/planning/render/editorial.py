@@ -73,10 +73,10 @@ def data_art(
         tops.append((x0 + (i + 0.5) * bw, top - H * 0.05))
     trend = acc[1] if len(acc) > 1 else mix(acc[0], "#000000", 0.3)
     d.line(tops, fill=hex_rgba(trend), width=max(2, int(m * 0.012)), joint="curve")
-    for x, y in tops:
+    for tx, ty in tops:
         r = m * 0.016
         d.ellipse(
-            (x - r, y - r, x + r, y + r),
+            (tx - r, ty - r, tx + r, ty + r),
             fill=hex_rgba(ground),
             outline=hex_rgba(trend),
             width=max(2, int(m * 0.008)),
@@ -107,12 +107,12 @@ def data_art(
     for a, b in edges:
         d.line((*nodes[a], *nodes[b]), fill=hex_rgba(mix(acc[0], ground, 0.55)), width=ew)
     r0 = min(m * 0.034, top_h * 0.7 / max(5, len(nodes) if not layered else max(layers)) / 2.4)
-    for i, (x, y) in enumerate(nodes):
+    for i, (nx, ny) in enumerate(nodes):
         r = r0 * (1.0 if i % 3 else 1.2)
         c = acc[(i // 3) % len(acc)]
-        d.ellipse((x - r * 1.5, y - r * 1.5, x + r * 1.5, y + r * 1.5), fill=(*hex_rgba(c)[:3], 40))
-        d.ellipse((x - r, y - r, x + r, y + r), fill=hex_rgba(c))
-        d.ellipse((x - r * 0.4, y - r * 0.4, x + r * 0.4, y + r * 0.4), fill=hex_rgba(ground))
+        d.ellipse((nx - r * 1.5, ny - r * 1.5, nx + r * 1.5, ny + r * 1.5), fill=(*hex_rgba(c)[:3], 40))
+        d.ellipse((nx - r, ny - r, nx + r, ny + r), fill=hex_rgba(c))
+        d.ellipse((nx - r * 0.4, ny - r * 0.4, nx + r * 0.4, ny + r * 0.4), fill=hex_rgba(ground))
     return img.reduce(ss)
 
 

@@ -492,6 +492,16 @@ def _bag(pen: _Pen, pal: dict[str, str], j: dict[str, Joint], k: float) -> None:
     )
 
 
+def _bag_front(pen: _Pen, pal: dict[str, str], j: dict[str, Joint]) -> None:
+    """A backpack worn by a figure facing us: the pack shows above and beside the shoulders."""
+    sb, sf, pb = j["sb"], j["sf"], j["pb"]
+    x0, x1 = min(sb[0], sf[0]) - 0.045, max(sb[0], sf[0]) + 0.045
+    y0, y1 = sb[1] - 0.035, sb[1] + (pb[1] - sb[1]) * 0.8
+    pen.blob(
+        [(x0 + 0.02, y0), (x1 - 0.02, y0), (x1, y0 + 0.04), (x1, y1), (x0, y1), (x0, y0 + 0.04)], pal["bag"]
+    )
+
+
 def draw_figure(
     img: Image.Image,
     ident: Identity,
@@ -523,12 +533,16 @@ def draw_figure(
     pen = _Pen(ImageDraw.Draw(layer), k, (cx - x0) * ss, (feet_y - height - y0) * ss, face, ink, ol)
     pal = _palette(ident, ink_mode)
     coat = ident.coat
-    # back limbs first, darker (depth), then the bag, the torso, the head, the front limbs
+    facing_viewer = pose in ("stand", "wave", "point")
+    # back limbs first, darker (depth), then the bag, the torso, the head, the front limbs; a pack worn by
+    # a figure facing us is behind everything
+    if ident.bag is not None and facing_viewer:
+        _bag_front(pen, pal, j)
     pen.limb([j["pb"], j["kb"], j["fb"]], 0.062, pal["bottom_b"])
     pen.ellipse((j["fb"][0] + 0.025, j["fb"][1] - 0.012), 0.045, 0.022, pal["shoes"])
     pen.limb([j["sb"], j["eb"], j["hb"]], 0.048, pal["top_b"])
     pen.ellipse(j["hb"], 0.026, 0.026, pal["skin_b"])
-    if ident.bag is not None:
+    if ident.bag is not None and not facing_viewer:
         _bag(pen, pal, j, k)
     pen.limb([j["pf"], j["kf"], j["ff"]], 0.062, pal["bottom"])
     pen.ellipse((j["ff"][0] + 0.025, j["ff"][1] - 0.012), 0.045, 0.022, pal["shoes"])
@@ -555,12 +569,13 @@ def draw_figure(
             [(n[0] - 0.045, n[1] + 0.03), (n[0] + 0.045, n[1] + 0.03), (n[0], n[1] + 0.14)], pal["top_b"]
         )
     if ident.bag is not None:
-        # the strap across the front of the shoulder
-        pen.limb(
-            [(sf[0] - 0.02, sf[1] + 0.005), ((sf[0] + pf[0]) / 2 - 0.01, (sf[1] + pf[1]) / 2 - 0.04)],
-            0.022,
-            pal["bag_d"] if not ink_mode else "#000000",
-        )
+        # straps over the shoulders (both when the figure faces us, the near one in profile)
+        strap = pal["bag_d"] if not ink_mode else "#000000"
+        for s_, p_ in ((sb, pb), (sf, pf)) if facing_viewer else ((sf, pf),):
+            inward = 0.02 if s_[0] < 0 else -0.02
+            pen.limb(
+                [(s_[0] + inward, s_[1] + 0.005), (p_[0] + inward * 0.5, (s_[1] + p_[1]) / 2)], 0.022, strap
+            )
     head_r = 0.08
     pen.limb([j["neck"], (j["head"][0], j["head"][1] + head_r * 0.5)], 0.04, pal["skin_b"])
     _head(pen, ident, pal, j["head"], head_r, expr)
@@ -692,5 +707,6 @@ def character_scene(
 
 
 def _hair_safe(img: Image.Image) -> str:
-    r, g, b = img.getpixel((0, 0))[:3]
+    px = img.convert("RGB").getpixel((0, 0))
+    r, g, b = px if isinstance(px, tuple) else (0, 0, 0)
     return f"#{r:02x}{g:02x}{b:02x}"
