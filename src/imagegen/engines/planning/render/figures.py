@@ -697,8 +697,9 @@ def character_scene(
         height = h * 0.55
         feet = h * 0.9
     else:
-        height = h * 0.8
-        feet = h * 0.93
+        # comic panels letter their bubbles across the top: keep the head below the top third there
+        height = h * (0.64 if ink_mode else 0.8)
+        feet = h * 0.95 if ink_mode else h * 0.93
     cx = w * float(rng.uniform(0.36, 0.64))
     if camera != "medium" and not ink_mode:
         shadow(img, cx, feet, height * 0.16)
