@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+# Hypothesis caches data in ./.hypothesis; keep the repository clean (the property test stores no examples)
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "imagegen-hypothesis"))
 
 from planner_cases import CASE_IDS, CASES
 
