@@ -12,9 +12,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 # Hypothesis caches data in ./.hypothesis; keep the repository clean (the property test stores no examples)
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "imagegen-hypothesis"))
+_HYPOTHESIS_DIR = Path(tempfile.gettempdir()) / "imagegen-hypothesis"
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_HYPOTHESIS_DIR))
 
-from planner_cases import CASE_IDS, CASES
+from planner_cases import CASE_IDS, CASES  # noqa: E402
 
 
 @pytest.fixture(params=CASES, ids=CASE_IDS)
