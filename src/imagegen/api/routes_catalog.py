@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from imagegen.api.deps import TenantId
 from imagegen.config import Settings
-from imagegen.contract.errors import InvalidImage, InvalidValue
+from imagegen.contract.errors import InvalidImage
 from imagegen.db.engine import session_factory
 from imagegen.provenance.catalog.repository import CatalogRepository
 from imagegen.provenance.catalog.search import (
@@ -41,16 +41,6 @@ def _session(request: Request) -> Session:
     return session_factory(settings.database_url)()
 
 
-def _size(value: str | None) -> tuple[int | None, int | None]:
-    if not value:
-        return None, None
-    try:
-        w, h = value.lower().replace("_", "x").replace("*", "x").split("x")
-        return int(w), int(h)
-    except ValueError as exc:
-        raise InvalidValue(f"Invalid size '{value}'. Use WxH.", param="size") from exc
-
-
 @router.get("/v1/assets")
 def list_assets(
     request: Request,
@@ -70,19 +60,17 @@ def list_assets(
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Search the caller's catalog; ``group_by=family`` returns every match grouped by prompt family."""
-    w, h = _size(size)
-    query = SearchQuery(
+    query = SearchQuery.from_filters(
         text=q,
         model=model,
         engine=engine,
         user=user,
         source=source,
         output_format=output_format,
-        width=w,
-        height=h,
-        family_id=family,
-        date_from=parse_bound(date_from, upper=False),
-        date_to=parse_bound(date_to, upper=True),
+        size=size,
+        family=family,
+        date_from=date_from,
+        date_to=date_to,
         limit=limit,
         cursor=cursor,
     )

@@ -15,7 +15,6 @@ import click
 
 from imagegen.cli.options import emit_json
 from imagegen.config import Settings
-from imagegen.contract.errors import InvalidValue
 from imagegen.tenants import LOCAL_TENANT
 
 tenant_option = click.option(
@@ -28,16 +27,6 @@ def _recorder() -> Any:
     from imagegen.provenance.recorder import Recorder
 
     return Recorder(Settings.from_env())
-
-
-def _size(value: str | None) -> tuple[int | None, int | None]:
-    if not value:
-        return None, None
-    try:
-        w, h = value.lower().replace("_", "x").replace("*", "x").split("x")
-        return int(w), int(h)
-    except ValueError as exc:
-        raise InvalidValue(f"Invalid size '{value}'. Use WxH.", param="size") from exc
 
 
 @click.command("search")
@@ -77,24 +66,21 @@ def search_cmd(
     from imagegen.provenance.catalog.search import (
         SearchQuery,
         grouped_to_json,
-        parse_bound,
         search_assets,
         search_grouped,
     )
 
-    w, h = _size(size)
-    q = SearchQuery(
+    q = SearchQuery.from_filters(
         text=text,
         model=model,
         engine=engine,
         user=user,
         source=source,
         output_format=output_format,
-        width=w,
-        height=h,
-        family_id=family,
-        date_from=parse_bound(date_from, upper=False),
-        date_to=parse_bound(date_to, upper=True),
+        size=size,
+        family=family,
+        date_from=date_from,
+        date_to=date_to,
         limit=limit,
         cursor=cursor,
     )

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from imagegen.contract.errors import InvalidValue
+from imagegen.contract.sizes import parse_size
 from imagegen.provenance.catalog.fts import apply_text
 from imagegen.provenance.catalog.models import Asset, Family
 from imagegen.provenance.catalog.repository import CatalogRepository
@@ -67,6 +68,45 @@ class SearchQuery:
     date_to: datetime | None = None
     limit: int = 50
     cursor: str | None = None
+
+    @classmethod
+    def from_filters(
+        cls,
+        *,
+        text: str | None = None,
+        model: str | None = None,
+        engine: str | None = None,
+        user: str | None = None,
+        source: str | None = None,
+        output_format: str | None = None,
+        size: str | None = None,
+        family: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> SearchQuery:
+        """Build a query from the strings a front door receives (CLI options, API query parameters).
+
+        ``size`` is parsed by the contract's size rule (``WxH``, ``W_H``, ``W*H``); dates by ``parse_bound``
+        (a bare ``date_to`` covers that whole day).
+        """
+        dims = parse_size(size) if size else None
+        return cls(
+            text=text,
+            model=model,
+            engine=engine,
+            user=user,
+            source=source,
+            output_format=output_format,
+            width=dims[0] if dims else None,
+            height=dims[1] if dims else None,
+            family_id=family,
+            date_from=parse_bound(date_from, upper=False),
+            date_to=parse_bound(date_to, upper=True),
+            limit=limit,
+            cursor=cursor,
+        )
 
 
 @dataclass
