@@ -31,32 +31,18 @@ class Written:
     revised_prompt: str | None
 
 
-def _body(
-    prompt: str,
-    *,
-    model: str | None,
-    size: str | None,
-    quality: str | None,
-    n: int | None,
-    fmt: str | None,
-    compression: int | None,
-    background: str | None,
-    seed: int | None,
-    user: str | None,
-) -> dict[str, Any]:
-    fields = {
-        "prompt": prompt,
-        "model": model,
-        "size": size,
-        "quality": quality,
-        "n": n,
-        "output_format": fmt,
-        "output_compression": compression,
-        "background": background,
-        "seed": seed,
-        "user": user,
-    }
-    return {k: v for k, v in fields.items() if v is not None}
+#: CLI option name -> request field (the contract table validates the values)
+REQUEST_FIELDS = {
+    "model": "model",
+    "size": "size",
+    "quality": "quality",
+    "n": "n",
+    "fmt": "output_format",
+    "compression": "output_compression",
+    "background": "background",
+    "seed": "seed",
+    "user": "user",
+}
 
 
 def _write(data: bytes, output_dir: Path, stem: str, fmt: str) -> tuple[Path, int, int]:
@@ -187,45 +173,33 @@ def common_options(func: Any) -> Any:
     return func
 
 
+def _execute(
+    operation: str,
+    prompt: str,
+    opts: dict[str, Any],
+    files: list[tuple[str, bytes]],
+    mask: tuple[str, bytes] | None,
+) -> None:
+    started = time.perf_counter()
+    body = {"prompt": prompt} | {
+        field: opts[name] for name, field in REQUEST_FIELDS.items() if opts[name] is not None
+    }
+    output_dir: Path = opts["output_dir"]
+    if opts["server"]:
+        written, meta = _run_remote(
+            operation, body, files, mask, output_dir, opts["server"], opts["api_key"], opts["token_file"]
+        )
+    else:
+        written, meta = _run_local(operation, body, files, mask, output_dir)
+    _report(written, meta, started, opts["as_json"])
+
+
 @click.command("generate")
 @click.argument("prompt")
 @common_options
-def generate_cmd(
-    prompt: str,
-    model: str | None,
-    size: str | None,
-    quality: str | None,
-    n: int | None,
-    fmt: str | None,
-    compression: int | None,
-    background: str | None,
-    seed: int | None,
-    user: str | None,
-    output_dir: Path,
-    as_json: bool,
-    server: str | None,
-    api_key: str | None,
-    token_file: Path | None,
-) -> None:
+def generate_cmd(prompt: str, **opts: Any) -> None:
     """Generate images from PROMPT and print where they went."""
-    started = time.perf_counter()
-    body = _body(
-        prompt,
-        model=model,
-        size=size,
-        quality=quality,
-        n=n,
-        fmt=fmt,
-        compression=compression,
-        background=background,
-        seed=seed,
-        user=user,
-    )
-    if server:
-        written, meta = _run_remote("generate", body, [], None, output_dir, server, api_key, token_file)
-    else:
-        written, meta = _run_local("generate", body, [], None, output_dir)
-    _report(written, meta, started, as_json)
+    _execute("generate", prompt, opts, [], None)
 
 
 @click.command("edit")
@@ -246,46 +220,11 @@ def generate_cmd(
     help="PNG whose alpha 0 marks the region to edit (applies to the first image).",
 )
 @common_options
-def edit_cmd(
-    prompt: str,
-    images: tuple[Path, ...],
-    mask: Path | None,
-    model: str | None,
-    size: str | None,
-    quality: str | None,
-    n: int | None,
-    fmt: str | None,
-    compression: int | None,
-    background: str | None,
-    seed: int | None,
-    user: str | None,
-    output_dir: Path,
-    as_json: bool,
-    server: str | None,
-    api_key: str | None,
-    token_file: Path | None,
-) -> None:
+def edit_cmd(prompt: str, images: tuple[Path, ...], mask: Path | None, **opts: Any) -> None:
     """Edit images with PROMPT (outside a mask, every pixel stays bit-identical)."""
-    started = time.perf_counter()
-    body = _body(
-        prompt,
-        model=model,
-        size=size,
-        quality=quality,
-        n=n,
-        fmt=fmt,
-        compression=compression,
-        background=background,
-        seed=seed,
-        user=user,
-    )
     files = [(p.name, p.read_bytes()) for p in images]
     mask_file = (mask.name, mask.read_bytes()) if mask else None
-    if server:
-        written, meta = _run_remote("edit", body, files, mask_file, output_dir, server, api_key, token_file)
-    else:
-        written, meta = _run_local("edit", body, files, mask_file, output_dir)
-    _report(written, meta, started, as_json)
+    _execute("edit", prompt, opts, files, mask_file)
 
 
 def register(group: click.Group) -> None:
