@@ -1,4 +1,5 @@
-"""Alembic environment. Migrations are hand-reviewed files in versions/, applied by imagegen.db.engine.migrate."""
+"""Alembic environment. Migrations are hand-reviewed files in versions/, applied by
+imagegen.db.engine.migrate."""
 
 from __future__ import annotations
 

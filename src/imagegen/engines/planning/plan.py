@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PLAN_VERSION = "1.0"
 
-Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$", description="#RRGGBB or #RRGGBBAA")]
+Color = Annotated[
+    str, Field(pattern=r"^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$", description="#RRGGBB or #RRGGBBAA")
+]
 
 
 class _Model(BaseModel):
@@ -38,7 +40,9 @@ class Box(_Model):
         return self.y + self.h
 
     def intersects(self, other: Box) -> bool:
-        return self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        return (
+            self.x < other.right and other.x < self.right and self.y < other.bottom and other.y < self.bottom
+        )
 
     def contains(self, other: Box, tol: float = 0.5) -> bool:
         return (
