@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -16,7 +17,7 @@ _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     # WAL lets the server's workers and a CLI process share one catalog; busy_timeout waits on writers.
     cur.execute("PRAGMA journal_mode=WAL")

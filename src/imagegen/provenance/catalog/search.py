@@ -345,7 +345,9 @@ def _name_families(
     ids = [f for f in groups if f is not None]
     if not ids:
         return
-    db = str(session.get_bind().url)
+    bind = session.get_bind()
+    # a Connection's engine carries the URL; an Engine carries it itself
+    db = str(bind.engine.url)
     names = FAMILY_NAMES.get_many(db, repo.tenant_id, ids)
     missing = [f for f in ids if f not in names]
     if missing:
