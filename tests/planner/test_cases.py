@@ -170,7 +170,9 @@ def test_case_specific_fonts_and_roles() -> None:
         assert len(bubble_texts) == 1, (k, bubble_texts)
     info = compile_case(by_id["ai-growth"])
     charts = [n for n in info.walk() if n.kind == "chart"]
-    assert len(charts) == 1 and charts[0].series[0].value == 78
+    # one statistic is the page's hero: a ring and a bar, both of its figure, neither drawing text
+    assert sorted(c.chart for c in charts) == ["donut", "progress"]
+    assert all(c.series[0].value == 78 and not c.series[0].label and not c.show_values for c in charts)
 
 
 def test_storyboard_spreads_frames_over_variants() -> None:

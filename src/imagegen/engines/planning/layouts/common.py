@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..plan import Node
 from ..planner.codes import CodeSpec
 from ..planner.content import TextItem
-from .kit import Ctx, Region, StackEntry, code_region, stack
+from .kit import Ctx, Region, StackEntry, code_region, size_cap, stack
 
 #: roles that live in a footer band when the layout has no better place for them
 FOOTER_ROLES = ("caption", "source", "footer", "date")
@@ -40,14 +40,38 @@ def block_order(items: list[TextItem]) -> list[TextItem]:
     return sorted(items, key=lambda i: (ROLE_ORDER.get(i.role or "body", 8), i.order))
 
 
-def entries_for(ctx: Ctx, items: list[TextItem], *, boost: float = 0.0) -> list[StackEntry]:
-    """Stack entries with type-scale sizes; headings get ``boost`` extra steps."""
+#: a subhead is set at this share of the headline's size (short lines, up to 12 characters or two words,
+#: take the upper band: "每日新茶" under "上海茶馆" reads as the poster's second line, not a caption)
+SUBHEAD_SHARE = (0.45, 0.6)
+SHORT_SUBHEAD_SHARE = (0.6, 0.66)
+_BIG = ("headline", "title", "sign", "masthead")
+
+
+def entries_for(
+    ctx: Ctx, items: list[TextItem], *, boost: float = 0.0, head_lines: int = 2
+) -> list[StackEntry]:
+    """Stack entries with type-scale sizes; headings get ``boost`` extra steps and up to ``head_lines``
+    lines. A subhead is sized from the headline it follows (``SUBHEAD_SHARE``, times the type scale per
+    size step the prompt asked, "in smaller font"), so the hierarchy holds whatever cap the headline met."""
     out = []
+    head_size: float | None = None
     for it in block_order(items):
         role = it.role or "body"
-        big = role in ("headline", "title", "sign", "masthead")
-        lines = 2 if big else (4 if role in ("body", "bullet", "bubble") else 3)
+        big = role in _BIG
+        lines = (
+            (head_lines if len(it.text.split()) >= 3 else 2)
+            if big
+            else (4 if role in ("body", "bullet", "bubble") else 3)
+        )
         size = ctx.role_size(role, it.font.size_step + (boost if big else 0))
+        if big and head_size is None:
+            head_size = min(size, size_cap(it.lang, role, ctx.unit))
+        elif role == "subhead" and head_size is not None:
+            short = len(it.text) <= 12 or len(it.text.split()) <= 2
+            lo, hi = SHORT_SUBHEAD_SHARE if short else SUBHEAD_SHARE
+            k = ctx.theme.type_scale ** min(0.0, it.font.size_step)
+            # "in smaller font" lowers the ceiling, never below the floor of a readable second line
+            size = min(max(size, lo * head_size), max(lo, hi * k) * head_size)
         gap = ctx.gap * (1.6 if big else 1.0)
         out.append(StackEntry(it, role, size, max_lines=lines, gap_after=gap))
     return out

@@ -51,7 +51,9 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
     if rest:
         rest_h = min(body.h * 0.3, sum(ctx.role_size(i.role or "body") * 2.6 for i in rest))
     card_area = Region(body.x, body.y, body.w, body.h - (rest_h + ctx.gap * 2 if rest else 0))
-    if cards:
+    if len(cards) == 1:
+        nodes.extend(_hero_stat(ctx, cards[0], card_area))
+    elif cards:
         n = len(cards)
         cols = 2 if n >= 4 or (ctx.alt and n >= 2) else 1
         rows_n = (n + cols - 1) // cols
@@ -61,28 +63,102 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
         grid_h = rows_n * card_h + ctx.gap * 2 * (rows_n - 1)
         top = card_area.y
         if card_area.h - grid_h > 320 * ctx.unit:
-            # room to spare: a flat illustration under the cards instead of a void (over them in the
-            # second arrangement)
+            # room to spare: an illustration keyed to the subject under the cards instead of a void (over
+            # them in the second arrangement)
             art_h = card_area.h - grid_h - ctx.gap * 3
             if ctx.alt:
                 art = Region(card_area.x, card_area.y, card_area.w, art_h)
                 top = card_area.y + art_h + ctx.gap * 3
             else:
                 art = Region(card_area.x, top + grid_h + ctx.gap * 3, card_area.w, art_h)
-            nodes.append(
-                ctx.image(
-                    art, style="abstract", radius=ctx.theme.corner_radius * ctx.unit, z=0, stem="illustration"
-                )
-            )
+            nodes.append(_illustration(ctx, art))
+        elif card_area.h - grid_h > 0:
+            # a little room: the sections share it (no dead band under the last one)
+            top = card_area.y + (card_area.h - grid_h) * 0.3
         col_regions = card_area.cols(cols, ctx.gap * 2)
         for k, item in enumerate(cards):
             r, c = divmod(k, cols)
             cell = Region(col_regions[c].x, top + r * (card_h + ctx.gap * 2), col_regions[c].w, card_h)
             nodes.extend(_stat_card(ctx, item, cell))
+    elif card_area.h > 200 * ctx.unit:
+        # no statistic at all: the subject's illustration holds the page
+        nodes.append(_illustration(ctx, card_area))
     if rest:
         rest_region = Region(body.x, body.bottom - rest_h, body.w, rest_h)
         rest_nodes, _ = stack(ctx, entries_for(ctx, rest), rest_region, align="left", valign="top")
         nodes.extend(rest_nodes)
+    return nodes
+
+
+def _illustration(ctx: Ctx, art: Region) -> Node:
+    """The data/subject illustration of an infographic (the renderer keys it to the brief's words)."""
+    return ctx.image(
+        art,
+        style=ctx.fill_style or "data",
+        prompt=ctx.fill_prompt,
+        radius=ctx.theme.corner_radius * ctx.unit,
+        z=0,
+        stem="illustration",
+    )
+
+
+def _hero_stat(ctx: Ctx, item: TextItem, area: Region) -> list[Node]:
+    """One statistic set as the page's hero: a card with a ring chart of its figure (its icon inside), the
+    exact text large beside it and a bar under it; the illustration takes the rest of the page, so no
+    panel is left dead. The second arrangement puts the illustration first."""
+    pal = ctx.theme.palette
+    card_h = min(area.h * 0.46, 460 * ctx.unit)
+    art_h = area.h - card_h - ctx.gap * 3
+    if art_h < 200 * ctx.unit:
+        card_h, art_h = area.h, 0.0
+    if ctx.alt and art_h:
+        art = Region(area.x, area.y, area.w, art_h)
+        card = Region(area.x, area.bottom - card_h, area.w, card_h)
+    else:
+        card = Region(area.x, area.y, area.w, card_h)
+        art = Region(area.x, card.bottom + ctx.gap * 3, area.w, art_h)
+    nodes: list[Node] = [
+        ctx.shape(
+            card,
+            "rounded_rect",
+            fill=pal.surface,
+            radius=ctx.theme.corner_radius * ctx.unit,
+            z=1,
+            stem="card",
+        )
+    ]
+    inner = card.inset(36 * ctx.unit)
+    bar_h = max(14.0, 22 * ctx.unit)
+    body = Region(inner.x, inner.y, inner.w, inner.h - bar_h - ctx.gap * 2)
+    ring_side = min(body.h, body.w * 0.4)
+    right = ctx.mirrored
+    ring_x = body.right - ring_side if right else body.x
+    ring = Region(ring_x, body.cy - ring_side / 2, ring_side, ring_side)
+    stat = item.stat
+    if stat is not None:
+        nodes.append(ctx.ring(ring, stat.label, stat.value, stat.maximum, stat.unit))
+    name = icon_for(stat.label if stat else item.text, "insights")
+    nodes.append(ctx.icon(ring.inset(ring_side * 0.3), name, pal.accent, z=3))
+    text_x = body.x if right else ring.right + ctx.gap * 2
+    text_region = Region(text_x, body.y, body.w - ring_side - ctx.gap * 2, body.h)
+    nodes.append(
+        ctx.text(
+            item,
+            text_region,
+            role="stat",
+            size=ctx.role_size("stat", 1.5 + item.font.size_step),
+            align="right" if right else "left",
+            valign="middle",
+            on=pal.surface,
+            max_lines=3,
+            z=2,
+        )
+    )
+    if stat is not None:
+        bar = Region(inner.x, inner.bottom - bar_h, inner.w, bar_h)
+        nodes.append(ctx.chart(bar, stat.label, stat.value, stat.maximum, stat.unit, z=2))
+    if art_h:
+        nodes.append(_illustration(ctx, art))
     return nodes
 
 

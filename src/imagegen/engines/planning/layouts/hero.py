@@ -64,7 +64,11 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         # art alone: variants float it at different scales (full bleed in the safe area, then inset cards)
         image_region, text_region = area.inset(area.w * 0.04 * (2 * ctx.alt + ctx.mirrored)), None
     elif landscape and not (ctx.placement.h == "center" and ctx.archetype != "slide"):
-        img_cols = 5 if ctx.archetype == "slide" else (6 if ctx.alt else 7)
+        # a product ad gives its copy half the width: the headline sells, it cannot be a footnote
+        if ctx.archetype == "product_hero":
+            img_cols = 7 if ctx.alt else 6
+        else:
+            img_cols = 5 if ctx.archetype == "slide" else (6 if ctx.alt else 7)
         left_image = not ctx.mirrored if ctx.archetype != "slide" else ctx.mirrored
         if left_image:
             image_region = ctx.grid.span(0, img_cols, area)
@@ -125,8 +129,9 @@ def layout_hero(ctx: Ctx) -> list[Node]:
     if text_region is not None:
         valign = "top" if head_top else "middle"
         boost = 1.0 if ctx.archetype in ("poster", "banner", "social_card") else 0.0
+        # a narrow column sets a long headline on three lines rather than shrinking it
         text_nodes, _ = stack(
-            ctx, entries_for(ctx, body, boost=boost), text_region, align=align, valign=valign
+            ctx, entries_for(ctx, body, boost=boost, head_lines=3), text_region, align=align, valign=valign
         )
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))

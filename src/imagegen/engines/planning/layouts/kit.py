@@ -209,6 +209,10 @@ class Ctx:
     image_prompt: str
     image_style: str
     art_colors: list[str]
+    #: art for a design that has no text to set (no quotes, codes or values): what to picture and its style,
+    #: decided even when ``image_prompt`` is empty, so no prompt renders a blank canvas
+    fill_prompt: str = ""
+    fill_style: str = ""
     #: an archetype may ask for a background treatment (set by the layout)
     background: dict[str, Any] = field(default_factory=dict)
     _ids: dict[str, int] = field(default_factory=dict)
@@ -412,19 +416,38 @@ class Ctx:
         unit: str,
         z: int = 2,
     ) -> ChartNode:
-        """A progress bar for one figure (no drawn labels; see below)."""
-        # value labels off and, for a progress bar, an empty series label: the exact quoted text next to
-        # the bar already carries the words and the number, and the renderer would otherwise draw a second,
-        # smaller copy of them (unrequested text the verifier must also read back)
-        # the renderer reads a progress value as a percentage: normalize n-of-m figures to one
+        """A progress bar for one figure, drawing no text (see ``_figure``)."""
+        return self._figure("progress", region, label, value, maximum, unit, z)
+
+    def ring(
+        self, region: Region, label: str, value: float, maximum: float, unit: str, z: int = 2
+    ) -> ChartNode:
+        """A ring (single-value donut) for one figure, drawing no text: room for an icon in its middle."""
+        return self._figure("donut", region, label, value, maximum, unit, z)
+
+    def _figure(
+        self,
+        chart: Literal["progress", "donut"],
+        region: Region,
+        label: str,
+        value: float,
+        maximum: float,
+        unit: str,
+        z: int,
+    ) -> ChartNode:
+        # The exact quoted text beside the chart carries the words and the number, so the chart draws none:
+        # values off, and the series label left empty (the renderer draws nothing for an empty label). A
+        # drawn label would be a second, smaller copy -- unrequested text the verifier must also read back.
+        # The label and figure are kept in the node's note.
+        # the renderer reads a single value as a percentage: normalize n-of-m figures to one
         pct = value / maximum * 100 if maximum else value
         series = [DataPoint(label="", value=round(pct, 3))]
         palette = self.theme.palette
         return ChartNode(
-            id=self.new_id("chart"),
+            id=self.new_id("chart" if chart == "progress" else "ring"),
             box=region.box(),
             z=z,
-            chart="progress",
+            chart=chart,
             series=series,
             unit="%",
             colors=[palette.accent, *palette.extra[1:2], palette.surface],
@@ -486,6 +509,15 @@ def stack(
         if sum(heights) + sum(gaps_list) <= region.h or scale < 0.2:
             break
         scale *= 0.92
+    head = next((k for k, e in enumerate(entries) if e.role in ("headline", "title", "sign")), None)
+    if head is not None:
+        # a subhead never outgrows its share of the headline as fitted (a long headline set smaller to fit
+        # its box keeps its subhead below it in the hierarchy)
+        for k, e in enumerate(entries):
+            if e.role == "subhead" and k > head and sizes[k] > sizes[head] * 0.66:
+                sizes[k] = sizes[head] * 0.66
+                font = ctx.font_for(e.item, e.role)
+                heights[k] = text_height(e.item.text, region.w, sizes[k], font, e.max_lines) + sizes[k] * 0.15
     if sum(heights) + sum(gaps_list) > region.h:
         # still too much for the region: equal shares, each text fitted to its share (never an empty box)
         gaps_list = [min(g, 2.0) for g in gaps_list]

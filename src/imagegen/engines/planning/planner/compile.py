@@ -18,6 +18,7 @@ from typing import Literal
 
 from ....contract.errors import InvalidValue
 from ..layouts import frames_for_variant, layout_for
+from ..layouts.fill import layout_untexted
 from ..layouts.hero import layout_hero
 from ..layouts.kit import Ctx, Grid
 from ..plan import Background, Brief, Canvas, FontRef, Node, Plan, TextNode, Theme
@@ -55,7 +56,7 @@ _BACKDROP_WORDS = frozenset(
 ART_STYLES: tuple[tuple[str, str], ...] = (
     (
         r"\bcharacter\b|\bperson\b|\bwoman\b|\bman\b|\bgirl\b|\bboy\b|\bdetective\b|\bcourier\b"
-        r"|\bhero\b(?! product)|\bchef\b|\bpeople\b|\bportrait\b",
+        r"|\bhero\b(?! product| shot| image| banner| section)|\bchef\b|\bpeople\b|\bportrait\b",
         "character",
     ),
     (
@@ -132,6 +133,7 @@ def compile_prompt(
     # 4. roles and art
     items = resolve_roles(content.texts, arch)
     image_prompt, image_style = _art(content, arch)
+    fill_prompt, fill_style = _fill_art(content, arch, image_prompt, image_style)
     ctx = Ctx(
         archetype=arch.name,
         grid=grid,
@@ -146,6 +148,8 @@ def compile_prompt(
         image_prompt=image_prompt,
         image_style=image_style,
         art_colors=hints.art_colors,
+        fill_prompt=fill_prompt,
+        fill_style=fill_style,
     )
     # 5. layout, with the hero layout as the safety net if a family could not place every text
     nodes = layout_for(arch.name, arch.family)(ctx)
@@ -153,6 +157,9 @@ def compile_prompt(
     if sorted(_texts(nodes)) != sorted(expected):
         ctx = replace(ctx, items=[i for i in items if i.text in expected], _ids={})
         nodes = layout_hero(ctx)
+    if not items and not ctx.codes:
+        # nothing to set: the design is the subject's picture and wordless decoration, never a blank page
+        nodes = layout_untexted(replace(ctx, _ids={}), nodes)
     # 6. assemble and validate
     canvas = Canvas(
         width=width,
@@ -274,6 +281,42 @@ def _art(content: Content, arch: Archetype) -> tuple[str, str]:
     if labeled or depicted:
         return desc, style
     return "", ""
+
+
+#: the picture of a design with no text, when the subject words name no style of their own
+_FILL_STYLE = {
+    "menu": "food",
+    "infographic": "data",
+    "spec_sheet": "product",
+    "label": "product",
+    "app_screen": "waves",
+}
+#: words the renderer pictures itself under the generic style (night sky, neon, data, cover, interior)
+_RENDERER_SUBJECTS = re.compile(
+    r"night|stars|galaxy|moon|neon|robot|\bai\b|tech|data|digital|network|statistic|growth|revenue|"
+    r"analytics|magazine|\bcover\b|fashion|interior|\broom\b|kitchen|office|market|bazaar|tea ?shop|"
+    r"storefront|\bstore\b|bakery|restaurant|city|street|skyline"
+)
+
+
+def _fill_art(content: Content, arch: Archetype, image_prompt: str, image_style: str) -> tuple[str, str]:
+    """(prompt, style) of the art a design shows when it has no text to set (see ``layouts/fill.py``).
+
+    The design's own art when it has some; otherwise the subject/scene (or the whole description, quotes
+    removed). The style: the subject words' (``ART_STYLES``), else the archetype's (a menu pictures food,
+    an infographic data art, a spec sheet or label the product, a screen soft waves), else a bold
+    geometric composition -- a generic style with no subject would render as a bare gradient."""
+    desc = image_prompt
+    style = image_style
+    if not desc:
+        desc = " ".join(x for x in (content.subject or "", content.scene or "") if x).strip()
+        desc = desc or content.description.strip()
+        style = next((s for pat, s in ART_STYLES if re.search(pat, desc.lower())), "abstract")
+        if arch.name in ("menu", "infographic") or style == "abstract":
+            style = _FILL_STYLE.get(arch.name, style)
+    if style == "abstract" and not _RENDERER_SUBJECTS.search(desc.lower()):
+        style = "geometric"
+    return desc, style
 
 
 def _background(content: Content, hints: ThemeHints, theme: Theme, requested: str, ctx: Ctx) -> Background:

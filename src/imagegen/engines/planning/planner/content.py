@@ -107,6 +107,36 @@ def _trailing_phrase(prompt: str, masked: str, end: int, next_start: int) -> str
     return masked[end:stop].replace("\x00", " ")
 
 
+#: a ``Text:`` segment made of these words describes the type, it is not the text ("Text: bold, centered")
+_TYPE_WORDS = re.compile(
+    r"\b(?:headlines?|subheads?|subheadings?|titles?|captions?|labels?|text|copy|fonts?|typefaces?|type|"
+    r"bold|italic|serif|sans|sans-serif|mono|monospace|centered|centred|aligned|large|small|big|"
+    r"uppercase|lowercase|letters?|words?|lettering|typography|none|no|minimal|exact|exactly|quoted)\b",
+    re.IGNORECASE,
+)
+#: the longest unquoted ``Text:`` segment taken as the text itself (longer ones are descriptions)
+MAX_ASKED_WORDS = 8
+
+
+def asked_text(seg: Segment, quotes: list[Quote], prompt: str) -> tuple[str, int] | None:
+    """The text an explicit ``Text:`` (or ``Copy:``) segment asks for without quotes, and its offset.
+
+    ``Text: Welcome`` asks for "Welcome": the label is an explicit request, so its words are drawn
+    exactly as written (only the segment's surrounding spaces and one sentence-ending period are not part
+    of it). Not when the segment has quotes (they are the text), is longer than ``MAX_ASKED_WORDS``
+    words, or uses words that describe type (``Text: bold headline, centered``)."""
+    if seg.key != "text" or not seg.text:
+        return None
+    if any(seg.start <= q.start < seg.end for q in quotes):
+        return None
+    text = seg.text
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
+    if not text or "\n" in text or len(text.split()) > MAX_ASKED_WORDS or _TYPE_WORDS.search(text):
+        return None
+    return text, prompt.index(text, seg.start)
+
+
 def extract(prompt: str) -> Content:
     """Read a prompt into :class:`Content`: quoted text with roles, codes, values, segments, words."""
     quotes = find_quotes(prompt)
@@ -216,6 +246,13 @@ def extract(prompt: str) -> Content:
     codes.sort(key=lambda c: c.at)
     for mv in metric_values(masked, prompt):
         texts.append(TextItem(mv.text, "stat_value", len(texts), mv.at, metric=mv))
+    for seg in segments:
+        asked = asked_text(seg, quotes, prompt)
+        if asked is not None:
+            lang = detect_lang(asked[0], traditional_chinese=traditional)
+            texts.append(
+                TextItem(asked[0], None, len(texts), asked[1], lang=lang, direction=direction_of(lang))
+            )
     texts.sort(key=lambda t: (t.at, t.order))
     for i, t in enumerate(texts):
         t.order = i

@@ -35,6 +35,27 @@ NOUN_ICONS: tuple[tuple[str, str], ...] = (
     (r"\bai\b|\bartificial intelligence\b|\bmachine learning\b|\brobot", "smart_toy"),
     (r"\benterprises?\b|\bcompan(?:y|ies)\b|\bbusiness(?:es)?\b|\bcorporat", "business"),
     (r"\bcoffee\b|\bcafe\b|\bcafé\b|\btea\b", "coffee"),
+    (r"\bmenu\b|\brestaurant\b|\bdinner\b|\blunch\b|\bdishe?s?\b|\bfood\b", "restaurant_menu"),
+    (r"\bbakery\b|\bbread\b|\bpastr(?:y|ies)\b|\bcroissants?\b", "bakery_dining"),
+    (r"\bcakes?\b|\bbirthday\b", "cake"),
+    (r"\bparty\b|\bcelebrat|\bfestival\b|\bgala\b", "celebration"),
+    (r"\bwine\b|\bbar\b|\bcocktails?\b", "local_bar"),
+    (r"\btickets?\b|\badmission\b", "confirmation_number"),
+    (r"\bsale\b|\bdiscount\b|\boffer\b", "sell"),
+    (r"\bpodcast\b", "podcasts"),
+    (r"\bconcert\b|\bjazz\b|\brock\b|\bband\b|\bmusic\b|\bsound\b|\baudio\b", "music_note"),
+    (r"\bspeakers?\b", "speaker"),
+    (r"\bearbuds?\b|\bheadphones?\b", "headphones"),
+    (r"\boil\b|\bolive\b|\borganic\b|\bnatural\b", "eco"),
+    (r"\bwater\b|\bbottle\b|\bdrinks?\b", "water_drop"),
+    (r"\bsun\b|\bsummer\b|\bsunny\b", "wb_sunny"),
+    (r"\bsneakers?\b|\bshoes?\b|\bsports?\b", "directions_run"),
+    (r"\bbooks?\b|\bschool\b|\bstudy\b|\blearn", "school"),
+    (r"\bscience\b|\bresearch\b|\blab\b", "science"),
+    (r"\bpets?\b|\bdogs?\b|\bcats?\b", "pets"),
+    (r"\bjapan\b|\btokyo\b|\bjourney\b", "travel_explore"),
+    (r"\bquarterly\b|\bprofit\b|\bgrowth\b|\btrend", "trending_up"),
+    (r"\brenewable\b|\bsolar\b", "solar_power"),
     (r"\bqr\b", "qr_code"),
     (r"\bcalendar\b|\bdate\b|\bschedule\b|\bevents?\b", "event"),
     (r"\btime\b|\bclock\b|\bhours?\b", "schedule"),
@@ -58,6 +79,17 @@ def icon_for(text: str, default: str = "insights") -> str:
     return next((name for pat, name in NOUN_ICONS if re.search(pat, low)), default)
 
 
+def icons_for(text: str, limit: int = 3) -> list[str]:
+    """Up to ``limit`` distinct icons for the nouns of ``text``, in the order the nouns are written."""
+    low = text.lower()
+    found: list[tuple[int, str]] = []
+    for pat, name in NOUN_ICONS:
+        m = re.search(pat, low)
+        if m and name not in {n for _, n in found}:
+            found.append((m.start(), name))
+    return [name for _, name in sorted(found)][:limit]
+
+
 #: every name the planner may emit (tests check the renderer supports them when it is importable)
 ALL_ICONS = frozenset(
     {name for _, name in NOUN_ICONS}
@@ -71,5 +103,14 @@ ALL_ICONS = frozenset(
         "thermostat",
         "speed",
         "battery_full",
+        "local_cafe",
+        "pie_chart",
+        "verified",
+        "straighten",
+        "event",
+        "place",
+        "storefront",
+        "auto_awesome",
+        "star",
     }
 )

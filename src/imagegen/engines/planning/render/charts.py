@@ -57,6 +57,9 @@ def _label(
     color: str | None = None,
     valign: Literal["top", "middle", "bottom"] = "middle",
 ) -> None:
+    if not text:
+        # an empty label draws nothing (a planner that sets the words itself leaves the chart's label empty)
+        return
     pal = ctx.plan.theme.palette
     ink = color or pal.text
     # derived labels are verified like any text: a muted tint that misses WCAG AA on what lies under the
