@@ -24,7 +24,7 @@ _KIND_WORDS = (
 )
 #: icons an archetype falls back to when the prompt names no noun that has one
 _DEFAULT_ICONS: dict[str, tuple[str, ...]] = {
-    "menu": ("restaurant_menu", "local_cafe", "bakery_dining"),
+    "menu": ("restaurant_menu", "bakery_dining", "dinner_dining", "local_cafe"),
     "infographic": ("insights", "trending_up", "pie_chart"),
     "spec_sheet": ("verified", "straighten", "eco"),
     "label": ("eco", "verified", "water_drop"),
@@ -52,6 +52,16 @@ def _art(ctx: Ctx, region: Region, *, z: int = 1, radius: float | None = None, s
     return ctx.image(
         region, style=ctx.fill_style or "abstract", prompt=ctx.fill_prompt, z=z, radius=r, stem=stem
     )
+
+
+def _split(ctx: Ctx, region: Region, share: float) -> tuple[Region, Region]:
+    """(art, the rest): art on top of a portrait or square region, on the left of a landscape one (the
+    right for mirrored variants), taking ``share`` of it."""
+    gap = ctx.gap * 2
+    if region.w / max(region.h, 1.0) < 1.25:
+        return region.split_v(share, gap)
+    left, right = region.split_h(share if not ctx.mirrored else 1 - share, gap)
+    return (right, left) if ctx.mirrored else (left, right)
 
 
 def _rule(ctx: Ctx, x: float, y: float, w: float, align: str = "left") -> Node:
@@ -89,7 +99,8 @@ def _hero(ctx: Ctx) -> list[Node]:
     """Poster, banner, card, slide, product: the subject fills the safe area (variants inset it), with an
     accent rule under it as the design's signature."""
     safe = ctx.grid.safe
-    art = safe.inset(safe.w * 0.04 * (2 * ctx.alt + ctx.mirrored))
+    f = 0.04 * (2 * ctx.alt + ctx.mirrored)
+    art = safe.inset(safe.w * f, safe.h * f)
     rule_h = max(3.0, 6 * ctx.unit)
     art = Region(art.x, art.y, art.w, art.h - rule_h - ctx.gap * 2)
     return [
@@ -114,13 +125,12 @@ def _menu(ctx: Ctx) -> list[Node]:
         )
     ]
     inner = safe.inset(40 * ctx.unit)
-    art_h = inner.h * (0.5 if not ctx.alt else 0.42)
-    art = Region(inner.x, inner.y, inner.w, art_h)
+    art, rest = _split(ctx, inner, 0.5 if not ctx.alt else 0.42)
     nodes.append(_art(ctx, art, z=1))
-    y = art.bottom + ctx.gap * 2
-    nodes.append(_rule(ctx, inner.cx, y, min(inner.w * 0.2, 180 * ctx.unit), "center"))
+    y = rest.y
+    nodes.append(_rule(ctx, rest.cx, y, min(rest.w * 0.2, 180 * ctx.unit), "center"))
     names = _icons(ctx, 4)
-    rows = Region(inner.x, y + ctx.gap * 2, inner.w, inner.bottom - y - ctx.gap * 2).rows(len(names), ctx.gap)
+    rows = Region(rest.x, y + ctx.gap * 2, rest.w, rest.bottom - y - ctx.gap * 2).rows(len(names), ctx.gap)
     for name, row in zip(names, rows, strict=True):
         side = min(row.h * 0.5, 64 * ctx.unit)
         icon_x = row.right - side if ctx.mirrored else row.x
@@ -172,12 +182,10 @@ def _card_with_art(ctx: Ctx) -> list[Node]:
         )
     ]
     inner = card.inset(48 * ctx.unit)
-    art = Region(inner.x, inner.y, inner.w, inner.h * 0.58)
+    art, rest = _split(ctx, inner, 0.58)
     nodes.append(_art(ctx, art, z=1))
     names = _icons(ctx, 3)
-    rows = Region(inner.x, art.bottom + ctx.gap * 2, inner.w, inner.bottom - art.bottom - ctx.gap * 2).rows(
-        len(names), 0
-    )
+    rows = rest.rows(len(names), 0)
     for k, (name, row) in enumerate(zip(names, rows, strict=True)):
         side = min(row.h * 0.6, 88 * ctx.unit)
         nodes.append(ctx.icon(Region(row.x, row.cy - side / 2, side, side), name, pal.accent, z=2))
@@ -237,7 +245,8 @@ def _screen(ctx: Ctx) -> list[Node]:
     """An app screen: a hero card with the subject, a 2x2 grid of icon tiles, a bottom bar of icons."""
     pal = ctx.theme.palette
     screen = ctx.grid.canvas
-    unit = screen.w / 390
+    # iOS points (a 390 x 844 pt screen), fitted to the canvas whatever its shape
+    unit = min(screen.w / 390, screen.h / 844)
     pad = 20 * unit
     content = Region(screen.x + pad, screen.y + 54 * unit, screen.w - 2 * pad, screen.h - 54 * unit)
     nav_h = 84 * unit

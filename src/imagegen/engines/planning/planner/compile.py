@@ -279,6 +279,9 @@ def _art(content: Content, arch: Archetype) -> tuple[str, str]:
     if arch.name == "sign":
         return (desc, "scene" if style == "abstract" else style) if depicted else ("", "")
     if labeled or depicted:
+        # a generic style the renderer has no subject for would be a bare gradient: a bold composition
+        if style == "abstract" and not _RENDERER_SUBJECTS.search(desc.lower()):
+            style = "geometric"
         return desc, style
     return "", ""
 
