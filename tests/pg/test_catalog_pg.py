@@ -51,9 +51,9 @@ __all__ = [
 
 
 def test_schema_on_postgres(recorder):
-    """Migrations 0001 -> 0002 ran; full text is a generated tsvector with a GIN index."""
+    """Migrations 0001 -> 0003 ran; full text is a generated tsvector with a GIN index."""
     with recorder.sessions() as s:
-        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         insp = inspect(s.get_bind())
         cols = {c["name"] for c in insp.get_columns("catalog_assets")}
         assert "search_tsv" in cols

@@ -80,15 +80,19 @@ class Asset(Base):
     watermark_id: Mapped[str | None] = mapped_column(String(32))
     c2pa_manifest_label: Mapped[str | None] = mapped_column(String(200))
     family_id: Mapped[str | None] = mapped_column(String(32))
+    #: the family's founding prompt (``Family.prompt``, which never changes), copied here so the grouped
+    #: listing names its families from the covering index alone (migration 0003)
+    family_prompt: Mapped[str | None] = mapped_column(Text)
     compute_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     cost_credits: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "sha256", name="uq_catalog_assets_tenant_sha256"),
         # the auditor's query: tenant + requested model + date range
-        # covering: the auditor's query and its family grouping never touch the table
+        # covering: the auditor's query, its family grouping and the family names never touch the table
+        # (migration 0003 leaves family_prompt out of it on PostgreSQL: B-tree entries must stay < ~2.7 kB)
         Index("ix_catalog_assets_tenant_model_created", "tenant_id", "requested_model", "created_at",
-              "family_id", "asset_id", "engine", "user"),
+              "family_id", "asset_id", "engine", "user", "family_prompt"),
         Index("ix_catalog_assets_tenant_created", "tenant_id", "created_at"),
         Index("ix_catalog_assets_tenant_engine", "tenant_id", "engine", "created_at"),
         Index("ix_catalog_assets_tenant_user", "tenant_id", "user", "created_at"),

@@ -16,7 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from imagegen.contract.errors import NotFound
-from imagegen.provenance.catalog.models import Asset, Edge
+from imagegen.provenance.catalog.models import Asset, Edge, Family
 
 
 class CatalogRepository:
@@ -36,8 +36,16 @@ class CatalogRepository:
 
     # ---- writes ----------------------------------------------------------------------------------------
     def add_asset(self, **fields: Any) -> Asset:
-        """Insert one asset row (flushed, not committed: the caller owns the transaction)."""
+        """Insert one asset row (flushed, not committed: the caller owns the transaction).
+
+        ``family_prompt`` is filled from the family (founded earlier in this transaction or before) when
+        the caller gives a ``family_id`` only: grouped listings name families from the asset rows.
+        """
         fields["tenant_id"] = self.tenant_id
+        family_id = fields.get("family_id")
+        if family_id and fields.get("family_prompt") is None:
+            family = self.session.get(Family, (self.tenant_id, family_id))
+            fields["family_prompt"] = family.prompt if family is not None else None
         asset = Asset(**fields)
         self.session.add(asset)
         self.session.flush()
