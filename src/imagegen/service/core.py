@@ -17,6 +17,7 @@ from imagegen.config import Settings
 from imagegen.contract.errors import (
     AuthenticationError,
     EngineUnavailable,
+    ImagegenError,
     InvalidValue,
     JobCancelled,
     NotFound,
@@ -109,6 +110,20 @@ class Service:
             self._swept = True
             threading.Thread(target=self._sweep_store, name="imagegen-store-sweep", daemon=True).start()
         return self
+
+    def warm(self) -> None:
+        """Build the default route's engine and let it preload (fonts...), so the first request is not slow.
+
+        Engines may offer an optional ``warm()``; an engine that cannot be built here is left for the
+        request that needs it to report."""
+        try:
+            engine = self.router.engine_for(self.default_model)
+        except ImagegenError as exc:
+            log.warning("default engine not warmed: %s", exc.message)
+            return
+        warm = getattr(engine, "warm", None)
+        if callable(warm):
+            warm()
 
     def _sweep_store(self) -> None:
         try:

@@ -86,6 +86,10 @@ class PlanningEngine:
         #: the one seam to the renderer (tests pass a small fake; default: ``render.render``)
         self._renderer = renderer
 
+    def warm(self) -> None:
+        """Load what the first request would otherwise pay for (font cmaps of every script)."""
+        self.fonts.warm()
+
     # -- identity -----------------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:
         return Capabilities(
