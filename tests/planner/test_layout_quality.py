@@ -197,3 +197,24 @@ def test_welcome_is_the_headline() -> None:
     plan = compile_prompt("A greeting card with flowers. Text: Welcome", width=1024, height=1024, seed=5)
     node = next(n for n in plan.walk() if isinstance(n, TextNode))
     assert node.role == "headline" and node.text == "Welcome"
+
+
+@pytest.mark.parametrize("case_id", ["fresh-clean", "open-studio", "bengali-card"])
+def test_type_only_headline_is_designer_sized(case_id: str) -> None:
+    """A short headline alone on the page is set big (~15-22% of the short edge), not at an OCR cap."""
+    for variant in range(4):
+        plan = _compile_case(case_id, variant, 4)
+        short = min(plan.canvas.width, plan.canvas.height)
+        head = next(n for n in plan.walk() if isinstance(n, TextNode) and n.role in ("headline", "title"))
+        assert 0.14 * short <= head.size <= 0.22 * short + 0.5, (case_id, variant, head.size)
+        assert not problems(plan)
+
+
+def test_no_text_exceeds_the_display_maximum() -> None:
+    data = json.loads((Path(__file__).parent / "text_cases.json").read_text())
+    for c in data["cases"] if isinstance(data, dict) else data:
+        for variant in range(2):
+            plan = _compile_case(c["id"], variant, 2)
+            short = min(plan.canvas.width, plan.canvas.height)
+            sizes = [n.size for n in plan.walk() if isinstance(n, TextNode)]
+            assert max(sizes, default=0.0) <= 0.22 * short + 0.5, (c["id"], variant, sizes)

@@ -135,3 +135,21 @@ def test_ocr_flags_text_that_reads_otherwise(draw, make_plan, text_node):
     report = verify(plan, rendering, checks={"ocr"})
     check = _by(report, "ocr", "t")
     assert not check.passed and check.value is not None and check.value < 0.8
+
+
+def test_display_type_is_read_at_the_recognizers_line_height(draw, make_plan, text_node):
+    """A 200 px headline is area-averaged down to the recognizer's input height and read exactly."""
+    from imagegen.engines.planning.verify.ocr import line_crop
+
+    plan = make_plan(
+        text_node("h", "OPEN", 40, 60, w=900, h=260, size=200, font={"weight": 700}),
+        text_node("ko", "서울", 40, 330, w=600, h=230, size=180, lang="ko"),
+        width=1024,
+        height=600,
+    )
+    rendering = draw(plan, fonts={"ko": (CJK, 1)})
+    crop = line_crop(rendering, rendering.texts["h"], 0, target_height=48)
+    assert crop.height < 48 * 2  # ink ~48 px plus its margin, not the 200 px type
+    report = verify(plan, rendering, checks={"ocr"})
+    assert report.passed, [c for c in report.failures()]
+    assert _by(report, "ocr", "h").observed == "OPEN"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..plan import Node
 from ..planner.codes import CodeSpec
 from ..planner.content import TextItem
-from .kit import Ctx, Region, StackEntry, code_region, size_cap, stack
+from .kit import Ctx, Region, StackEntry, code_region, size_cap, stack, type_only_head_size
 
 #: roles that live in a footer band when the layout has no better place for them
 FOOTER_ROLES = ("caption", "source", "footer", "date")
@@ -48,11 +48,13 @@ _BIG = ("headline", "title", "sign", "masthead")
 
 
 def entries_for(
-    ctx: Ctx, items: list[TextItem], *, boost: float = 0.0, head_lines: int = 2
+    ctx: Ctx, items: list[TextItem], *, boost: float = 0.0, head_lines: int = 2, type_only: bool = False
 ) -> list[StackEntry]:
     """Stack entries with type-scale sizes; headings get ``boost`` extra steps and up to ``head_lines``
     lines. A subhead is sized from the headline it follows (``SUBHEAD_SHARE``, times the type scale per
-    size step the prompt asked, "in smaller font"), so the hierarchy holds whatever cap the headline met."""
+    size step the prompt asked, "in smaller font"), so the hierarchy holds whatever size the headline met.
+    ``type_only``: the design has no art, so the first heading is display type sized from the canvas
+    (``type_only_head_size``: up to 22% of the short edge for one to three words), not from the scale."""
     out = []
     head_size: float | None = None
     for it in block_order(items):
@@ -64,6 +66,8 @@ def entries_for(
             else (4 if role in ("body", "bullet", "bubble") else 3)
         )
         size = ctx.role_size(role, it.font.size_step + (boost if big else 0))
+        if big and head_size is None and type_only and it.font.size_step >= 0:
+            size = max(size, type_only_head_size(it.text, ctx.unit) * ctx.theme.type_scale**it.font.size_step)
         if big and head_size is None:
             head_size = min(size, size_cap(it.lang, role, ctx.unit))
         elif role == "subhead" and head_size is not None:

@@ -54,7 +54,9 @@ def layout_hero(ctx: Ctx) -> list[Node]:
             # short headlines in up to 4 of 6 seeds, so variants add no shapes here.
             top, bottom = ((0.0, 1.0), (0.16, 1.0), (0.0, 0.84), (0.0, 0.7))[ctx.variant % 4]
             block = Region(block.x, block.y + block.h * top, block.w, block.h * (bottom - top))
-        text_nodes, _ = stack(ctx, entries_for(ctx, body, boost=1.0), block, align=align, valign=valign)
+        text_nodes, _ = stack(
+            ctx, entries_for(ctx, body, boost=1.0, type_only=True), block, align=align, valign=valign
+        )
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))
         return nodes
