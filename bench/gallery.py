@@ -19,7 +19,9 @@ from imagegen.contract.specs import GenerateSpec
 from imagegen.engines.base import NullProgress
 from imagegen.engines.planning.engine import PlanningEngine
 
-CASES = Path("/work/shared/bench/text-cases.json")
+#: the shared public cases beside the repository (``../shared``), else the copy kept with the tests
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench" / "text-cases.json"
+CASES = _SHARED if _SHARED.exists() else Path(__file__).resolve().parents[1] / "tests/planner/text_cases.json"
 LABEL_FONT = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
 SEED = 20260422
 

@@ -38,7 +38,9 @@ from imagegen.engines.base import NullProgress
 from imagegen.engines.planning.engine import PlanningEngine
 from imagegen.engines.planning.verify.ocr import RECOGNIZERS
 
-CASES = Path("/work/shared/bench/text-cases.json")
+#: the shared public cases beside the repository (``../shared``), else the copy kept with the tests
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench" / "text-cases.json"
+CASES = _SHARED if _SHARED.exists() else Path(__file__).resolve().parents[1] / "tests/planner/text_cases.json"
 SEED = 20260422
 TESSERACT = {"Japanese": "jpn", "Korean": "kor", "Devanagari": "hin", "Bengali": "ben", "Arabic": "ara"}
 

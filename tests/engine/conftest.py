@@ -10,7 +10,9 @@ import pytest
 from imagegen.contract.specs import GenerateSpec
 from imagegen.engines.planning.engine import PlanningEngine
 
-CASES = Path("/work/shared/bench/text-cases.json")
+#: the shared public cases beside the repository (``../shared``), else the copy kept with the planner tests
+_SHARED = Path(__file__).resolve().parents[3] / "shared" / "bench" / "text-cases.json"
+CASES = _SHARED if _SHARED.exists() else Path(__file__).resolve().parents[1] / "planner" / "text_cases.json"
 
 
 @pytest.fixture(scope="session")

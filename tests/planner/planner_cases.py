@@ -10,7 +10,8 @@ from typing import Any
 from imagegen.engines.planning.plan import Plan
 from imagegen.engines.planning.planner import compile_prompt
 
-CASES_FILE = Path("/work/shared/bench/text-cases.json")
+#: the shared public cases beside the repository (``../shared``)
+CASES_FILE = Path(__file__).resolve().parents[3] / "shared" / "bench" / "text-cases.json"
 LOCAL_CASES = Path(__file__).with_name("text_cases.json")
 
 
