@@ -61,6 +61,7 @@ class FakeService:
         *,
         params: Any = None,
         on_partial: Any = None,
+        on_submitted: Any = None,
         timeout: float | None = None,
     ) -> Outcome:
         self.calls.append({"tenant": tenant, "operation": operation, "timeout": timeout, "params": params})

@@ -164,11 +164,14 @@ async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
         return events
 
     frames = stream_job(
-        lambda on_partial: service.run(
-            tenant, operation, spec, params=parsed.params, on_partial=on_partial, timeout=timeout
+        lambda on_partial, on_submitted: service.run(
+            tenant, operation, spec, params=parsed.params, on_partial=on_partial,
+            on_submitted=on_submitted, timeout=timeout
         ),
         partial_event=partial_event,
         final_events=final_events,
+        # a client that disconnects mid-stream cancels its job (docs/contract.md, streaming)
+        cancel=lambda job_id: service.cancel(tenant, job_id),
     )
     return StreamingResponse(
         await committed(frames),

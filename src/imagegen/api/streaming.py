@@ -15,6 +15,7 @@ import base64
 import io
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -53,21 +54,64 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+class _Abandon:
+    """The job of one stream, and whether its client went away: whichever of the two is learned last
+    triggers the cancel (the id arrives on the job's thread, a disconnect on the event loop)."""
+
+    def __init__(self, cancel: Callable[[str], object] | None) -> None:
+        self._cancel = cancel
+        self._lock = threading.Lock()
+        self._job_id: str | None = None
+        self._abandoned = False
+
+    def submitted(self, job_id: str) -> None:
+        with self._lock:
+            self._job_id = job_id
+            abandoned = self._abandoned
+        if abandoned:
+            self._fire(job_id)  # already on a worker thread
+
+    def abandon(self) -> None:
+        with self._lock:
+            self._abandoned = True
+            job_id = self._job_id
+        if job_id is not None:
+            # the cancel touches the database: never on the event loop, and never awaited (this runs
+            # while the stream is being torn down, possibly cancelled itself)
+            threading.Thread(target=self._fire, args=(job_id,), name="imagegen-stream-cancel",
+                             daemon=True).start()
+
+    def _fire(self, job_id: str) -> None:
+        if self._cancel is None:
+            return
+        try:
+            self._cancel(job_id)
+            log.info("job %s cancelled: its streaming client disconnected", job_id)
+        except Exception:
+            log.exception("could not cancel job %s after its client disconnected", job_id)
+
+
 async def stream_job(
-    run: Callable[[Callable[[PartialImage], None]], T],
+    run: Callable[[Callable[[PartialImage], None], Callable[[str], None]], T],
     *,
     partial_event: Callable[[PartialImage], tuple[str, dict[str, Any]] | None],
     final_events: Callable[[T], list[tuple[str, dict[str, Any]]]],
+    cancel: Callable[[str], object] | None = None,
 ) -> AsyncIterator[bytes]:
-    """Run ``run(on_partial)`` in a thread and yield SSE frames for its partials and its outcome.
+    """Run ``run(on_partial, on_submitted)`` in a thread and yield SSE frames for its partials and its
+    outcome.
 
     ``partial_event`` maps a partial to ``(event name, payload)`` or ``None`` to drop it; it runs on the
     worker thread. ``final_events`` maps the outcome to the closing events. A failure before the first
     frame is *raised* (so the route can still answer with the error's HTTP status: a full queue is a 429,
-    not a 200 stream); after it, it becomes an ``error`` event.
+    not a 200 stream); after it, it becomes an ``error`` event. ``run`` calls ``on_submitted(job_id)``
+    once the job exists; if the stream ends before the job (the client disconnected: Starlette cancels
+    the response, or the generator is closed), ``cancel(job_id)`` is called, so nobody's job keeps
+    running and recording assets that no one will receive.
     """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+    abandon = _Abandon(cancel)
 
     def on_partial(partial: PartialImage) -> None:
         try:
@@ -80,7 +124,7 @@ async def stream_job(
 
     async def runner() -> None:
         try:
-            outcome = await run_in_threadpool(run, on_partial)
+            outcome = await run_in_threadpool(run, on_partial, abandon.submitted)
             events = await run_in_threadpool(final_events, outcome)
         except Exception as exc:
             queue.put_nowait(("error", exc))
@@ -113,8 +157,10 @@ async def stream_job(
                 return
     finally:
         if not task.done():
-            # the client went away; the job itself runs to its end in the worker pool
+            # the client went away before the job ended: cancel it (a job past its commit point still
+            # completes; its assets stay in the catalog)
             task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+            abandon.abandon()
 
 
 def _envelope(exc: BaseException) -> dict[str, Any]:

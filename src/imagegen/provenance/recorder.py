@@ -283,6 +283,15 @@ class Recorder:
             for p in pending
         ]
 
+    def recorded_for_job(self, tenant_id: str, job_id: str) -> list[StoredAsset]:
+        """The assets an earlier attempt of job ``job_id`` already recorded, in recording order (empty if
+        none). The runner asks this before recording a rerun job: a worker that died after the catalog
+        transaction committed but before the job row said ``completed`` must not get a second set."""
+        with self.sessions() as session:
+            repo = CatalogRepository(session, tenant_id)
+            rows = session.scalars(repo.scoped().where(Asset.job_id == job_id).order_by(Asset.seq)).all()
+            return [self._stored(row) for row in rows]
+
     # ---- files that arrive already made (ingest, upstream files) ------------------------------------
     def record_file(
         self,

@@ -222,10 +222,13 @@ class Service:
             params: dict[str, Any] | None = None,
             on_partial: Callable[[PartialImage], None] | None = None,
             on_progress: Callable[[float, str], None] | None = None,
+            on_submitted: Callable[[str], None] | None = None,
             timeout: float | None = None) -> JobOutcome:
         """Submit and wait. Returns the outcome or raises the job's error (``JobCancelled`` when it was
         cancelled, ``JobTimeout`` after ``timeout`` seconds, the job then being cancelled). Partials and
-        progress reach the callbacks (on a worker thread) when this process runs the job."""
+        progress reach the callbacks (on a worker thread) when this process runs the job.
+        ``on_submitted(job_id)`` is called once the job is persisted, before the wait: a caller that may
+        go away (an SSE stream whose client disconnects) keeps the id to ``cancel`` the job."""
         if not self.pool.running:
             raise EngineUnavailable("The service is not started: no worker would run the job.")
         listener = _Listener(on_partial, on_progress)
@@ -236,6 +239,8 @@ class Service:
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             self._submit(job_id, tenant_id, operation, spec, params, None)
+            if on_submitted is not None:
+                on_submitted(job_id)
             while not listener.done.wait(0.5):
                 # another process may run the job (shared IMAGEGEN_HOME): poll the row too
                 if self.store.get(tenant_id, job_id).done:

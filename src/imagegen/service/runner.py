@@ -158,7 +158,14 @@ class JobRunner:
                 if isinstance(spec, EditSpec) else (),
                 source="edited" if job.operation == "edit" else "generated",
                 compute_seconds=compute_s)
-            assets = list(self._recorder().record(ctx, result))
+            recorder = self._recorder()
+            # a rerun (attempts > 1) whose earlier attempt died after the catalog transaction committed
+            # reuses that attempt's assets: recording is idempotent per job (docs/jobs.md)
+            assets = self._already_recorded(recorder, job) if job.attempts > 1 else []
+            if assets:
+                log.info("job %s: reusing the %d asset(s) an earlier attempt recorded", job.id, len(assets))
+            else:
+                assets = list(recorder.record(ctx, result))
         except Exception as exc:
             log.exception("recording job %s failed", job.id)
             err = exc if isinstance(exc, ImagegenError) else EngineFailure(
@@ -172,6 +179,11 @@ class JobRunner:
         else:
             log.warning("job %s was taken from this worker while it recorded; its assets stay orphaned",
                         job.id)
+
+    @staticmethod
+    def _already_recorded(recorder: Any, job: JobRecord) -> list[StoredAsset]:
+        lookup = getattr(recorder, "recorded_for_job", None)
+        return list(lookup(job.tenant_id, job.id)) if lookup is not None else []
 
     # -- endings -------------------------------------------------------------------------------------
 
