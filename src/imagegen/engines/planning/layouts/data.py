@@ -117,16 +117,7 @@ def _hero_stat(ctx: Ctx, item: TextItem, area: Region) -> list[Node]:
     else:
         card = Region(area.x, area.y, area.w, card_h)
         art = Region(area.x, card.bottom + ctx.gap * 3, area.w, art_h)
-    nodes: list[Node] = [
-        ctx.shape(
-            card,
-            "rounded_rect",
-            fill=pal.surface,
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=1,
-            stem="card",
-        )
-    ]
+    nodes: list[Node] = [ctx.card(card, z=1)]
     inner = card.inset(36 * ctx.unit)
     bar_h = max(14.0, 22 * ctx.unit)
     body = Region(inner.x, inner.y, inner.w, inner.h - bar_h - ctx.gap * 2)
@@ -164,16 +155,7 @@ def _hero_stat(ctx: Ctx, item: TextItem, area: Region) -> list[Node]:
 
 def _stat_card(ctx: Ctx, item: TextItem, cell: Region) -> list[Node]:
     pal = ctx.theme.palette
-    nodes: list[Node] = [
-        ctx.shape(
-            cell,
-            "rounded_rect",
-            fill=pal.surface,
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=1,
-            stem="card",
-        )
-    ]
+    nodes: list[Node] = [ctx.card(cell, z=1)]
     inner = cell.inset(28 * ctx.unit)
     icon_side = min(inner.h * 0.42, 96 * ctx.unit)
     # mirrored variants put the icon on the right and right-align the figure
@@ -211,18 +193,7 @@ def layout_rows(ctx: Ctx) -> list[Node]:
     safe = ctx.grid.safe
     # the second arrangement sets the label as a narrower card with more margin around it
     card = safe.inset(safe.w * 0.05, 0) if ctx.alt else safe
-    nodes.append(
-        ctx.shape(
-            card,
-            "rounded_rect",
-            fill=pal.surface,
-            stroke=pal.secondary,
-            stroke_width=max(2.0, 3 * ctx.unit),
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=0,
-            stem="card",
-        )
-    )
+    nodes.append(ctx.card(card, z=0, bordered=True))
     inner = card.inset(48 * ctx.unit)
     heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
     captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
@@ -273,15 +244,7 @@ def layout_rows(ctx: Ctx) -> list[Node]:
                 )
             )
             if k < n - 1:
-                nodes.append(
-                    ctx.shape(
-                        Region(cell.x, cell.bottom - 1, cell.w, max(1.0, 2 * ctx.unit)),
-                        "divider",
-                        fill=pal.muted,
-                        z=1,
-                        stem="divider",
-                    )
-                )
+                nodes.append(ctx.divider(cell.x, cell.bottom - 1, cell.w))
     nodes.extend(code_nodes)
     if captions:
         cap_region = Region(inner.x, inner.bottom - cap_h, inner.w, cap_h)
@@ -347,8 +310,7 @@ def layout_menu(ctx: Ctx) -> list[Node]:
                 ctx.text(item, cell, role=item.role or "item", size=size, valign="middle", max_lines=2)
             )
         if k < len(rows) - 1:
-            rule = Region(cell.x, cell.bottom - 1, cell.w, max(1.0, 2 * ctx.unit))
-            nodes.append(ctx.shape(rule, "divider", fill=pal.muted, z=1, stem="divider"))
+            nodes.append(ctx.divider(cell.x, cell.bottom - 1, cell.w))
     return nodes
 
 

@@ -114,16 +114,7 @@ def _menu(ctx: Ctx) -> list[Node]:
     structure without invented dishes or prices."""
     pal = ctx.theme.palette
     safe = ctx.grid.safe
-    nodes: list[Node] = [
-        ctx.shape(
-            safe,
-            "rounded_rect",
-            fill=pal.surface,
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=0,
-            stem="card",
-        )
-    ]
+    nodes: list[Node] = [ctx.card(safe, z=0)]
     inner = safe.inset(40 * ctx.unit)
     art, rest = _split(ctx, inner, 0.5 if not ctx.alt else 0.42)
     nodes.append(_art(ctx, art, z=1))
@@ -137,15 +128,7 @@ def _menu(ctx: Ctx) -> list[Node]:
         nodes.append(ctx.icon(Region(icon_x, row.cy - side / 2, side, side), name, pal.accent, z=2))
         line_x = row.x if ctx.mirrored else row.x + side + ctx.gap * 1.5
         line_w = row.w - side - ctx.gap * 1.5
-        nodes.append(
-            ctx.shape(
-                Region(line_x, row.cy, line_w, max(1.0, 2 * ctx.unit)),
-                "divider",
-                fill=pal.muted,
-                z=1,
-                stem="divider",
-            )
-        )
+        nodes.append(ctx.divider(line_x, row.cy, line_w))
     return nodes
 
 
@@ -169,18 +152,7 @@ def _card_with_art(ctx: Ctx) -> list[Node]:
     pal = ctx.theme.palette
     safe = ctx.grid.safe
     card = safe.inset(safe.w * 0.05, 0) if ctx.alt else safe
-    nodes: list[Node] = [
-        ctx.shape(
-            card,
-            "rounded_rect",
-            fill=pal.surface,
-            stroke=pal.secondary,
-            stroke_width=max(2.0, 3 * ctx.unit),
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=0,
-            stem="card",
-        )
-    ]
+    nodes: list[Node] = [ctx.card(card, z=0, bordered=True)]
     inner = card.inset(48 * ctx.unit)
     art, rest = _split(ctx, inner, 0.58)
     nodes.append(_art(ctx, art, z=1))
@@ -190,15 +162,7 @@ def _card_with_art(ctx: Ctx) -> list[Node]:
         side = min(row.h * 0.6, 88 * ctx.unit)
         nodes.append(ctx.icon(Region(row.x, row.cy - side / 2, side, side), name, pal.accent, z=2))
         if k < len(rows) - 1:
-            nodes.append(
-                ctx.shape(
-                    Region(row.x, row.bottom - 1, row.w, max(1.0, 2 * ctx.unit)),
-                    "divider",
-                    fill=pal.muted,
-                    z=1,
-                    stem="divider",
-                )
-            )
+            nodes.append(ctx.divider(row.x, row.bottom - 1, row.w))
     return nodes
 
 
@@ -259,7 +223,7 @@ def _screen(ctx: Ctx) -> list[Node]:
     top, bottom = grid.split_v(0.5, 14 * unit)
     tiles = [*top.cols(2, 14 * unit), *bottom.cols(2, 14 * unit)]
     for name, cell in zip(names[:4], tiles, strict=True):
-        children.append(ctx.shape(cell, "rounded_rect", fill=pal.surface, radius=20 * unit, z=3, stem="card"))
+        children.append(ctx.card(cell, z=3, radius=20 * unit))
         side = min(cell.w, cell.h) * 0.36
         children.append(
             ctx.icon(Region(cell.x + 18 * unit, cell.y + 18 * unit, side, side), name, pal.accent, z=4)

@@ -391,6 +391,32 @@ class Ctx:
             opacity=opacity,
         )
 
+    def card(
+        self, region: Region, *, z: int = 1, bordered: bool = False, radius: float | None = None
+    ) -> ShapeNode:
+        """A surface card with the theme's corner radius (``radius`` overrides it), optionally outlined."""
+        pal = self.theme.palette
+        return self.shape(
+            region,
+            "rounded_rect",
+            fill=pal.surface,
+            stroke=pal.secondary if bordered else None,
+            stroke_width=max(2.0, 3 * self.unit) if bordered else 0,
+            radius=self.theme.corner_radius * self.unit if radius is None else radius,
+            z=z,
+            stem="card",
+        )
+
+    def divider(self, x: float, y: float, w: float, *, z: int = 1) -> ShapeNode:
+        """A horizontal rule in the muted colour, 2 units (at least 1 px) thick, its top at ``y``."""
+        return self.shape(
+            Region(x, y, w, max(1.0, 2 * self.unit)),
+            "divider",
+            fill=self.theme.palette.muted,
+            z=z,
+            stem="divider",
+        )
+
     def icon(self, region: Region, name: str, color: Color | None = None, z: int = 2) -> IconNode:
         side = min(region.w, region.h)
         sq = Region(region.cx - side / 2, region.cy - side / 2, side, side)

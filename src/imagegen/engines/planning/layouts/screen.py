@@ -180,9 +180,7 @@ def layout_app(ctx: Ctx) -> list[Node]:
 
 def _value_card(ctx: Ctx, item: TextItem, cell: Region, unit: float) -> list[Node]:
     pal = ctx.theme.palette
-    nodes: list[Node] = [
-        ctx.shape(cell, "rounded_rect", fill=pal.surface, radius=20 * unit, z=3, stem="card")
-    ]
+    nodes: list[Node] = [ctx.card(cell, z=3, radius=20 * unit)]
     inner = cell.inset(18 * unit)
     icon_side = min(inner.h, 56 * unit)
     name = item.metric.icon if item.metric else icon_for(item.text)
