@@ -119,85 +119,114 @@ def colors_in(text: str) -> list[str]:
     return out
 
 
-def _scheme(low: str) -> tuple[str, dict[str, object]] | None:
-    """Named palette schemes, first match wins (most specific first)."""
-    if re.search(r"black[- ]and[- ]white|\bb&w\b|monochrome|grayscale|greyscale|\bink\b|\bnoir\b", low):
-        return "ink", {
-            "bg": "#ffffff",
-            "surface": "#f1f1f1",
-            "accent": "#111111",
-            "extra": ["#111111", "#555555"],
-            "mood": "ink",
-            "style": "ink",
-        }
+@dataclass(frozen=True)
+class _Scheme:
+    """A named palette scheme and the words that ask for it."""
+
+    name: str
+    pattern: re.Pattern[str]
+    accent: str
+    extra: tuple[str, ...]
+    mood: str
+    bg: str | None = None
+    surface: str | None = None
+    style: str = "flat"
+    dark: bool = False
+
+
+#: first match wins, most specific first
+_SCHEMES: tuple[_Scheme, ...] = (
+    _Scheme(
+        "ink",
+        re.compile(r"black[- ]and[- ]white|\bb&w\b|monochrome|grayscale|greyscale|\bink\b|\bnoir\b"),
+        accent="#111111",
+        extra=("#111111", "#555555"),
+        mood="ink",
+        bg="#ffffff",
+        surface="#f1f1f1",
+        style="ink",
+    ),
     # "neon green" is a color of something, not a neon look
-    if re.search(
-        r"\bneon\b(?![- ](?:green|pink|blue|yellow|orange|red|purple|colou?r))|cyberpunk|synthwave", low
-    ):
-        return "neon", {
-            "bg": "#0f0b1e",
-            "surface": "#1c1636",
-            "accent": "#ff3fd4",
-            "extra": ["#ff3fd4", "#22e4ff", "#b6ff3b"],
-            "mood": "neon",
-            "dark": True,
-        }
-    if re.search(r"blues? and greens?|greens? and blues?", low):
-        return "blue-green", {
-            "accent": "#1d4ed8",
-            "extra": ["#1d4ed8", "#059669", "#0284c7", "#16a34a"],
-            "mood": "fresh",
-        }
-    if re.search(r"\bwarm (?:colou?rs?|tones?|palette|hues?)\b|\bwarm\b", low):
-        return "warm", {
-            "bg": "#fff5e9",
-            "surface": "#fde6cc",
-            "accent": "#b4410f",
-            "extra": ["#c2410c", "#dc2626", "#d97706"],
-            "mood": "warm",
-        }
-    if re.search(r"\bcool (?:colou?rs?|tones?|palette|hues?)\b", low):
-        return "cool", {
-            "bg": "#f0f7fb",
-            "surface": "#dcecf5",
-            "accent": "#0e7490",
-            "extra": ["#0e7490", "#2563eb", "#4f46e5"],
-            "mood": "calm",
-        }
-    if re.search(r"\bpastels?\b", low):
-        return "pastel", {
-            "bg": "#fbf7ff",
-            "surface": "#efe6fb",
-            "accent": "#7c3aed",
-            "extra": ["#a78bfa", "#f9a8d4", "#93c5fd"],
-            "mood": "soft",
-        }
-    if re.search(r"earth(?:y)? tones?|\bearthy\b|\bnatural tones\b", low):
-        return "earth", {
-            "bg": "#f5efe6",
-            "surface": "#e9dfcf",
-            "accent": "#8b5e34",
-            "extra": ["#8b5e34", "#6b7a2a", "#c4623a"],
-            "mood": "natural",
-        }
-    if re.search(r"\bbright\b|\bvibrant\b|\bcolou?rful\b|\bfestive\b|\bplayful\b", low):
-        return "bright", {
-            "bg": "#fff4d6",
-            "surface": "#ffe7a3",
-            "accent": "#c2185b",
-            "extra": ["#c2185b", "#f97316", "#0891b2"],
-            "mood": "festive",
-        }
-    if re.search(r"\bluxury\b|\bluxurious\b|\bpremium\b|\belegant\b", low):
-        return "luxury", {
-            "bg": "#101418",
-            "surface": "#1b2127",
-            "accent": "#d4af37",
-            "extra": ["#d4af37"],
-            "mood": "luxury",
-            "dark": True,
-        }
-    return None
+    _Scheme(
+        "neon",
+        re.compile(
+            r"\bneon\b(?![- ](?:green|pink|blue|yellow|orange|red|purple|colou?r))|cyberpunk|synthwave"
+        ),
+        accent="#ff3fd4",
+        extra=("#ff3fd4", "#22e4ff", "#b6ff3b"),
+        mood="neon",
+        bg="#0f0b1e",
+        surface="#1c1636",
+        dark=True,
+    ),
+    _Scheme(
+        "blue-green",
+        re.compile(r"blues? and greens?|greens? and blues?"),
+        accent="#1d4ed8",
+        extra=("#1d4ed8", "#059669", "#0284c7", "#16a34a"),
+        mood="fresh",
+    ),
+    _Scheme(
+        "warm",
+        re.compile(r"\bwarm (?:colou?rs?|tones?|palette|hues?)\b|\bwarm\b"),
+        accent="#b4410f",
+        extra=("#c2410c", "#dc2626", "#d97706"),
+        mood="warm",
+        bg="#fff5e9",
+        surface="#fde6cc",
+    ),
+    _Scheme(
+        "cool",
+        re.compile(r"\bcool (?:colou?rs?|tones?|palette|hues?)\b"),
+        accent="#0e7490",
+        extra=("#0e7490", "#2563eb", "#4f46e5"),
+        mood="calm",
+        bg="#f0f7fb",
+        surface="#dcecf5",
+    ),
+    _Scheme(
+        "pastel",
+        re.compile(r"\bpastels?\b"),
+        accent="#7c3aed",
+        extra=("#a78bfa", "#f9a8d4", "#93c5fd"),
+        mood="soft",
+        bg="#fbf7ff",
+        surface="#efe6fb",
+    ),
+    _Scheme(
+        "earth",
+        re.compile(r"earth(?:y)? tones?|\bearthy\b|\bnatural tones\b"),
+        accent="#8b5e34",
+        extra=("#8b5e34", "#6b7a2a", "#c4623a"),
+        mood="natural",
+        bg="#f5efe6",
+        surface="#e9dfcf",
+    ),
+    _Scheme(
+        "bright",
+        re.compile(r"\bbright\b|\bvibrant\b|\bcolou?rful\b|\bfestive\b|\bplayful\b"),
+        accent="#c2185b",
+        extra=("#c2185b", "#f97316", "#0891b2"),
+        mood="festive",
+        bg="#fff4d6",
+        surface="#ffe7a3",
+    ),
+    _Scheme(
+        "luxury",
+        re.compile(r"\bluxury\b|\bluxurious\b|\bpremium\b|\belegant\b"),
+        accent="#d4af37",
+        extra=("#d4af37",),
+        mood="luxury",
+        bg="#101418",
+        surface="#1b2127",
+        dark=True,
+    ),
+)
+
+
+def _scheme(low: str) -> _Scheme | None:
+    """The named palette scheme ``low`` asks for, if any."""
+    return next((scheme for scheme in _SCHEMES if scheme.pattern.search(low)), None)
 
 
 def build_theme_hints(
@@ -207,17 +236,17 @@ def build_theme_hints(
     low = prompt_masked.lower()
     design = (palette_text or "").lower()
     scheme = _scheme(design) or _scheme(low)
-    name, opts = scheme if scheme else ("default", {})
-    dark = bool(opts.get("dark", False)) or bool(
+    dark = bool(scheme and scheme.dark) or bool(
         re.search(r"dark[- ]mode|dark theme|dark ui|dark background|night mood|\bat night\b|\bnight\b", low)
     )
-    bg: str | None = opts.get("bg") if not dark or name in ("neon", "luxury") else None  # type: ignore[assignment]
-    surface: str | None = opts.get("surface")  # type: ignore[assignment]
-    accent: str | None = opts.get("accent")  # type: ignore[assignment]
-    extra: list[str] = list(opts.get("extra", []))  # type: ignore[call-overload]
-    mood = str(opts.get("mood", "neutral"))
+    # a dark request keeps only the schemes that are dark themselves
+    bg = scheme.bg if scheme and (not dark or scheme.dark) else None
+    surface = scheme.surface if scheme else None
+    accent = scheme.accent if scheme else None
+    extra = list(scheme.extra) if scheme else []
+    mood = scheme.mood if scheme else "neutral"
     headline: str | None = None
-    style = str(opts.get("style", "flat"))
+    style = scheme.style if scheme else "flat"
 
     # "gold on deep blue": foreground color on background color
     on = re.search(rf"({_COLOR_WORD})(?: text| type| lettering| letters)? on (?:an? )?({_COLOR_WORD})\b", low)
