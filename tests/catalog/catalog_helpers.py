@@ -76,3 +76,30 @@ def context(tenant: str, prompt: str, **kw: Any) -> RecordContext:
         params=params,
         **kw,
     )
+
+
+#: the cost settings every catalog test runs with (usage tests assert figures derived from them)
+CREDIT_SETTINGS = {"credits_per_second": "2.0", "credits_per_megapixel": "1.0"}
+
+
+def make_record(recorder: Any) -> Any:
+    """``record(tenant, prompt, n=.., texts=[..], size=.., **ctx)``: record n distinct pictures through
+    ``recorder`` (a real ``Recorder``) and return its StoredAssets.
+
+    Shared by the SQLite and PostgreSQL catalog tests."""
+    counter = iter(range(10_000, 100_000))
+
+    def _record(
+        tenant: str,
+        prompt: str,
+        *,
+        n: int = 1,
+        texts: list[str] | None = None,
+        size: tuple[int, int] = (256, 256),
+        **kw: Any,
+    ) -> list[Any]:
+        imgs = [picture(next(counter), size) for _ in range(n)]
+        plans = [plan_with(texts, *size) if texts else None for _ in range(n)]
+        return list(recorder.record(context(tenant, prompt, **kw), engine_result(imgs, plans=plans)))
+
+    return _record

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from catalog_helpers import context, engine_result, picture, plan_with
+from catalog_helpers import CREDIT_SETTINGS, make_record
 
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
@@ -20,7 +20,7 @@ def settings(tmp_path: Path) -> Iterator[Settings]:
     s = Settings(
         home=home,
         database_url=f"sqlite:///{home / 'imagegen.db'}",
-        extra={"credits_per_second": "2.0", "credits_per_megapixel": "1.0"},
+        extra=dict(CREDIT_SETTINGS),
     )
     s.ensure_dirs()
     yield s
@@ -35,19 +35,4 @@ def recorder(settings: Settings) -> Recorder:
 @pytest.fixture
 def record(recorder: Recorder) -> Callable[..., list[Any]]:
     """``record(tenant, prompt, n=.., texts=[..], **ctx)``: record n pictures, return StoredAssets."""
-    counter = iter(range(10_000, 100_000))
-
-    def _record(
-        tenant: str,
-        prompt: str,
-        *,
-        n: int = 1,
-        texts: list[str] | None = None,
-        size: tuple[int, int] = (256, 256),
-        **kw: Any,
-    ) -> list[Any]:
-        imgs = [picture(next(counter), size) for _ in range(n)]
-        plans = [plan_with(texts, *size) if texts else None for _ in range(n)]
-        return recorder.record(context(tenant, prompt, **kw), engine_result(imgs, plans=plans))
-
-    return _record
+    return make_record(recorder)

@@ -24,7 +24,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "catalog"))
 
-from catalog_helpers import context, engine_result, picture, plan_with
+from catalog_helpers import CREDIT_SETTINGS, make_record
 
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
@@ -149,9 +149,7 @@ def settings(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> It
     """Catalog settings whose database is PostgreSQL (the CLI sees it through IMAGEGEN_DATABASE_URL)."""
     monkeypatch.setenv("IMAGEGEN_DATABASE_URL", pg_url)
     home = tmp_path / "home"
-    s = Settings(
-        home=home, database_url=pg_url, extra={"credits_per_second": "2.0", "credits_per_megapixel": "1.0"}
-    )
+    s = Settings(home=home, database_url=pg_url, extra=dict(CREDIT_SETTINGS))
     s.ensure_dirs()
     yield s
     dispose_all()
@@ -164,23 +162,8 @@ def recorder(settings: Settings) -> Recorder:
 
 @pytest.fixture
 def record(recorder: Recorder) -> Callable[..., list[Any]]:
-    """Same helper as the SQLite catalog tests."""
-    counter = iter(range(10_000, 100_000))
-
-    def _record(
-        tenant: str,
-        prompt: str,
-        *,
-        n: int = 1,
-        texts: list[str] | None = None,
-        size: tuple[int, int] = (256, 256),
-        **kw: Any,
-    ) -> list[Any]:
-        imgs = [picture(next(counter), size) for _ in range(n)]
-        plans = [plan_with(texts, *size) if texts else None for _ in range(n)]
-        return recorder.record(context(tenant, prompt, **kw), engine_result(imgs, plans=plans))
-
-    return _record
+    """``record(tenant, prompt, n=.., texts=[..], **ctx)``: record n pictures, return StoredAssets."""
+    return make_record(recorder)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
