@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import mimetypes
 import time
 from pathlib import Path
 from typing import Any
@@ -59,10 +58,9 @@ def _job_error(result: dict[str, Any]) -> ImagegenError:
 
 
 def _extension(url: str) -> str:
+    """The output URL's image extension; ``.png`` (the API's default format) when it names none."""
     ext = Path(urlsplit(url).path).suffix
-    if ext in {".png", ".jpg", ".jpeg", ".webp"}:
-        return ext
-    return mimetypes.guess_extension("image/png") or ".png"
+    return ext if ext in {".png", ".jpg", ".jpeg", ".webp"} else ".png"
 
 
 def _outputs(result: dict[str, Any]) -> list[str]:
