@@ -232,6 +232,20 @@ def parse_color(words: str) -> str | None:
     return None
 
 
+#: every anchor ``parse_placement`` returns -> (x, y) fractions of the area it is placed in
+ANCHORS: dict[str, tuple[float, float]] = {
+    "top-left": (0.0, 0.0),
+    "top-center": (0.5, 0.0),
+    "top-right": (1.0, 0.0),
+    "middle-left": (0.0, 0.5),
+    "center": (0.5, 0.5),
+    "middle-right": (1.0, 0.5),
+    "bottom-left": (0.0, 1.0),
+    "bottom-center": (0.5, 1.0),
+    "bottom-right": (1.0, 1.0),
+}
+
+
 def parse_placement(words: str) -> str | None:
     """Normalize placement words ("bottom-center", "top right", "at the top", "centered") to an anchor."""
     for match in _PLACEMENT_RE.finditer(words.lower()):

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 from imagegen.contract.errors import InvalidValue
 from imagegen.engines.planning.edits import code_marks, relight, typeset
 from imagegen.engines.planning.edits.inpaint import inpaint
-from imagegen.engines.planning.edits.instructions import Op
+from imagegen.engines.planning.edits.instructions import ANCHORS, Op
 from imagegen.engines.planning.edits.mask import Region, inner_region
 from imagegen.engines.planning.plan import Box, Canvas, Plan
 from imagegen.engines.planning.rendered import RenderedLine, RenderedText, Rendering
@@ -141,19 +141,6 @@ def _ellipse(w: int, h: int, box: tuple[int, int, int, int]) -> np.ndarray:
 # --------------------------------------------------------------------------- placement
 
 
-_ANCHORS = {
-    "top-left": (0.0, 0.0),
-    "top-center": (0.5, 0.0),
-    "top-right": (1.0, 0.0),
-    "middle-left": (0.0, 0.5),
-    "center": (0.5, 0.5),
-    "middle-right": (1.0, 0.5),
-    "bottom-left": (0.0, 1.0),
-    "bottom-center": (0.5, 1.0),
-    "bottom-right": (1.0, 1.0),
-}
-
-
 def slots(ctx: RegionEdit, ops: list[Op]) -> dict[int, Region]:
     """A box for every op that places content (text, logo, code, fill), keyed by its index in ``ops``.
 
@@ -176,17 +163,17 @@ def slots(ctx: RegionEdit, ops: list[Op]) -> dict[int, Region]:
             op = ops[i]
             if op.kind == "paste":
                 bw = bh = round(min(w, h) * 0.4)
-                ax, ay = _ANCHORS[op.placement or "center"]
+                ax, ay = ANCHORS[op.placement or "center"]
             elif op.kind in ("code", "logo"):
                 side = round(min(w, h) * (0.24 if op.kind == "code" else 0.18))
                 if op.kind == "code" and op.symbology != "qr":
                     bw, bh = round(w * 0.36), round(min(w, h) * 0.2)
                 else:
                     bw = bh = side
-                ax, ay = _ANCHORS[op.placement or ("bottom-right" if op.kind == "code" else "top-left")]
+                ax, ay = ANCHORS[op.placement or ("bottom-right" if op.kind == "code" else "top-left")]
             else:
                 bw, bh = w - 2 * margin, round(h * 0.16)
-                ax, ay = _ANCHORS[op.placement or "bottom-center"]
+                ax, ay = ANCHORS[op.placement or "bottom-center"]
                 bw = w - 2 * margin if ax == 0.5 else round(w * 0.5)
             x = round(margin + ax * (w - 2 * margin - bw))
             y = round(margin + ay * (h - 2 * margin - bh))

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from imagegen.engines.planning.edits.code_marks import validate_payload
-from imagegen.engines.planning.edits.instructions import Op
+from imagegen.engines.planning.edits.instructions import ANCHORS, Op
 from imagegen.engines.planning.edits.masked import contrast, luminance
 from imagegen.engines.planning.plan import (
     Box,
@@ -56,18 +56,6 @@ _ROLE_SIZE = {
     "price": 1.6,
     "button": 1.1,
     "label": 0.9,
-}
-
-_ANCHORS = {
-    "top-left": (0.0, 0.0),
-    "top-center": (0.5, 0.0),
-    "top-right": (1.0, 0.0),
-    "middle-left": (0.0, 0.5),
-    "center": (0.5, 0.5),
-    "middle-right": (1.0, 0.5),
-    "bottom-left": (0.0, 1.0),
-    "bottom-center": (0.5, 1.0),
-    "bottom-right": (1.0, 1.0),
 }
 
 
@@ -205,14 +193,14 @@ def _free_box(
             found = _slide(plan, w, height, placement, blockers)
             if found is not None:
                 return found
-    ax, ay = _ANCHORS.get(placement, (0.5, 1.0))
+    ax, ay = ANCHORS.get(placement, (0.5, 1.0))
     return Box(x=m + ax * (cw - 2 * m - w), y=m + ay * (ch - 2 * m - h), w=w, h=h)
 
 
 def _slide(plan: Plan, w: float, h: float, placement: str, blockers: list[Box]) -> Box | None:
     """Slide from the anchor toward the center, staying in the anchor's half of the canvas."""
     cw, ch, m = plan.canvas.width, plan.canvas.height, plan.canvas.margin
-    ax, ay = _ANCHORS.get(placement, (0.5, 1.0))
+    ax, ay = ANCHORS.get(placement, (0.5, 1.0))
     x = m + ax * (cw - 2 * m - w)
     y0 = m + ay * (ch - 2 * m - h)
     step = max(4.0, h / 8)
@@ -370,7 +358,7 @@ def _move(edit: PlanEdit, op: Op) -> bool:
     # A moved element goes on top: it was placed on purpose, so nothing may hide it.
     node.z = max((n.z for n in edit.plan.walk()), default=0) + 1
     if isinstance(node, TextNode):
-        ax = _ANCHORS[op.placement][0]
+        ax = ANCHORS[op.placement][0]
         node.align = "left" if ax == 0 else "right" if ax == 1 else "center"
     edit.done.append(f"moved {node.id} to {op.placement}")
     return True
