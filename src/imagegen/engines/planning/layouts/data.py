@@ -319,18 +319,7 @@ def layout_ticket(ctx: Ctx) -> list[Node]:
     nodes: list[Node] = []
     pal = ctx.theme.palette
     safe = ctx.grid.safe
-    nodes.append(
-        ctx.shape(
-            safe,
-            "rounded_rect",
-            fill=pal.surface,
-            stroke=pal.accent,
-            stroke_width=max(2.0, 4 * ctx.unit),
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=0,
-            stem="ticket",
-        )
-    )
+    nodes.append(ctx.ticket_frame(safe))
     stub_cols = 4 if ctx.codes else 3
     main = ctx.grid.span(0, 12 - stub_cols, safe).inset(40 * ctx.unit)
     stub = ctx.grid.span(12 - stub_cols, stub_cols, safe).inset(32 * ctx.unit)

@@ -170,18 +170,7 @@ def _ticket(ctx: Ctx) -> list[Node]:
     """A ticket: the event pictured on the main panel, an icon on the stub, the perforation between."""
     pal = ctx.theme.palette
     safe = ctx.grid.safe
-    nodes: list[Node] = [
-        ctx.shape(
-            safe,
-            "rounded_rect",
-            fill=pal.surface,
-            stroke=pal.accent,
-            stroke_width=max(2.0, 4 * ctx.unit),
-            radius=ctx.theme.corner_radius * ctx.unit,
-            z=0,
-            stem="ticket",
-        )
-    ]
+    nodes: list[Node] = [ctx.ticket_frame(safe)]
     main_cols = 9
     main = ctx.grid.span(12 - main_cols if ctx.mirrored else 0, main_cols, safe).inset(32 * ctx.unit)
     stub = ctx.grid.span(0 if ctx.mirrored else main_cols, 12 - main_cols, safe).inset(32 * ctx.unit)

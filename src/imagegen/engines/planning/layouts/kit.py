@@ -407,6 +407,20 @@ class Ctx:
             stem="card",
         )
 
+    def ticket_frame(self, region: Region) -> ShapeNode:
+        """A ticket's body: a surface card outlined in the accent colour, behind everything."""
+        pal = self.theme.palette
+        return self.shape(
+            region,
+            "rounded_rect",
+            fill=pal.surface,
+            stroke=pal.accent,
+            stroke_width=max(2.0, 4 * self.unit),
+            radius=self.theme.corner_radius * self.unit,
+            z=0,
+            stem="ticket",
+        )
+
     def divider(self, x: float, y: float, w: float, *, z: int = 1) -> ShapeNode:
         """A horizontal rule in the muted colour, 2 units (at least 1 px) thick, its top at ``y``."""
         return self.shape(
