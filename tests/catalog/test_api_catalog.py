@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,14 +20,11 @@ from imagegen.provenance.catalog.models import Asset
 from imagegen.provenance.recorder import Recorder
 from imagegen.tenants import TenantStore
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "queue"))
+
+from queue_helpers import Server, server_env
+
 JAZZ = "A flat design poster for a jazz night at the Blue Room, headline Summer Jazz, date in the footer"
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -61,44 +54,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             update(Asset).where(Asset.asset_id == old.asset_id).values(created_at=datetime(2026, 4, 23))
         )
     dispose_all()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("IMAGEGEN_")} | {
-        "IMAGEGEN_HOME": str(home)
-    }
-    port = _port()
-    log = open(home / "server.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "imagegen.api.app:app_from_env",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
+    # the real ``imagegen serve`` on a free loopback port, stopped at teardown (the queue area's helper)
+    srv = Server(home=home, env=server_env(home)).start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (home / "server.log").read_text()
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
         yield {
-            "url": url,
+            "url": srv.url,
             "acme": {"Authorization": f"Bearer {acme_key}"},
             "globex": {"Authorization": f"Bearer {globex_key}"},
             "jazz": jazz,
@@ -107,13 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             "old": old,
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        log.close()
+        srv.stop()
 
 
 def test_auditor_query_is_one_call(server):
