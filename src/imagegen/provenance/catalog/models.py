@@ -85,6 +85,13 @@ class Asset(Base):
     family_prompt: Mapped[str | None] = mapped_column(Text)
     compute_seconds: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     cost_credits: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    #: the current review (SPEC §11, migration 0004): draft | approved | rejected, who, when, comment;
+    #: every change is also a ``Review`` row (the history)
+    review_state: Mapped[str] = mapped_column(String(16), nullable=False, default="draft",
+                                              server_default="draft")
+    review_by: Mapped[str | None] = mapped_column(String(300))
+    review_at: Mapped[datetime | None] = mapped_column(DateTime())
+    review_comment: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("tenant_id", "sha256", name="uq_catalog_assets_tenant_sha256"),
@@ -100,6 +107,7 @@ class Asset(Base):
         Index("ix_catalog_assets_tenant_watermark", "tenant_id", "watermark_id"),
         Index("ix_catalog_assets_sha256", "sha256"),
         Index("ix_catalog_assets_storage_key", "storage_key"),
+        Index("ix_catalog_assets_tenant_review", "tenant_id", "review_state", "created_at"),
     )
 
 
@@ -119,6 +127,26 @@ class Edge(Base):
     relation: Mapped[str] = mapped_column(String(32), nullable=False, default="edit")
 
     __table_args__ = (Index("ix_catalog_edges_tenant_parent", "tenant_id", "parent_id"),)
+
+
+class Review(Base):
+    """One review decision on an asset (the history; the asset row holds the current one)."""
+
+    __tablename__ = "catalog_reviews"
+
+    seq: Mapped[int] = mapped_column(SeqType, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    asset_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("catalog_assets.asset_id", ondelete="CASCADE"), nullable=False
+    )
+    #: draft | approved | rejected
+    state: Mapped[str] = mapped_column(String(16), nullable=False)
+    comment: Mapped[str | None] = mapped_column(Text)
+    #: the API key's id plus the request's ``user`` when given, or the OS user / ``--user`` locally
+    reviewer: Mapped[str] = mapped_column(String(300), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(), nullable=False)
+
+    __table_args__ = (Index("ix_catalog_reviews_tenant_asset", "tenant_id", "asset_id", "seq"),)
 
 
 class Family(Base):
