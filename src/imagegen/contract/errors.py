@@ -102,6 +102,65 @@ class EngineFailure(ImagegenError):
     exit_code = 69
 
 
+class UpstreamError(ImagegenError):
+    """An upstream image service failed (5xx, refused connection) after our retries (SPEC §10)."""
+
+    status = 502
+    type = "server_error"
+    default_code = "upstream_error"
+    exit_code = 69
+
+
+class UpstreamTimeout(ImagegenError):
+    """An upstream did not answer within its per-attempt time-out (not retried; SPEC §10)."""
+
+    status = 504
+    type = "server_error"
+    default_code = "upstream_timeout"
+    exit_code = 75
+
+
+class UpstreamRejected(ImagegenError):
+    """An upstream's 4xx, passed through with its status, message and code (``upstream_rejected``)."""
+
+    exit_code = 65
+
+
+class UpstreamUnauthorized(UpstreamRejected):
+    status = 401
+    exit_code = 77
+
+
+class UpstreamForbidden(UpstreamRejected):
+    status = 403
+    exit_code = 77
+
+
+class UpstreamNotFound(UpstreamRejected):
+    status = 404
+
+
+class UpstreamConflict(UpstreamRejected):
+    status = 409
+
+
+class UpstreamTooLarge(UpstreamRejected):
+    status = 413
+
+
+class UpstreamUnprocessable(UpstreamRejected):
+    status = 422
+
+
+def upstream_rejected(status: int, message: str, *, code: str | None, param: str | None) -> ImagegenError:
+    """The error for an upstream's 4xx (other than 429): same status where the tree has it, else 400."""
+    classes: dict[int, type[ImagegenError]] = {
+        c.status: c for c in (UpstreamUnauthorized, UpstreamForbidden, UpstreamNotFound, UpstreamConflict,
+                              UpstreamTooLarge, UpstreamUnprocessable)
+    }
+    return classes.get(status, UpstreamRejected)(message, code=code, param=param)
+
+
 class JobCancelled(ImagegenError):
     status = 409
     default_code = "job_cancelled"
