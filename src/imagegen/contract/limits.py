@@ -50,6 +50,10 @@ INPUT_FIDELITIES: tuple[str, ...] = ("low", "high")
 INPUT_IMAGE_FORMATS: tuple[str, ...] = ("png", "jpeg", "webp")
 
 TRANSPARENT_REFUSED = "Transparent background is not supported for this model."
+#: review states of a catalog asset (SPEC §11); ``draft`` is every asset's state until someone decides
+REVIEW_STATES: tuple[str, ...] = ("draft", "approved", "rejected")
+#: the longest review comment the catalog keeps
+REVIEW_COMMENT_MAX_CHARS = 4000
 
 
 @dataclass(frozen=True)
