@@ -65,6 +65,14 @@ class AuthenticationError(ImagegenError):
     exit_code = 77
 
 
+class CsrfRefused(ImagegenError):
+    """An unsafe request authenticated by the studio's session cookie without its CSRF token (SPEC §11)."""
+
+    status = 403
+    default_code = "csrf_token_invalid"
+    exit_code = 77
+
+
 class NotFound(ImagegenError):
     status = 404
     default_code = "not_found"
