@@ -33,6 +33,17 @@ class Capabilities:
     requires: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """A file another service made that an image is built from (an upstream's output, with its own C2PA
+    manifest): provenance keeps it as an ingredient of ours."""
+
+    data: bytes
+    #: "png" | "jpeg" | "webp"
+    format: str
+    title: str
+
+
 @dataclass
 class EngineImage:
     """One output image before encoding."""
@@ -51,6 +62,8 @@ class EngineImage:
     editable_region: Image.Image | None = None
     #: extra per-image facts for provenance and the response (e.g. unmasked sha256 before/after)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: files from other services these pixels were made from (C2PA ingredients, ``componentOf``)
+    sources: list[SourceFile] = field(default_factory=list)
 
 
 @dataclass
@@ -70,7 +83,8 @@ class EngineResult:
     timings: dict[str, float] = field(default_factory=dict)
     #: OpenAI-style usage numbers; engines without tokens report 0s and document it
     usage: dict[str, Any] = field(default_factory=dict)
-    #: upstream cost when a backend reports one
+    #: upstream cost of the whole request when a backend reports one (tokens, and ``usd`` from the upstream's
+    #: price table); provenance records each image's share
     upstream_cost: dict[str, Any] | None = None
 
 

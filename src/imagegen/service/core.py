@@ -29,7 +29,7 @@ from imagegen.engines.routing import EngineRouter
 from imagegen.jobs.errors import JobNotReady, JobTimeout
 from imagegen.jobs.records import JobRecord, error_to_json
 from imagegen.jobs.recovery import RecoveryPolicy
-from imagegen.jobs.spec_codec import remove_inputs, spec_to_json, write_inputs
+from imagegen.jobs.spec_codec import encode_inputs, remove_inputs, spec_to_json
 from imagegen.jobs.store import JobStore, new_job_id
 from imagegen.jobs.worker import PoolConfig, WorkerPool
 from imagegen.provenance.records import StoredAsset
@@ -92,7 +92,9 @@ class Service:
             poll_s=_float(settings, "job_poll_s", 1.0),
             recover_every_s=_float(settings, "job_recover_every_s", 10.0),
             recovery=RecoveryPolicy(stale_after=_float(settings, "job_stale_after_s", 60.0),
-                                    max_attempts=int(_float(settings, "job_max_attempts", 3))))
+                                    max_attempts=int(_float(settings, "job_max_attempts", 3))),
+            # fair scheduling (jobs.fair): at most this many running jobs per tenant; 0 means no cap
+            tenant_cap=None if scope == "own" else int(_float(settings, "max_running_per_tenant", 0)) or None)
         self.runner = JobRunner(home=settings.home, store=self.store, router=self.router,
                                 recorder=self._recorder, hooks=self)
         self.pool = WorkerPool(self.store, self.runner.run, config, only_ids=self._own_ids)
@@ -200,18 +202,12 @@ class Service:
                       if k not in ("v", "kind", "width", "height", "has_mask")}
             params["size"] = spec.size
             params["operation"] = operation
-        # inputs first: a committed row never points at missing files (an orphaned folder is harmless)
-        write_inputs(self.settings.home, job_id, spec)
-        try:
-            record, created = self.store.create(
-                job_id=job_id, tenant_id=tenant_id, operation=operation, model=spec.model,
-                params={"spec": spec_json, "params": params}, idempotency_key=idempotency_key,
-                owner=self.pool.worker_id if self._own_ids is not None else None)
-        except Exception:
-            remove_inputs(self.settings.home, job_id)
-            raise
+        # the row and its input files in one transaction, in the database: any worker can run it
+        record, created = self.store.create(
+            job_id=job_id, tenant_id=tenant_id, operation=operation, model=spec.model,
+            params={"spec": spec_json, "params": params}, idempotency_key=idempotency_key,
+            owner=self.pool.worker_id if self._own_ids is not None else None, inputs=encode_inputs(spec))
         if not created:
-            remove_inputs(self.settings.home, job_id)
             return record
         if self._own_ids is not None:
             self._own_ids.add(job_id)

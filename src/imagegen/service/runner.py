@@ -24,7 +24,7 @@ from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.engines.base import EngineResult, PartialImage
 from imagegen.engines.routing import EngineRouter
 from imagegen.jobs.records import JobRecord, error_to_json
-from imagegen.jobs.spec_codec import remove_inputs, spec_from_json
+from imagegen.jobs.spec_codec import load_inputs, remove_inputs, spec_from_json
 from imagegen.jobs.store import JobStore
 from imagegen.jobs.worker import JobControl
 from imagegen.provenance.records import RecordContext, StoredAsset
@@ -122,7 +122,7 @@ class JobRunner:
         worker = control.worker_id
         try:
             # 1.-2.
-            spec = spec_from_json(self.home, job.id, job.params["spec"])
+            spec = spec_from_json(job.params["spec"], load_inputs(self.store, self.home, job.id))
             spec = self.resolve_inputs(job.tenant_id, spec)
             # 3.
             engine = self.router.engine_for(job.model)
