@@ -9,13 +9,16 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from imagegen.cli.options import emit_json
 from imagegen.config import Settings
 from imagegen.tenants import LOCAL_TENANT
+
+if TYPE_CHECKING:
+    from imagegen.service.catalog import Catalog
 
 tenant_option = click.option(
     "--tenant", default=LOCAL_TENANT, show_default=True, help="Tenant whose catalog to use."
@@ -29,7 +32,15 @@ def _recorder() -> Any:
     return Recorder(Settings.from_env())
 
 
+def _catalog(tenant: str) -> Catalog:
+    """The tenant's catalog facade (the same one the API and the studio use)."""
+    from imagegen.service.catalog import open_catalog
+
+    return open_catalog(Settings.from_env(), tenant)
+
+
 @click.command("search")
+@click.argument("query", nargs=-1)
 @tenant_option
 @click.option("--model", help="Requested model id (e.g. gpt-image-2).")
 @click.option("--engine", help="Engine that made the pixels (planning, diffusion, upstream, comfyui...).")
@@ -41,11 +52,15 @@ def _recorder() -> Any:
 @click.option("--to", "date_to", help="To this date (inclusive: the whole day) or datetime (exclusive).")
 @click.option("-q", "--text", help="Full text over prompt and rendered text.")
 @click.option("--family", help="Only this prompt family id.")
+@click.option("--review", type=click.Choice(["draft", "approved", "rejected"]), help="Only this review state.")
+@click.option("--root", help="Only this asset and its descendants at any depth (with --review approved: "
+              "which version did we approve).")
 @click.option("--group-by", type=click.Choice(["family"]), help="Group every match by prompt family.")
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--cursor", help="Next-page cursor from a previous --json answer.")
 @json_option
 def search_cmd(
+    query: tuple[str, ...],
     tenant: str,
     model: str | None,
     engine: str | None,
@@ -57,18 +72,17 @@ def search_cmd(
     date_to: str | None,
     text: str | None,
     family: str | None,
+    review: str | None,
+    root: str | None,
     group_by: str | None,
     limit: int,
     cursor: str | None,
     as_json: bool,
 ) -> None:
-    """Search the catalog (filters AND together; --group-by family answers the auditor's question)."""
-    from imagegen.provenance.catalog.search import (
-        SearchQuery,
-        grouped_to_json,
-        search_assets,
-        search_grouped,
-    )
+    """Search the catalog for QUERY (free text, like -q; filters AND together; --group-by family answers
+    the auditor's question)."""
+    text = " ".join(part for part in (*query, text or "") if part.strip()) or None
+    from imagegen.provenance.catalog.search import SearchQuery, grouped_to_json
 
     q = SearchQuery.from_filters(
         text=text,
@@ -83,27 +97,28 @@ def search_cmd(
         date_to=date_to,
         limit=limit,
         cursor=cursor,
+        review=review,
+        root=root,
     )
-    rec = _recorder()
-    with rec.sessions() as session:
-        if group_by == "family":
-            doc = grouped_to_json(search_grouped(session, tenant, q))
-            if as_json:
-                emit_json(doc | {"tenant": tenant})
-                return
-            click.echo(f"{doc['total']} assets in {len(doc['groups'])} prompt families")
-            for g in doc["groups"]:
-                click.echo(
-                    f"\n[{g['family_id']}] {g['count']} assets  {g['first_created']} .. {g['last_created']}"
-                )
-                click.echo(f"  {g['prompt'][:100]!r}")
-                for a in g["assets"]:
-                    click.echo(
-                        f"    {a['asset_id']}  {a['created_at']}  {a['requested_model']}  {a['engine']}"
-                        f"  {a['user'] or '-'}"
-                    )
+    catalog = _catalog(tenant)
+    if group_by == "family":
+        doc = grouped_to_json(catalog.families(q))
+        if as_json:
+            emit_json(doc | {"tenant": tenant})
             return
-        page = search_assets(session, tenant, q)
+        click.echo(f"{doc['total']} assets in {len(doc['groups'])} prompt families")
+        for g in doc["groups"]:
+            click.echo(
+                f"\n[{g['family_id']}] {g['count']} assets  {g['first_created']} .. {g['last_created']}"
+            )
+            click.echo(f"  {g['prompt'][:100]!r}")
+            for a in g["assets"]:
+                click.echo(
+                    f"    {a['asset_id']}  {a['created_at']}  {a['requested_model']}  {a['engine']}"
+                    f"  {a['user'] or '-'}"
+                )
+        return
+    page = catalog.search(q)
     if as_json:
         emit_json({"object": "list", "tenant": tenant, "data": page.items, "next_cursor": page.next_cursor})
         return
@@ -122,11 +137,9 @@ def search_cmd(
 @json_option
 def lineage_cmd(asset_id: str, tenant: str, as_json: bool) -> None:
     """Print the ancestors and descendants of ASSET_ID."""
-    from imagegen.provenance.lineage import lineage, render_tree
+    from imagegen.provenance.lineage import render_tree
 
-    rec = _recorder()
-    with rec.sessions() as session:
-        doc = lineage(session, tenant, asset_id)
+    doc = _catalog(tenant).lineage(asset_id)
     if as_json:
         emit_json(doc)
         return
@@ -189,16 +202,8 @@ def _print_ingest(report: Any, as_json: bool) -> None:
 @json_option
 def verify_cmd(file: Path, tenant: str, as_json: bool) -> None:
     """Show FILE's XMP, C2PA state, watermark id and catalog entry (even with its metadata stripped)."""
-    from imagegen.provenance.trace import trace_bytes
-
-    data = file.read_bytes()
-    rec = _recorder()
-    doc: dict[str, Any] = {"file": str(file)}
-    doc |= _inspect(data, rec)
-    with rec.sessions() as session:
-        trace = trace_bytes(session, tenant, data, watermark_reading=doc["inspection"].get("watermark"))
-        doc["trace"] = trace.to_json()
-        doc["catalog"] = _entry(session, tenant, trace.asset_id) if trace.asset_id else None
+    doc: dict[str, Any] = {"file": str(file)} | _catalog(tenant).verify(file.read_bytes())
+    trace = doc["trace"]
     if as_json:
         emit_json(doc)
         return
@@ -211,55 +216,17 @@ def verify_cmd(file: Path, tenant: str, as_json: bool) -> None:
         f"C2PA:       {c2.get('validation_state') or 'no manifest'}"
         + (f"  ({c2.get('manifest_label')})" if c2.get("manifest_label") else "")
     )
-    wm = trace.watermark or {}
+    wm = trace["watermark"] or {}
     click.echo(f"watermark:  {wm.get('asset_id') or doc.get('watermark_id') or 'not decoded'}")
-    if trace.asset_id:
+    if trace["asset_id"]:
         cat = doc["catalog"]
         click.echo(
-            f"catalog:    {trace.asset_id} (found by {trace.method})  {cat['created_at']}  "
+            f"catalog:    {trace['asset_id']} (found by {trace['method']})  {cat['created_at']}  "
             f"{cat['requested_model']} via {cat['engine']} {cat['engine_version']}  user={cat['user']}"
         )
         click.echo(f"prompt:     {cat['prompt'][:200]!r}")
     else:
         click.echo("catalog:    not found in this tenant's catalog")
-
-
-def _inspect(data: bytes, rec: Any) -> dict[str, Any]:
-    """XMP, C2PA (our root as trust anchor) and watermark facts from ``provenance.inspect``."""
-    from imagegen.provenance.inspect import inspect_file
-
-    found = inspect_file(data, trust_anchors_pem=rec.signer.root_cert_pem).to_json()
-    return {
-        "inspection": found,
-        "xmp": found.get("xmp"),
-        "c2pa": found.get("c2pa") or {},
-        "digital_source_type": found.get("digital_source_type"),
-        "watermark_id": (found.get("watermark") or {}).get("asset_id"),
-    }
-
-
-def _entry(session: Any, tenant: str, asset_id: str) -> dict[str, Any]:
-    from imagegen.provenance.catalog.repository import CatalogRepository
-
-    repo = CatalogRepository(session, tenant)
-    a = repo.get(asset_id)
-    return {
-        "asset_id": a.asset_id,
-        "created_at": a.created_at.isoformat(timespec="seconds") + "Z",
-        "source": a.source,
-        "requested_model": a.requested_model,
-        "engine": a.engine,
-        "engine_version": a.engine_version,
-        "backend": a.backend,
-        "user": a.user,
-        "prompt": a.prompt,
-        "seed": a.seed,
-        "sha256": a.sha256,
-        "watermark_id": a.watermark_id,
-        "c2pa_manifest_label": a.c2pa_manifest_label,
-        "family_id": a.family_id,
-        "parents": [p for p, _ in repo.parents_of(a.asset_id)],
-    }
 
 
 @click.command("reproduce")
@@ -313,25 +280,14 @@ def export_cmd(
     output: Path | None,
 ) -> None:
     """One line per asset with what an EU AI Act Article 50 disclosure needs."""
-    from imagegen.provenance.catalog.search import parse_bound
-    from imagegen.provenance.export import export_rows, write_csv, write_json
-
-    rec = _recorder()
-    with rec.sessions() as session:
-        rows = export_rows(
-            session,
-            tenant,
-            date_from=parse_bound(date_from, upper=False),
-            date_to=parse_bound(date_to, upper=True),
-            model=model,
-            hash_prompts=hash_prompts,
-        )
-        writer = write_csv if fmt == "csv" else write_json
-        if output is None:
-            n = writer(rows, sys.stdout)
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as fh:
-                n = writer(rows, fh)
+    catalog = _catalog(tenant)
+    options: dict[str, Any] = {"fmt": fmt, "date_from": date_from, "date_to": date_to, "model": model,
+                               "hash_prompts": hash_prompts}
+    if output is None:
+        n = catalog.export(sys.stdout, **options)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            n = catalog.export(fh, **options)
     click.echo(f"imagegen: exported {n} assets", err=True)
 
 
@@ -342,14 +298,7 @@ def export_cmd(
 @json_option
 def usage_cmd(tenant: str, date_from: str | None, date_to: str | None, as_json: bool) -> None:
     """Compute seconds, credits and upstream costs of a tenant over a period."""
-    from imagegen.provenance.catalog.search import parse_bound
-    from imagegen.provenance.usage import usage_report
-
-    rec = _recorder()
-    with rec.sessions() as session:
-        doc = usage_report(
-            session, tenant, parse_bound(date_from, upper=False), parse_bound(date_to, upper=True)
-        )
+    doc = _catalog(tenant).usage(date_from, date_to)
     if as_json:
         emit_json(doc)
         return
