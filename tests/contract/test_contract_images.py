@@ -99,9 +99,12 @@ def test_mask_rules(png_1024: bytes, mask_1024: bytes) -> None:
 def test_edit_spec(png_1024: bytes, mask_1024: bytes) -> None:
     spec = edit([("a.png", png_1024)], ("m.png", mask_1024), input_fidelity="high", size="1536x1024")
     assert len(spec.images) == 1 and spec.images[0].filename == "a.png"
-    assert spec.mask is not None and spec.mask.size == (1024, 1024)
+    # the engine works at the output size: the first image and the mask are brought to it together
+    assert spec.mask is not None
+    assert spec.images[0].image.size == spec.mask.size == (1536, 1024)
     assert spec.input_fidelity == "high" and spec.size == "1536x1024"
-    assert edit([png_1024]).size == "auto"
+    # ``auto`` resolves to the input's own size when the model's rules allow it
+    assert edit([png_1024]).size == "1024x1024"
 
 
 def test_mask_applies_to_the_first_image(png_1024: bytes, mask_1024: bytes) -> None:

@@ -86,14 +86,15 @@ def test_full_request() -> None:
             "partial_images": 2,
             "user": "u-1",
             "seed": 42,
-            "plan": {"version": 1},
+            "plan": {"version": 1, "canvas": {"width": 2048, "height": 1152}},
             "response_format": "url",
             "extra": {"steps": 4},
         }
     )
     assert (spec.width, spec.height, spec.size) == (2048, 1152, "2048x1152")
     assert spec.background == "transparent" and spec.output_format == "webp"
-    assert spec.seed == 42 and spec.stream and spec.partial_images == 2 and spec.plan == {"version": 1}
+    assert spec.seed == 42 and spec.stream and spec.partial_images == 2
+    assert spec.plan == {"version": 1, "canvas": {"width": 2048, "height": 1152}}
     assert spec.extra == {"steps": 4}
 
 
@@ -113,7 +114,7 @@ def test_form_mode_coerces_strings() -> None:
             "partial_images": "1",
             "output_compression": "50",
             "seed": "7",
-            "plan": '{"a": 1}',
+            "plan": '{"a": 1, "canvas": {"width": 1024, "height": 1024}}',
         },
         form=True,
     )
@@ -124,7 +125,7 @@ def test_form_mode_coerces_strings() -> None:
         50,
         7,
     )
-    assert spec.plan == {"a": 1}
+    assert spec.plan == {"a": 1, "canvas": {"width": 1024, "height": 1024}}
     assert gen({"prompt": "p", "stream": "false"}, form=True).stream is False
 
 
@@ -236,7 +237,7 @@ def test_params_roundtrip() -> None:
             "response_format": "url",
             "extra": {"k": 1},
             "background": "transparent",
-            "plan": {"v": 1},
+            "plan": {"v": 1, "canvas": {"width": 1024, "height": 1024}},
         },
         {"prompt": "p", "model": "gpt-image-1", "output_format": "jpeg", "output_compression": 30},
     ):

@@ -22,10 +22,10 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, PngImagePlugin
 
 from imagegen.contract.errors import InvalidImage, InvalidImageFormat, InvalidMask
-from imagegen.contract.limits import UploadLimits
+from imagegen.contract.limits import REQUEST_LIMITS, UploadLimits
 from imagegen.contract.specs import InputImage
 
 #: Pillow's format names for what the contract calls png/jpeg/webp (MPO is a camera JPEG)
@@ -46,7 +46,37 @@ class ImageUpload:
     plan: dict | None = None
 
 
-def _open(data: bytes, *, param: str, what: str, limits: UploadLimits) -> tuple[Image.Image, str]:
+def _configure_pillow() -> None:
+    """Pillow's own guards, set deliberately from the limits table (not left at library defaults)."""
+    requests = REQUEST_LIMITS
+    # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice it; open_image refuses above it first
+    Image.MAX_IMAGE_PIXELS = UploadLimits().max_image_pixels
+    PngImagePlugin.MAX_TEXT_CHUNK = requests.text_chunk_bytes
+    PngImagePlugin.MAX_TEXT_MEMORY = requests.text_memory_bytes
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+_configure_pillow()
+
+
+def open_image(
+    data: bytes,
+    *,
+    param: str,
+    what: str = "image",
+    limits: UploadLimits | None = None,
+    formats: tuple[str, ...] | None = None,
+) -> tuple[Image.Image, str]:
+    """THE way any route opens image bytes a client sent: (decoded pixels, contract format name).
+
+    In order: byte cap; header parse (text chunks over Pillow's caps refused); format among ``formats``
+    (default: the upload formats; ``()`` takes any format Pillow reads, reported as Pillow names it);
+    the header's pixel count against ``max_image_pixels`` BEFORE any pixel is decoded (a 200 KB PNG can
+    declare 8192x8192, a 400 KB one 12000x12000); then the decode. Every failure is ``InvalidImage``
+    (400) or ``InvalidImageFormat``; nothing Pillow raises leaks out as a 500.
+    """
+    limits = limits or UploadLimits()
+    allowed = limits.formats if formats is None else formats
     if not data:
         raise InvalidImage(f"The {what} '{param}' is empty.", param=param)
     if len(data) > limits.max_image_bytes:
@@ -59,31 +89,44 @@ def _open(data: bytes, *, param: str, what: str, limits: UploadLimits) -> tuple[
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise InvalidImage(f"The {what} '{param}' could not be decoded as an image.", param=param) from exc
-    except Exception as exc:  # Pillow raises a zoo of errors on hostile headers
-        raise InvalidImage(f"The {what} '{param}' could not be decoded as an image.", param=param) from exc
-    fmt = _FORMAT_NAMES.get(image.format or "")
-    if fmt is None or fmt not in limits.formats:
-        allowed = ", ".join(limits.formats)
-        raise InvalidImageFormat(
-            f"Invalid image format '{(image.format or 'unknown').lower()}' for '{param}'. "
-            f"Supported formats: {allowed}.",
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidImage(_too_many_pixels(what, param, None, limits), param=param) from exc
+    except ValueError as exc:  # Pillow's text-chunk caps ("Decompressed data too large", "Too much memory")
+        raise InvalidImage(
+            f"The {what} '{param}' carries metadata (text chunks) larger than this server reads "
+            f"({REQUEST_LIMITS.text_chunk_bytes // 1024} KB per chunk).",
             param=param,
+        ) from exc
+    except Exception as exc:  # UnidentifiedImageError and the zoo Pillow raises on hostile headers
+        raise InvalidImage(f"The {what} '{param}' could not be decoded as an image.", param=param) from exc
+    fmt = _FORMAT_NAMES.get(image.format or "", (image.format or "unknown").lower())
+    if allowed and fmt not in allowed:
+        listed = ", ".join(allowed)
+        raise InvalidImageFormat(
+            f"Invalid image format '{fmt}' for '{param}'. Supported formats: {listed}.", param=param
         )
     width, height = image.size
     # Checked on the header before decoding: a small file can declare billions of pixels.
     if width <= 0 or height <= 0 or width * height > limits.max_image_pixels:
-        raise InvalidImage(
-            f"The {what} '{param}' is {width}x{height}; inputs may have at most "
-            f"{limits.max_image_pixels:,} pixels.",
-            param=param,
-        )
+        raise InvalidImage(_too_many_pixels(what, param, (width, height), limits), param=param)
     try:
-        image.load()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+    except ValueError as exc:  # a text chunk after the pixels over Pillow's caps
+        raise InvalidImage(
+            f"The {what} '{param}' carries metadata (text chunks) larger than this server reads.", param=param
+        ) from exc
     except Exception as exc:  # truncated or corrupt pixel data
         raise InvalidImage(f"The {what} '{param}' is truncated or corrupt.", param=param) from exc
     return image, fmt
+
+
+def _too_many_pixels(what: str, param: str, size: tuple[int, int] | None, limits: UploadLimits) -> str:
+    declared = f"is {size[0]}x{size[1]}" if size else "declares more pixels than this server decodes"
+    return (f"The {what} '{param}' {declared}; inputs may have at most {limits.max_image_pixels:,} pixels "
+            f"(checked before decoding).")
+
 
 
 def _has_alpha(image: Image.Image) -> bool:
@@ -101,7 +144,7 @@ def load_input_image(upload: ImageUpload | bytes, *, limits: UploadLimits | None
     if isinstance(upload, bytes | bytearray):
         upload = ImageUpload(data=bytes(upload))
     limits = limits or UploadLimits()
-    image, _fmt = _open(upload.data, param=upload.param, what="image", limits=limits)
+    image, _fmt = open_image(upload.data, param=upload.param, what="image", limits=limits)
     return InputImage(
         image=_normalize_mode(image),
         data=upload.data,
@@ -121,7 +164,7 @@ def load_mask(
     limits = limits or UploadLimits()
     param = upload.param
     try:
-        image, fmt = _open(upload.data, param=param, what="mask", limits=limits)
+        image, fmt = open_image(upload.data, param=param, what="mask", limits=limits)
     except (InvalidImage, InvalidImageFormat) as exc:
         raise InvalidMask(exc.message, param=param) from exc
     if fmt not in limits.mask_formats:

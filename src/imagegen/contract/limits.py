@@ -99,6 +99,77 @@ class UploadLimits:
         }
 
 
+def base64_bytes(raw: int) -> int:
+    """How many characters ``raw`` bytes take as base64 (padding included)."""
+    return 4 * ((raw + 2) // 3)
+
+
+@dataclass(frozen=True)
+class RequestLimits:
+    """Caps on a request as a whole, for every model: no single request may exhaust the server.
+
+    Body caps are per route kind (``api.body_limits`` applies them before a byte is parsed); string,
+    JSON and plan caps are checked by the contract parser, so every front door applies the same ones.
+    """
+
+    #: a JSON body without images (generations, queue text-to-image, catalog calls)
+    json_body_bytes: int = 2 * 1024 * 1024
+    #: decoded image bytes one JSON body may carry as ``data:`` URLs, all images together (JSON edits);
+    #: more or bigger inputs go as multipart (streamed to disk), ``file_id`` or an allowed https URL
+    json_image_bytes: int = 64 * 1024 * 1024
+    #: text fields of a multipart body, each (a 32,000-character prompt in UTF-8, or a client plan)
+    form_field_bytes: int = 2 * 1024 * 1024
+    #: nesting of arrays/objects in any JSON value (body, ``plan``, ``extra``)
+    json_depth: int = 32
+    #: characters of any string field that has no cap of its own (``prompt`` has ``prompt_chars``)
+    string_chars: int = 256
+    #: fields with their own cap (``idempotency_key`` is the ``Idempotency-Key`` header)
+    field_chars: tuple[tuple[str, int], ...] = (
+        ("user", 256), ("safety_identifier", 256), ("idempotency_key", 255), ("cursor", 512),
+        ("q", 1000), ("file_id", 64), ("image_url", 4096),
+    )
+    #: a client-sent ``plan``: nodes (every object with an ``id`` and a ``kind``, nested ones included)
+    plan_nodes: int = 400
+    #: a client-sent ``plan``: characters of all its texts together
+    plan_text_chars: int = 32_000
+    #: one job's run time (``IMAGEGEN_JOB_TIMEOUT_S`` overrides it); a job over it stops between stages
+    job_timeout_s: float = 300.0
+    #: one PNG text chunk, decompressed (Pillow's ``PngImagePlugin.MAX_TEXT_CHUNK``)
+    text_chunk_bytes: int = 1024 * 1024
+    #: all text chunks of one PNG together (Pillow's ``PngImagePlugin.MAX_TEXT_MEMORY``)
+    text_memory_bytes: int = 4 * 1024 * 1024
+
+    def chars_for(self, name: str) -> int:
+        """The character cap of string field ``name``."""
+        return dict(self.field_chars).get(name, self.string_chars)
+
+    def json_edit_bytes(self) -> int:
+        """A JSON body that may carry images as base64 ``data:`` URLs."""
+        return self.json_body_bytes + base64_bytes(self.json_image_bytes)
+
+    def multipart_bytes(self, uploads: UploadLimits) -> int:
+        """A multipart edit: every image and the mask at their cap, plus the text fields."""
+        return (uploads.max_images + 1) * uploads.max_image_bytes + 4 * self.form_field_bytes
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "json_body_bytes": self.json_body_bytes,
+            "json_edit_body_bytes": self.json_edit_bytes(),
+            "json_image_bytes": self.json_image_bytes,
+            "multipart_body_bytes": self.multipart_bytes(UploadLimits()),
+            "form_field_bytes": self.form_field_bytes,
+            "json_depth": self.json_depth,
+            "string_chars": self.string_chars,
+            "field_chars": dict(self.field_chars),
+            "plan_nodes": self.plan_nodes,
+            "plan_text_chars": self.plan_text_chars,
+            "job_timeout_s": self.job_timeout_s,
+        }
+
+
+REQUEST_LIMITS = RequestLimits()
+
+
 @dataclass(frozen=True)
 class ModelLimits:
     """Everything the contract enforces for one model id."""
@@ -220,4 +291,5 @@ def describe_limits() -> dict[str, Any]:
         "prefix_families": {prefix: limits_for(prefix + "example").describe() | {"model": prefix + "*"}
                             for prefix in IMAGEGEN_PREFIXES},
         "dated_snapshots": "gpt-image-<version>-YYYY-MM-DD follows the contract of gpt-image-<version>",
+        "requests": REQUEST_LIMITS.describe(),
     }

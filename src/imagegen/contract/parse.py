@@ -11,12 +11,12 @@ or ``auto``, aliases resolved, the drawn seed recorded). The job store persists 
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+from imagegen.contract.bounds import check_json_value, check_plan, check_string, loads_json
 from imagegen.contract.errors import InvalidValue, MissingParameter, ModelNotFound, UnknownParameter
 from imagegen.contract.images import ImageUpload, load_input_image, load_mask
 from imagegen.contract.limits import ALPHA_FORMATS, TRANSPARENT_REFUSED, IntRange, ModelLimits, limits_for
@@ -117,7 +117,8 @@ def _str(body: Mapping[str, Any], name: str) -> str | None:
             f"Invalid type for '{name}': expected a string, but got {type(value).__name__} instead.",
             param=name,
         )
-    return value
+    # every string field is bounded here, once (the prompt has its own, larger cap)
+    return check_string(value, name, cap=len(value) if name == "prompt" else None)
 
 
 def _choice(body: Mapping[str, Any], name: str, allowed: Sequence[str], default: str,
@@ -140,12 +141,10 @@ def _json_object(body: Mapping[str, Any], name: str, *, form: bool) -> dict[str,
     if value is None:
         return None
     if form and isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError as exc:
-            raise InvalidValue(f"Invalid value for '{name}': not valid JSON.", param=name) from exc
+        value = loads_json(value, param=name)
     if not isinstance(value, dict):
         raise InvalidValue(f"Invalid type for '{name}': expected a JSON object.", param=name)
+    check_json_value(value, name)
     return value
 
 
@@ -239,6 +238,13 @@ def _parse_fields(
         else secrets.randbelow(limits.seed.high + 1)
     )
     plan = _json_object(body, "plan", form=form)
+    if plan is not None:
+        # judged at the door like a size: a plan's canvas obeys the same rule, and it is bounded
+        canvas = check_plan(plan, limits)
+        if parsed is not None and canvas != parsed:
+            raise InvalidValue(
+                f"Invalid size '{raw_size}': the plan's canvas is {canvas[0]}x{canvas[1]}.", param="size"
+            )
     extra = _json_object(body, "extra", form=form) or {}
     if safety_identifier is not None:
         extra = {**extra, "safety_identifier": safety_identifier}
@@ -377,6 +383,10 @@ def parse_edit_request(
         mask_image = load_mask(
             _as_upload(mask, "mask"), first_image_size=decoded[0].image.size, limits=uploads
         )
+    if kwargs["width"] is None:
+        # ``auto`` for an edit: the model's size for the first input (its own size when the rules allow
+        # it); EditSpec brings the inputs to it, so no output is ever the size of an input the rules refuse
+        kwargs["width"], kwargs["height"] = limits.sizes.fit(*decoded[0].image.size)
     kwargs["images"] = decoded
     kwargs["mask"] = mask_image
     spec = EditSpec(**kwargs)

@@ -7,6 +7,7 @@ whose message names the rule that failed, so a client can fix the request withou
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +59,11 @@ class FixedSizes:
             f"Invalid size '{raw}'. Supported sizes for {self.label} are 'auto', {listed}.", param=param
         )
 
+    def fit(self, width: int, height: int) -> tuple[int, int]:
+        """The allowed size closest in aspect to ``width x height`` (what ``auto`` means for an input)."""
+        aspect = math.log(max(width, 1) / max(height, 1))
+        return min(self.allowed, key=lambda wh: abs(math.log(wh[0] / wh[1]) - aspect))
+
     def describe(self) -> dict[str, Any]:
         """JSON-able description (for ``describe_limits``)."""
         return {"kind": "fixed", "allowed": ["auto", *(format_size(w, h) for w, h in self.allowed)]}
@@ -102,6 +108,38 @@ class FlexibleSizes:
                 f"{bad} The image must have at most {self.max_pixels:,} pixels (it has {pixels:,}).",
                 param=param,
             )
+
+    def allows(self, width: int, height: int) -> bool:
+        """Whether ``width x height`` passes every rule."""
+        try:
+            self.check(width, height, "")
+        except InvalidValue:
+            return False
+        return True
+
+    def fit(self, width: int, height: int) -> tuple[int, int]:
+        """The size ``auto`` means for an input of ``width x height``: the input's own size when the rules
+        allow it, else the allowed size nearest its aspect and area (a huge input comes down to the pixel
+        and edge caps, a tiny one up to the minimum; the ratio is clamped to ``max_ratio``)."""
+        if width > 0 and height > 0 and self.allows(width, height):
+            return width, height
+        ratio = min(max(max(width, 1) / max(height, 1), 1 / self.max_ratio), self.max_ratio)
+        pixels = min(max(max(width, 1) * max(height, 1), self.min_pixels), self.max_pixels)
+        w, h = math.sqrt(pixels * ratio), math.sqrt(pixels / ratio)
+        shrink = min(1.0, self.max_edge / max(w, h))
+        w, h = w * shrink / self.multiple, h * shrink / self.multiple
+        candidates = [
+            (int(a) * self.multiple, int(b) * self.multiple)
+            for a in range(math.floor(w) - 2, math.ceil(w) + 3)
+            for b in range(math.floor(h) - 2, math.ceil(h) + 3)
+            if a > 0 and b > 0
+        ]
+        allowed = [wh for wh in candidates if self.allows(*wh)]
+        if not allowed:  # unreachable for sane rules; the default preset is always allowed
+            return 1024, 1024
+        target = w * h * self.multiple * self.multiple
+        return min(allowed, key=lambda wh: (abs(math.log(wh[0] / wh[1] / ratio)),
+                                            abs(wh[0] * wh[1] - target)))
 
     def describe(self) -> dict[str, Any]:
         """JSON-able description (for ``describe_limits``)."""

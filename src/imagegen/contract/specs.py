@@ -6,7 +6,7 @@ The API (JSON / multipart / queue), the CLI and the ComfyUI node all parse their
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from PIL import Image
@@ -64,7 +64,50 @@ class GenerateSpec:
 
 @dataclass(frozen=True)
 class EditSpec(GenerateSpec):
+    """An edit. With ``width``/``height`` set (the contract always sets them: ``auto`` resolves to the
+    model's size for the first input), ``images[0]`` and ``mask`` are brought to exactly that working size
+    and other inputs down within it, whoever builds the spec (front door, job store after a restart, CLI):
+    engines never see an input bigger than the output, and never make an output the size of an input the
+    model's rules refuse."""
+
     images: tuple[InputImage, ...] = ()
     #: RGBA mask, same size as ``images[0]``; alpha 0 marks the region to edit
     mask: Image.Image | None = None
     input_fidelity: Literal["low", "high"] | None = None
+
+    def __post_init__(self) -> None:
+        if self.width is None or self.height is None or not self.images:
+            return
+        target = (self.width, self.height)
+        images = tuple(
+            _cover(im, target) if i == 0 else _within(im, target) for i, im in enumerate(self.images)
+        )
+        if any(new is not old for new, old in zip(images, self.images, strict=True)):
+            object.__setattr__(self, "images", images)
+        if self.mask is not None and self.mask.size != target:
+            object.__setattr__(self, "mask", _cover_pixels(self.mask, target, Image.Resampling.NEAREST))
+
+
+def _cover_pixels(image: Image.Image, size: tuple[int, int], method: Image.Resampling) -> Image.Image:
+    """``image`` scaled to cover ``size`` and centre-cropped to it (no distortion)."""
+    (w, h), (tw, th) = image.size, size
+    scale = max(tw / w, th / h)
+    cw, ch = tw / scale, th / scale
+    box = ((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
+    return image.resize(size, method, box=box, reducing_gap=3.0 if scale < 1 else None)
+
+
+def _cover(item: InputImage, size: tuple[int, int]) -> InputImage:
+    if item.image.size == size:
+        return item
+    return replace(item, image=_cover_pixels(item.image, size, Image.Resampling.LANCZOS))
+
+
+def _within(item: InputImage, size: tuple[int, int]) -> InputImage:
+    (w, h), (tw, th) = item.image.size, size
+    if w <= tw and h <= th:
+        return item
+    scale = min(tw / w, th / h)
+    shrunk = item.image.resize((max(1, round(w * scale)), max(1, round(h * scale))),
+                               Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return replace(item, image=shrunk)
