@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..plan import Node
+from .dashboard import layout_dashboard
 from .data import layout_infographic, layout_menu, layout_rows, layout_ticket
 from .editorial import layout_magazine
 from .hero import layout_hero
@@ -35,6 +36,7 @@ LAYOUTS: dict[str, Layout] = {
     "menu": layout_menu,
     "ticket": layout_ticket,
     "data": layout_rows,
+    "dashboard": layout_dashboard,
     "app_screen": layout_app,
     "screen": layout_app,
     "comic_page": layout_comic,

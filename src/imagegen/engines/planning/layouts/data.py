@@ -14,6 +14,7 @@ from ..plan import Node
 from ..planner.content import TextItem
 from ..planner.icons import icon_for
 from .common import FOOTER_ROLES, block_order, entries_for, footer, place_codes_row
+from .dashboard import chart_node
 from .kit import Ctx, Region, StackEntry, stack
 
 _HEAD_ROLES = ("masthead", "title", "headline", "subhead")
@@ -51,7 +52,15 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
     if rest:
         rest_h = min(body.h * 0.3, sum(ctx.role_size(i.role or "body") * 2.6 for i in rest))
     card_area = Region(body.x, body.y, body.w, body.h - (rest_h + ctx.gap * 2 if rest else 0))
-    if len(cards) == 1:
+    data_charts = [c for c in ctx.content.charts if c.points]
+    if data_charts and not cards:
+        # the brief's numbers: a chart per data set, labelled from them, on a card; no illustration beside
+        # it (a decorative chart next to a real one would read as more data)
+        cells = card_area.rows(len(data_charts), ctx.gap * 2)
+        for spec, cell in zip(data_charts, cells, strict=True):
+            nodes.append(ctx.card(cell, z=1))
+            nodes.append(chart_node(ctx, spec, cell.inset(40 * ctx.unit)))
+    elif len(cards) == 1:
         nodes.extend(_hero_stat(ctx, cards[0], card_area))
     elif cards:
         n = len(cards)

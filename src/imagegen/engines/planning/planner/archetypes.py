@@ -83,11 +83,25 @@ for _a in (
         lambda c: 2.0 * min(1, _roles(c, "nav", "stat_value")),
     ),
     Archetype(
+        "dashboard",
+        "dashboard",
+        3 / 2,
+        (
+            (r"\bdashboard\b", 2),
+            (
+                r"\bsidebar\b|\bside bar\b|\bkpis?\b|\bsaas\b|\badmin\b|web ?app|\banalytics\b|\bconsole\b",
+                2.5,
+            ),
+        ),
+        lambda c: 1.5 if _roles(c, "kpi_value", "kpi_label") and (c.charts or _roles(c, "nav")) else 0.0,
+        "title",
+    ),
+    Archetype(
         "infographic",
         "data",
         2 / 3,
         ((r"infographic", 7), (r"\bstatistics\b|\bcharts?\b|\bbars\b|\bdata viz", 1)),
-        lambda c: 1.5 * min(1, _roles(c, "stat")),
+        lambda c: 1.5 * min(1, _roles(c, "stat")) + (2.0 if any(ch.points for ch in c.charts) else 0.0),
     ),
     Archetype("slide", "hero", 16 / 9, ((r"\bslide\b|presentation|keynote|pitch deck|\bdeck\b", 5),)),
     Archetype(

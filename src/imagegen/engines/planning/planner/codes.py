@@ -32,7 +32,8 @@ _EAN_DIGITS = re.compile(
     r"\b(?:ean[- ]?13|ean|upc)(?:[- ]?(?:bar[- ]?code|code|number))?\s*:?\s*(?P<d>\d{12,13})\b", re.I
 )
 _C128_TOKEN = re.compile(
-    r"\bcode[- ]?128(?:\s+(?:value|payload|data|content))?\s*:?\s+"
+    r"\bcode[- ]?128(?:\s+bar[- ]?code)?"
+    r"(?:\s+(?:value|payload|data|content|of|for|encoding|reading))?\s*:?\s+"
     r"(?!(?:value|payload|data|content|barcode|code|with|for|of|at|in|on|and)\b)(?P<v>[A-Za-z0-9][\w./-]*)",
     re.I,
 )

@@ -157,7 +157,7 @@ def compile_prompt(
     if sorted(_texts(nodes)) != sorted(expected):
         ctx = replace(ctx, items=[i for i in items if i.text in expected], _ids={})
         nodes = layout_hero(ctx)
-    if not items and not ctx.codes:
+    if not items and not ctx.codes and not any(c.points for c in content.charts):
         # nothing to set: the design is the subject's picture and wordless decoration, never a blank page
         nodes = layout_untexted(replace(ctx, _ids={}), nodes)
     # 6. assemble and validate

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from .codes import CODE_CUE, CodeSpec, symbology_of, unquoted_codes, validate
 from .colors import text_color_in
 from .data import MetricValue, Stat, metric_values, stat_of
+from .listed import ChartSpec, CountAsk, read
 from .placement import Placement, parse_placement
 from .quotes import Quote, find_quotes, mask_quotes, strip_quotes
 from .roles import is_list_join, leading_role, refine_label, trailing_role
@@ -52,6 +53,10 @@ class TextItem:
     metric: MetricValue | None = None
     #: a color the prompt asked this text to be ("in red"); layouts keep it unless contrast forbids
     color: str | None = None
+    #: True for text the prompt asked for without quotes (``listed.py``: lists, rows, steps, dates ...)
+    unquoted: bool = False
+    #: the ``at`` of the item this one is paired with (a KPI's value and its label)
+    partner: int | None = None
 
 
 @dataclass
@@ -74,6 +79,9 @@ class Content:
     #: panel / frame descriptions by number ("Panel 2: she kneels")
     indexed: dict[int, str] = field(default_factory=dict)
     skipped_empty_quotes: int = 0
+    #: charts the prompt gave data for (or asked for without data), and counts it asked for
+    charts: list[ChartSpec] = field(default_factory=list)
+    counts: list[CountAsk] = field(default_factory=list)
 
 
 class _Offsets:
@@ -244,8 +252,36 @@ def extract(prompt: str) -> Content:
         prev, prev_item, prev_style = q, item, lead_style
     codes.extend(unquoted_codes(masked, prompt))
     codes.sort(key=lambda c: c.at)
+    listed = read(masked, prompt)
     for mv in metric_values(masked, prompt):
+        if any(a <= mv.at < b for a, b in listed.spans):
+            continue  # the list reader has it, with its label
         texts.append(TextItem(mv.text, "stat_value", len(texts), mv.at, metric=mv))
+    code_spans = [(c.at, c.at + 120) for c in codes]
+    by_text_at = {(t.text, t.at) for t in texts}
+    kpi_at: dict[tuple[int, str], int] = {}
+    for lt in listed.texts:
+        in_code = any(a <= lt.at < b and lt.role == "contact" for a, b in code_spans)
+        if (lt.text, lt.at) in by_text_at or in_code:
+            continue
+        lang = detect_lang(lt.text, traditional_chinese=traditional)
+        item = TextItem(
+            lt.text, lt.role, len(texts), lt.at, lang=lang, direction=direction_of(lang), group=lt.group,
+            unquoted=True,
+        )
+        if lt.role == "item" and lt.price:
+            item.price = lt.price
+        if lt.role == "price" and lt.of is not None:
+            owner = next((t for t in texts if t.text == lt.of and t.price == lt.text), None)
+            item.price_for = owner.at if owner else None
+        if lt.role in ("kpi_label", "kpi_value"):
+            kpi_at[(lt.group, lt.text)] = lt.at
+        texts.append(item)
+    for t in texts:
+        if t.role in ("kpi_label", "kpi_value") and t.unquoted:
+            partner = next((lt for lt in listed.texts if lt.at == t.at), None)
+            if partner is not None and partner.of is not None:
+                t.partner = kpi_at.get((partner.group, partner.of))
     for seg in segments:
         asked = asked_text(seg, quotes, prompt)
         if asked is not None:
@@ -298,4 +334,6 @@ def extract(prompt: str) -> Content:
         style=first_of(segments, "style"),
         indexed=indexed,
         skipped_empty_quotes=skipped,
+        charts=listed.charts,
+        counts=listed.counts,
     )
