@@ -1,9 +1,8 @@
-"""What a job persists: the spec (with edit inputs on disk) and its error, rebuilt exactly."""
+"""What a job persists: the spec (with its edit inputs) and its error, rebuilt exactly."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -13,35 +12,34 @@ from imagegen.contract.images import load_input_image
 from imagegen.contract.specs import EditSpec, GenerateSpec
 from imagegen.jobs.errors import JobTimeout
 from imagegen.jobs.records import error_from_json, error_to_json, public_error
-from imagegen.jobs.spec_codec import remove_inputs, spec_from_json, spec_to_json, write_inputs
+from imagegen.jobs.spec_codec import encode_inputs, spec_from_json, spec_to_json
 
 
-def test_generate_spec_round_trips(tmp_path: Path) -> None:
+def test_generate_spec_round_trips() -> None:
     spec = GenerateSpec(prompt="p", model="gpt-image-2", n=3, width=1536, height=1024, quality="high",
                         background="opaque", output_format="webp", output_compression=80, seed=42,
                         user="u1", partial_images=2, stream=True, plan={"version": "1"}, extra={"k": 1})
-    assert spec_from_json(tmp_path, "job_x", spec_to_json(spec)) == spec
+    assert spec_from_json(spec_to_json(spec), encode_inputs(spec)) == spec
 
 
-def test_edit_spec_round_trips_with_files(tmp_path: Path) -> None:
+def test_edit_spec_round_trips_with_files() -> None:
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), (9, 8, 7)).save(buf, format="JPEG")
     mask = Image.new("RGBA", (40, 30), (0, 0, 0, 0))
     first = load_input_image(buf.getvalue())
     spec = EditSpec(prompt="e", model="imagegen-design", seed=1, mask=mask, input_fidelity="high",
                     images=(first, load_input_image(buf.getvalue())))
-    write_inputs(tmp_path, "job_e", spec)
-    back = spec_from_json(tmp_path, "job_e", spec_to_json(spec))
+    files = encode_inputs(spec)
+    assert sorted(files) == ["input_0.bin", "input_1.bin", "mask.png"]
+    back = spec_from_json(spec_to_json(spec), files)
     assert isinstance(back, EditSpec)
     assert [im.data for im in back.images] == [im.data for im in spec.images]  # the exact bytes
     assert back.mask is not None and back.mask.tobytes() == mask.tobytes()
     assert back.input_fidelity == "high" and back.prompt == "e"
-    (tmp_path / "jobs" / "job_e" / "input_1.bin").write_bytes(b"changed")
-    with pytest.raises(InvalidImage, match="changed on disk"):
-        spec_from_json(tmp_path, "job_e", spec_to_json(spec))
-    remove_inputs(tmp_path, "job_e")
+    with pytest.raises(InvalidImage, match="changed in the job store"):
+        spec_from_json(spec_to_json(spec), {**files, "input_1.bin": b"changed"})
     with pytest.raises(InvalidImage, match="missing"):
-        spec_from_json(tmp_path, "job_e", spec_to_json(spec))
+        spec_from_json(spec_to_json(spec), {})
 
 
 def test_errors_keep_their_class() -> None:

@@ -110,7 +110,7 @@ def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[...
     wait_for(lambda: not svc.pool.running_ids(), timeout=10)
     after = svc.status("acme", rec.id)
     assert (after.status, after.asset_ids) == ("in_progress", ())
-    assert (svc.settings.home / "jobs" / rec.id / "input_0.bin").exists()
+    assert svc.store.inputs(rec.id)  # the new owner still needs them
     assert not [p for p in svc.settings.assets_dir.rglob("*") if p.is_file()]
 
 

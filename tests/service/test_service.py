@@ -146,7 +146,7 @@ def test_edit_inputs_survive_a_restart(make_service: Callable[..., Service], set
     spec = EditSpec(prompt="make it blue", model="test-quick", seed=1,
                     images=(load_input_image(data),), mask=mask)
     rec = first.submit("acme", "edit", spec)
-    assert (settings.home / "jobs" / rec.id / "input_0.bin").read_bytes() == data
+    assert first.store.inputs(rec.id)["input_0.bin"] == data  # in the database: no shared home needed
     first.stop()
     second = make_service()
     wait_for(lambda: second.status("acme", rec.id).done)
@@ -154,7 +154,7 @@ def test_edit_inputs_survive_a_restart(make_service: Callable[..., Service], set
     assert done.status == "completed", done.error
     out = second.result("acme", rec.id)
     assert out.result.images[0].pixels.size == (64, 48)
-    assert not (settings.home / "jobs" / rec.id).exists()  # inputs go once the job ends
+    assert second.store.inputs(rec.id) == {}  # inputs go once the job ends
 
 
 def test_edit_of_own_asset_finds_its_parent(service: Service) -> None:

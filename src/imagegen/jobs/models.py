@@ -1,4 +1,4 @@
-"""Tables of the job store: ``tenants``, ``api_keys`` and ``jobs`` (created only by migration 0001).
+"""Tables of the job store: ``tenants``, ``api_keys``, ``jobs`` (migration 0001) and ``job_inputs``.
 
 Times are float seconds since the epoch: one representation that compares the same on SQLite and
 PostgreSQL (SQLite keeps no time zone, PostgreSQL does) and that heartbeat arithmetic can use directly.
@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from imagegen.db.base import Base
@@ -80,3 +91,17 @@ class JobRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     worker_id: Mapped[str | None] = mapped_column(String(200))
     heartbeat_at: Mapped[float | None] = mapped_column(Float)
+
+
+class JobInputRow(Base):
+    """One input file of a queued edit (an input image or the mask), exactly the bytes the client sent.
+
+    Written in the job's own transaction and deleted when the job ends, so any worker that reaches the
+    database can run the job (no shared ``IMAGEGEN_HOME``)."""
+
+    __tablename__ = "job_inputs"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    #: ``input_<i>.bin`` or ``mask.png`` (see jobs.spec_codec)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -1,8 +1,9 @@
 """Persist a validated spec with its job and rebuild it when a worker (maybe after a restart) runs it.
 
-The spec's scalar fields go into the job row as JSON. Input images and the mask are bytes, so they are
-written under ``IMAGEGEN_HOME/jobs/<job id>/`` (exactly the bytes the client sent: hashes and C2PA
-ingredients stay true) before the row is committed; a job row therefore never points at missing inputs.
+The spec's scalar fields go into the job row as JSON. Input images and the mask are bytes: ``encode_inputs``
+names them (``input_<i>.bin``: exactly the bytes the client sent, so hashes and C2PA ingredients stay true;
+``mask.png``) and the job store writes them in the job's own transaction (``job_inputs``), so a job row
+never points at missing inputs and a worker on any machine that reaches the database can run the job.
 The persisted spec is the contract's output, so rebuilding it does not re-run validation.
 """
 
@@ -11,10 +12,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -23,15 +24,26 @@ from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 
 CODEC_VERSION = 1
 _GENERATE_FIELDS = tuple(f.name for f in dataclasses.fields(GenerateSpec))
+MASK = "mask.png"
+
+
+class InputSource(Protocol):
+    """Where a job's input files are kept (``JobStore``)."""
+
+    def inputs(self, job_id: str) -> dict[str, bytes]: ...
+
+
+def input_name(index: int) -> str:
+    return f"input_{index}.bin"
 
 
 def job_dir(home: Path, job_id: str) -> Path:
-    """Where a job's input files live until the job ends."""
+    """Where jobs queued before migration 0005 keep their input files."""
     return home / "jobs" / job_id
 
 
 def spec_to_json(spec: GenerateSpec) -> dict[str, Any]:
-    """The JSON-able scalar part of ``spec`` (images and mask are stored as files, see ``write_inputs``)."""
+    """The JSON-able scalar part of ``spec`` (images and mask are stored apart, see ``encode_inputs``)."""
     out: dict[str, Any] = {"v": CODEC_VERSION, "kind": "edit" if isinstance(spec, EditSpec) else "generate"}
     for name in _GENERATE_FIELDS:
         out[name] = getattr(spec, name)
@@ -45,28 +57,29 @@ def spec_to_json(spec: GenerateSpec) -> dict[str, Any]:
     return out
 
 
-def write_inputs(home: Path, job_id: str, spec: GenerateSpec) -> None:
-    """Write an edit's input bytes and mask (PNG) under the job folder, fsynced (must survive a crash)."""
+def encode_inputs(spec: GenerateSpec) -> dict[str, bytes]:
+    """An edit's input bytes and mask (PNG) by name; empty for a generation."""
     if not isinstance(spec, EditSpec):
-        return
-    folder = job_dir(home, job_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[tuple[str, bytes]] = [(f"input_{i}.bin", im.data) for i, im in enumerate(spec.images)]
+        return {}
+    files = {input_name(i): im.data for i, im in enumerate(spec.images)}
     if spec.mask is not None:
         buf = io.BytesIO()
         spec.mask.save(buf, format="PNG")
-        files.append(("mask.png", buf.getvalue()))
-    for name, data in files:
-        tmp = folder / (name + ".tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / name)
+        files[MASK] = buf.getvalue()
+    return files
+
+
+def load_inputs(source: InputSource, home: Path, job_id: str) -> dict[str, bytes]:
+    """A job's input files: from the job store, else (a job queued before migration 0005) its folder."""
+    found = source.inputs(job_id)
+    folder = job_dir(home, job_id)
+    if not found and folder.is_dir():
+        found = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return found
 
 
 def remove_inputs(home: Path, job_id: str) -> None:
-    """Drop a finished job's input files (the catalog keeps what provenance needs)."""
+    """Drop the input folder of a job queued before migration 0005 (store rows go with the job's end)."""
     shutil.rmtree(job_dir(home, job_id), ignore_errors=True)
 
 
@@ -74,35 +87,32 @@ def _decode(data: bytes, what: str) -> Image.Image:
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
-    except Exception as exc:  # the bytes were validated at submit; a failure here means damage on disk
+    except Exception as exc:  # the bytes were validated at submit; a failure here means damage in storage
         raise InvalidImage(f"The stored {what} of this job cannot be decoded: {exc}") from exc
     return img
 
 
-def spec_from_json(home: Path, job_id: str, data: dict[str, Any]) -> GenerateSpec:
-    """Rebuild the spec persisted by ``spec_to_json`` + ``write_inputs``."""
+def spec_from_json(data: dict[str, Any], inputs: Mapping[str, bytes]) -> GenerateSpec:
+    """Rebuild the spec persisted by ``spec_to_json`` + ``encode_inputs``."""
     fields = {name: data[name] for name in _GENERATE_FIELDS if name in data}
     if fields.get("extra") is None:
         fields["extra"] = {}
     if data.get("kind") != "edit":
         return GenerateSpec(**fields)
-    folder = job_dir(home, job_id)
     images: list[InputImage] = []
     for i, meta in enumerate(data.get("images") or []):
-        path = folder / f"input_{i}.bin"
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise InvalidImage(f"Input image {i} of this job is missing from the job store.") from exc
+        raw = inputs.get(input_name(i))
+        if raw is None:
+            raise InvalidImage(f"Input image {i} of this job is missing from the job store.")
         if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
-            raise InvalidImage(f"Input image {i} of this job changed on disk since it was submitted.")
+            raise InvalidImage(f"Input image {i} of this job changed in the job store since it was queued.")
         images.append(InputImage(image=_decode(raw, f"input image {i}"), data=raw, sha256=meta["sha256"],
                                  asset_id=meta.get("asset_id"), plan=meta.get("plan"),
                                  filename=meta.get("filename")))
     mask = None
     if data.get("has_mask"):
-        mask_path = folder / "mask.png"
-        if not mask_path.exists():
+        raw_mask = inputs.get(MASK)
+        if raw_mask is None:
             raise InvalidImage("The mask of this job is missing from the job store.")
-        mask = _decode(mask_path.read_bytes(), "mask")
+        mask = _decode(raw_mask, "mask")
     return EditSpec(**fields, images=tuple(images), mask=mask, input_fidelity=data.get("input_fidelity"))

@@ -10,23 +10,33 @@ State machine (docs/jobs.md)::
 Each transition is an UPDATE guarded by the state it leaves, so two workers (threads or processes)
 never both win: on SQLite the database write lock serializes them; on PostgreSQL the claim also takes
 the candidate row ``FOR UPDATE SKIP LOCKED`` so concurrent claimers skip each other instead of waiting.
+Workers take jobs in the fair order of ``jobs.fair`` (round-robin across tenants), and a per-tenant cap
+on running jobs is checked inside the claiming UPDATE (under a per-tenant advisory lock on PostgreSQL).
+
+An edit's input images live in ``job_inputs`` rows written in the job's own transaction (no shared
+folder: a worker on another machine reads them from the database) and deleted when the job ends.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from imagegen.contract.errors import NotFound
 from imagegen.db.engine import session_factory
-from imagegen.jobs.models import JobRow
+from imagegen.jobs.fair import fair_candidates, position_of
+from imagegen.jobs.models import TERMINAL_STATUSES, JobInputRow, JobRow
 from imagegen.jobs.records import JobRecord
+
+#: how many fair-order candidates one claim looks at before it gives up on this round
+CLAIM_CANDIDATES = 8
 
 
 def new_job_id() -> str:
@@ -43,10 +53,12 @@ class JobStore:
     # -- creating and reading -------------------------------------------------------------------------
 
     def create(self, *, job_id: str, tenant_id: str, operation: str, model: str, params: dict[str, Any],
-               idempotency_key: str | None = None, owner: str | None = None) -> tuple[JobRecord, bool]:
+               idempotency_key: str | None = None, owner: str | None = None,
+               inputs: Mapping[str, bytes] | None = None) -> tuple[JobRecord, bool]:
         """Insert a queued job; returns (record, created). An idempotency key already used by the
         tenant returns the existing job and ``created=False``. ``owner`` (a worker id) reserves the job
-        for the in-process pool that submitted it: shared workers leave it alone (see ``claim``)."""
+        for the in-process pool that submitted it: shared workers leave it alone (see ``claim``).
+        ``inputs`` (name -> bytes: an edit's images and mask) are written in the same transaction."""
         row = JobRow(id=job_id, tenant_id=tenant_id, operation=operation, model=model, params=params,
                      status="in_queue", cancel_requested=False, progress=0.0, attempts=0,
                      idempotency_key=idempotency_key, created_at=time.time(), worker_id=owner,
@@ -54,6 +66,9 @@ class JobStore:
         try:
             with self._sessions.begin() as s:
                 s.add(row)
+                s.flush()  # the job row first: its inputs reference it
+                s.add_all(JobInputRow(job_id=job_id, name=name, data=data)
+                          for name, data in (inputs or {}).items())
         except IntegrityError:
             if idempotency_key is None:
                 raise
@@ -90,17 +105,20 @@ class JobStore:
                              .order_by(JobRow.created_at.desc()).limit(limit)).all()
             return [self._record(s, r) for r in rows]
 
+    def inputs(self, job_id: str) -> dict[str, bytes]:
+        """The input files of a job (name -> bytes); empty when it has none (or has ended)."""
+        with self._sessions() as s:
+            return {r.name: bytes(r.data) for r in s.scalars(
+                select(JobInputRow).where(JobInputRow.job_id == job_id))}
+
     def _record(self, s: Session, row: JobRow) -> JobRecord:
         position = None
         if row.status == "in_queue":
-            # jobs reserved by an in-process pool do not wait in the shared queue (and vice versa)
+            # jobs reserved by an in-process pool do not wait in the shared queue (and vice versa);
+            # within a queue the place is the fair order workers claim in (jobs.fair)
             same_queue = JobRow.worker_id.is_(None) if row.worker_id is None \
                 else JobRow.worker_id == row.worker_id
-            ahead = s.scalar(select(func.count()).select_from(JobRow).where(
-                JobRow.status == "in_queue", same_queue,
-                (JobRow.created_at < row.created_at)
-                | and_(JobRow.created_at == row.created_at, JobRow.id < row.id)))
-            position = int(ahead or 0) + 1
+            position = int(s.scalar(position_of(same_queue, row.id)) or 1)
         return JobRecord(
             id=row.id, tenant_id=row.tenant_id, operation=row.operation, model=row.model,
             status=row.status, progress=float(row.progress or 0.0), created_at=row.created_at,
@@ -110,32 +128,56 @@ class JobStore:
 
     # -- the worker's transitions ----------------------------------------------------------------------
 
-    def claim(self, worker_id: str, *, only_ids: Iterable[str] | None = None) -> JobRecord | None:
-        """Take the oldest queued job for ``worker_id`` (None when there is none)."""
+    def claim(self, worker_id: str, *, only_ids: Iterable[str] | None = None,
+              tenant_cap: int | None = None) -> JobRecord | None:
+        """Take the next queued job in fair order for ``worker_id`` (None when there is none).
+
+        ``tenant_cap``: at most this many running jobs per tenant (None or 0: no cap)."""
         ids = None if only_ids is None else list(only_ids)
         if ids is not None and not ids:
             return None
-        for _ in range(5):  # lost races (another worker took the candidate) retry with the next one
-            with self._sessions.begin() as s:
-                # a queued row with a worker id is reserved by the in-process pool that submitted it
-                mine = JobRow.id.in_(ids) if ids is not None else JobRow.worker_id.is_(None)
-                q = select(JobRow.id).where(JobRow.status == "in_queue", mine)
-                # SKIP LOCKED is PostgreSQL's way to let many claimers pass each other; SQLite ignores it
-                # and the guarded UPDATE below decides instead.
-                q = q.order_by(JobRow.created_at, JobRow.id).limit(1).with_for_update(skip_locked=True)
-                job_id = s.scalar(q)
-                if job_id is None:
-                    return None
-                now = time.time()
-                res = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.status == "in_queue").values(
-                    status="in_progress", phase="running", worker_id=worker_id, heartbeat_at=now,
-                    started_at=now, attempts=JobRow.attempts + 1, progress=0.0, progress_message=None))
-                if res.rowcount == 1:  # type: ignore[attr-defined]
-                    s.flush()
-                    row = s.get(JobRow, job_id, populate_existing=True)
-                    assert row is not None
-                    return self._record(s, row)
+        cap = tenant_cap if tenant_cap and tenant_cap > 0 else None
+        # a queued row with a worker id is reserved by the in-process pool that submitted it
+        mine: ColumnElement[bool] = JobRow.id.in_(ids) if ids is not None else JobRow.worker_id.is_(None)
+        for _ in range(3):  # every candidate lost to another claimer: look again
+            with self._sessions() as s:
+                candidates = list(s.execute(fair_candidates(mine, tenant_cap=cap, limit=CLAIM_CANDIDATES)))
+            if not candidates:
+                return None
+            for job_id, tenant_id in candidates:
+                record = self._try_claim(job_id, tenant_id, worker_id, cap)
+                if record is not None:
+                    return record
         return None
+
+    def _try_claim(self, job_id: str, tenant_id: str, worker_id: str, cap: int | None) -> JobRecord | None:
+        with self._sessions.begin() as s:
+            postgres = s.get_bind().dialect.name == "postgresql"
+            # SKIP LOCKED lets concurrent claimers pass each other on PostgreSQL (SQLite ignores it: the
+            # guarded UPDATE below decides there, under the database write lock)
+            locked = s.scalar(select(JobRow.id).where(JobRow.id == job_id, JobRow.status == "in_queue")
+                              .with_for_update(skip_locked=True))
+            if locked is None:
+                return None
+            guard: list[ColumnElement[bool]] = [JobRow.id == job_id, JobRow.status == "in_queue"]
+            if cap is not None:
+                if postgres:
+                    # claimers of one tenant take turns until commit, so each count sees the others' claims
+                    s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _tenant_lock_key(tenant_id)})
+                running = (select(func.count()).select_from(JobRow)
+                           .where(JobRow.tenant_id == tenant_id, JobRow.status == "in_progress")
+                           .scalar_subquery())
+                guard.append(running < cap)
+            now = time.time()
+            res = s.execute(update(JobRow).where(*guard).values(
+                status="in_progress", phase="running", worker_id=worker_id, heartbeat_at=now,
+                started_at=now, attempts=JobRow.attempts + 1, progress=0.0, progress_message=None)
+                .execution_options(synchronize_session=False))
+            if res.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            row = s.get(JobRow, job_id, populate_existing=True)
+            assert row is not None
+            return self._record(s, row)
 
     def set_progress(self, job_id: str, worker_id: str, fraction: float, message: str | None) -> None:
         """Progress also counts as a heartbeat."""
@@ -179,7 +221,7 @@ class JobStore:
                 JobRow.id == job_id, JobRow.worker_id == worker_id, JobRow.status == "in_progress").values(
                 status="completed", phase=None, progress=1.0, result_asset_ids=asset_ids,
                 result_summary=summary, finished_at=time.time(), error=None))
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _ended(s, res, job_id)
 
     def finish(self, job_id: str, status: str, error: dict[str, Any] | None, *,
                worker_id: str | None = None) -> bool:
@@ -190,14 +232,20 @@ class JobStore:
             if worker_id is not None:
                 q = q.where(JobRow.worker_id == worker_id)
             res = s.execute(q.values(status=status, phase=None, error=error, finished_at=time.time()))
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _ended(s, res, job_id)
 
     def end_owned(self, worker_id: str, status: str, error: dict[str, Any]) -> int:
         """End every unfinished job held or reserved by ``worker_id`` (an in-process pool shutting down)."""
         with self._sessions.begin() as s:
+            owned = list(s.scalars(select(JobRow.id).where(
+                JobRow.worker_id == worker_id, JobRow.status.in_(("in_queue", "in_progress")))))
+            if not owned:
+                return 0
             res = s.execute(update(JobRow).where(
-                JobRow.worker_id == worker_id, JobRow.status.in_(("in_queue", "in_progress"))).values(
+                JobRow.id.in_(owned), JobRow.worker_id == worker_id,
+                JobRow.status.in_(("in_queue", "in_progress"))).values(
                 status=status, phase=None, error=error, finished_at=time.time()))
+            s.execute(delete(JobInputRow).where(JobInputRow.job_id.in_(owned)))
             return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
     def release(self, job_id: str, worker_id: str) -> bool:
@@ -224,7 +272,7 @@ class JobStore:
                 error={"type": "invalid_request_error", "code": "job_cancelled",
                        "message": "The job was cancelled before it started.", "param": None,
                        "status": 409, "class": "JobCancelled"}))
-            took = res.rowcount == 1  # type: ignore[attr-defined]
+            took = _ended(s, res, job_id)
             if not took:
                 res = s.execute(update(JobRow).where(
                     JobRow.id == job_id, JobRow.tenant_id == tenant_id, JobRow.status == "in_progress",
@@ -267,4 +315,27 @@ class JobStore:
             else:
                 values = {"status": "failed", "phase": None, "finished_at": time.time(), "error": error}
             res = s.execute(q.values(**values))
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            if requeue and not cancelled:
+                return res.rowcount == 1  # type: ignore[attr-defined]
+            return _ended(s, res, job_id)
+
+    def drop_finished_inputs(self) -> int:
+        """Delete input rows of jobs that have ended (a safety net: each ending already drops its own)."""
+        with self._sessions.begin() as s:
+            res = s.execute(delete(JobInputRow).where(JobInputRow.job_id.in_(
+                select(JobRow.id).where(JobRow.status.in_(TERMINAL_STATUSES)))))
+            return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _ended(s: Session, res: Any, job_id: str) -> bool:
+    """After a guarded UPDATE that ends a job: drop its inputs when it took; whether it took."""
+    if res.rowcount != 1:
+        return False
+    s.execute(delete(JobInputRow).where(JobInputRow.job_id == job_id))
+    return True
+
+
+def _tenant_lock_key(tenant_id: str) -> int:
+    """A stable signed 64-bit key for ``pg_advisory_xact_lock`` (one per tenant)."""
+    return int.from_bytes(hashlib.sha256(b"imagegen-tenant:" + tenant_id.encode()).digest()[:8], "big",
+                          signed=True)

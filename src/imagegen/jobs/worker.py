@@ -68,6 +68,8 @@ class PoolConfig:
     #: seconds between recovery sweeps (the first one runs at start)
     recover_every_s: float = 10.0
     recovery: RecoveryPolicy = field(default_factory=RecoveryPolicy)
+    #: at most this many running jobs per tenant across every worker on the database (None: no cap)
+    tenant_cap: int | None = None
 
 
 class WorkerPool:
@@ -156,7 +158,7 @@ class WorkerPool:
         only: Iterable[str] | None = None
         if self._only_ids is not None:
             only = list(self._only_ids)
-        return self.store.claim(self.worker_id, only_ids=only)
+        return self.store.claim(self.worker_id, only_ids=only, tenant_cap=self.config.tenant_cap)
 
     def _work(self) -> None:
         while not self._stop.is_set():
@@ -201,5 +203,6 @@ class WorkerPool:
                     last_recovery = time.monotonic()
                     if recover_dead_jobs(self.store, self.config.recovery):
                         self._wake.set()
+                    self.store.drop_finished_inputs()
             except Exception:
                 log.exception("job housekeeping failed")
