@@ -46,14 +46,9 @@ NAMED_FAMILIES: dict[str, str] = {
             "helvetica",
             "helvetica neue",
             "arial",
-            "poppins",
-            "montserrat",
             "roboto",
             "open sans",
             "lato",
-            "futura",
-            "avenir",
-            "gotham",
             "proxima nova",
             "inter",
             "segoe ui",
@@ -101,7 +96,6 @@ NAMED_FAMILIES: dict[str, str] = {
             "menlo",
             "monaco",
             "consolas",
-            "fira code",
             "fira mono",
             "source code pro",
             "jetbrains mono",
@@ -134,8 +128,37 @@ NAMED_FAMILIES: dict[str, str] = {
     ),
     **dict.fromkeys(["noto sans", "noto"], "noto sans"),
     **dict.fromkeys(
-        ["handwriting", "script", "brush", "handwritten", "cursive", "calligraphy"], "handwriting"
+        ["handwriting", "handwritten", "hand lettered", "comic sans", "comic neue"], "handwriting"
     ),
+    # the faces scripts/setup installs beyond Noto/Inter/JetBrains (docs/fonts.md lists their licences)
+    **dict.fromkeys(
+        ["garamond", "eb garamond", "adobe garamond", "sabon", "minion", "elegant serif", "old style"],
+        "garamond",
+    ),
+    **dict.fromkeys(
+        ["slab", "slab serif", "roboto slab", "rockwell", "clarendon", "museo slab", "arvo", "zilla slab"],
+        "slab",
+    ),
+    **dict.fromkeys(
+        ["script", "cursive", "calligraphy", "dancing script", "great vibes", "pinyon script", "wedding"],
+        "script",
+    ),
+    **dict.fromkeys(["brush", "brush script", "kaushan script", "marker"], "brush"),
+    **dict.fromkeys(
+        ["league spartan", "spartan", "geometric", "poppins", "montserrat", "futura", "avenir", "gotham"],
+        "geometric",
+    ),
+    **dict.fromkeys(["fira code"], "fira code"),
+}
+#: generic family -> (installed file stem, the stand-in when that package is missing)
+EXTRA_FACES: dict[str, tuple[str, str]] = {
+    "garamond": ("EBGaramond12", "serif"),
+    "slab": ("RobotoSlab", "serif"),
+    "script": ("DancingScript", "handwriting-fallback"),
+    "brush": ("KaushanScript", "handwriting-fallback"),
+    "handwriting": ("ComicNeue", "handwriting-fallback"),
+    "geometric": ("LeagueSpartan", "sans"),
+    "fira code": ("FiraCode", "mono"),
 }
 
 
@@ -243,6 +266,8 @@ class FontBook:
         key = " ".join(family.lower().replace("_", " ").replace("-", " ").split())
         if key in ("sans", "serif", "mono", "condensed", "extra condensed", "display", "handwriting"):
             return key
+        if key in EXTRA_FACES:
+            return key
         if key in NAMED_FAMILIES:
             return NAMED_FAMILIES[key]
         # a weight or width word inside a name still says something ("Helvetica Condensed Bold")
@@ -262,7 +287,7 @@ class FontBook:
         ref = FontRef(family=font) if isinstance(font, str) else font
         generic = self.generic_family(ref.family)
         italic = ref.style == "italic"
-        serif = generic in ("serif", "handwriting")
+        serif = generic in ("serif", "handwriting", "garamond", "slab", "script", "brush")
         w = ref.weight
         if script in CJK_SCRIPTS:
             stem = "NotoSerifCJK" if serif else "NotoSansCJK"
@@ -280,9 +305,14 @@ class FontBook:
             return self._pick("NotoSerifHebrew" if serif else "NotoSansHebrew", w, False)
         if script == "thai":
             return self._pick("NotoSerifThai" if serif else "NotoSansThai", w, False)
+        if generic in EXTRA_FACES:
+            stem, stand_in = EXTRA_FACES[generic]
+            if self.file(f"{stem}-Regular.otf") or self.file(f"{stem}-Regular.ttf"):
+                return self._pick(stem, w, italic)
+            generic = stand_in
         if generic == "serif":
             return self._pick("NotoSerif", w, italic)
-        if generic == "handwriting":
+        if generic == "handwriting-fallback":
             # no handwriting face ships in Debian's Noto set; an italic serif is the closest honest stand-in
             return self._pick("NotoSerif", w, True)
         if generic == "mono":
