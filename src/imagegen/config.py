@@ -37,6 +37,12 @@ class Settings:
         return self.home / "assets"
 
     @property
+    def store_url(self) -> str:
+        """``IMAGEGEN_STORE_URL``: where assets live (``s3://bucket/prefix`` or ``file:///path``); empty means
+        ``assets_dir``. See ``provenance.store.open_store`` and docs/deploy.md."""
+        return self.extra.get("store_url", "").strip()
+
+    @property
     def keys_dir(self) -> Path:
         """Signing certificates and private keys (0600)."""
         return self.home / "keys"
