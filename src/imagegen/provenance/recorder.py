@@ -42,7 +42,7 @@ from imagegen.provenance.records import (
     StoredAsset,
     new_asset_id,
 )
-from imagegen.provenance.store import DEFAULT_GRACE_S, AssetStore, SweepReport
+from imagegen.provenance.store import DEFAULT_GRACE_S, SweepReport, open_store
 from imagegen.provenance.usage import cost_credits
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class Recorder:
         self.settings = settings
         settings.ensure_dirs()
         self.sessions = sessions or session_factory(settings.database_url)
-        self.store = AssetStore(settings.assets_dir)
+        self.store = open_store(settings)  # local folder or S3, by IMAGEGEN_STORE_URL
         self._signer = signer
         self._signer_lock = threading.Lock()
 

@@ -250,7 +250,7 @@ def _stored_record(row: Asset, store: AssetStore) -> dict[str, Any] | None:
     from imagegen.provenance.textrecord import KEYWORD, parse_record
 
     try:
-        data = store.path(row.storage_key).read_bytes()
+        data = store.read(row.storage_key)
     except (OSError, ValueError):
         return None
     try:
