@@ -3,6 +3,8 @@
 Manifest (c2pa-python 0.38, claim v2): claim generator ``imagegen/<version>``; a ``c2pa.actions`` assertion
 with ``c2pa.created`` + ``digitalSourceType`` for generations, or ``c2pa.opened`` (the first input, a
 ``parentOf`` ingredient) + ``c2pa.edited`` (+ ``c2pa.placed`` for further inputs, ``componentOf``) for edits;
+files another service made that we built on (an upstream's output with its own manifest) are ``componentOf``
+ingredients with ``c2pa.placed``, for generations too;
 and an ``org.imagegen.asset`` assertion with the asset id, engine, version, backend and requested model.
 No timestamp authority (offline: ``ta_url=None``), no thumbnail (it costs ~0.07 s and bloats every file).
 """
@@ -34,12 +36,14 @@ def manifest_definition(
     """The manifest JSON handed to ``c2pa.Builder`` (ingredients are added separately, by label)."""
     agent = {"name": "imagegen", "version": __version__}
     actions: list[dict[str, Any]]
-    if prov.operation == "edit" and ingredient_labels:
+    parents = [label for label in ingredient_labels if label.startswith("parent-")]
+    components = [label for label in ingredient_labels if not label.startswith("parent-")]
+    if prov.operation == "edit" and parents:
         actions = [
             {
                 "action": "c2pa.opened",
                 "softwareAgent": agent,
-                "parameters": {"ingredientIds": ingredient_labels[:1]},
+                "parameters": {"ingredientIds": parents[:1]},
             },
             {
                 "action": "c2pa.edited",
@@ -48,14 +52,15 @@ def manifest_definition(
                 "description": "edited with imagegen",
             },
         ]
-        if len(ingredient_labels) > 1:
-            placed = {"ingredientIds": ingredient_labels[1:]}
-            actions.append({"action": "c2pa.placed", "softwareAgent": agent, "parameters": placed})
     else:
         # an edit without readable inputs is still AI output: record it as created, never claim a parent
         actions = [
             {"action": "c2pa.created", "softwareAgent": agent, "digitalSourceType": prov.digital_source_type}
         ]
+    if components:
+        # further inputs of an edit, and files another service made that we built on (an upstream's output)
+        placed = {"ingredientIds": components}
+        actions.append({"action": "c2pa.placed", "softwareAgent": agent, "parameters": placed})
     ext = "jpg" if output_format == "jpeg" else output_format
     return {
         "claim_generator_info": [agent],
@@ -93,12 +98,13 @@ def sign_asset(data: bytes, *, output_format: str, prov: FileProvenance, signer:
     """Return ``data`` (an encoded png/jpeg/webp with its XMP/text already written) with a signed manifest."""
     mime = MIME[output_format]
     ingredients: list[tuple[dict[str, Any], Ingredient]] = []
-    if prov.operation == "edit":
-        for i, ing in enumerate(prov.ingredients):
-            label = f"{'parent' if i == 0 else 'component'}-{i}"
+    for i, ing in enumerate(prov.ingredients):
+        parent = prov.operation == "edit" and i == 0 and ing.relationship != "componentOf"
+        if prov.operation == "edit" or ing.relationship == "componentOf":
+            label = f"{'parent' if parent else 'component'}-{i}"
             meta: dict[str, Any] = {
                 "title": ing.title,
-                "relationship": "parentOf" if i == 0 else "componentOf",
+                "relationship": "parentOf" if parent else "componentOf",
                 "label": label,
             }
             if ing.asset_id:

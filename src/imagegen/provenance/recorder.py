@@ -185,7 +185,7 @@ class Recorder:
                 prompt=ctx.prompt,
                 created_at=now.isoformat(timespec="seconds") + "Z",
                 operation="edit" if is_edit else "generate",
-                ingredients=ingredients,
+                ingredients=ingredients + _source_ingredients(img),
                 user=ctx.user,
             )
             marked = mark(
@@ -221,9 +221,10 @@ class Recorder:
         # 2. one transaction for all rows, families and edges
         parents = list(ctx.parents) + [i.asset_id for i in ctx.inputs if i.asset_id]
         relation = "edit" if ctx.operation == "edit" else "file_id"
+        costs = _cost_shares(result.upstream_cost, len(pending))
         with self.sessions() as session, session.begin():
             repo = CatalogRepository(session, ctx.tenant_id)
-            for p in pending:
+            for p, upstream_cost in zip(pending, costs, strict=True):
                 family = p.fields["family_id"] = assign_family(repo, ctx.prompt, p.asset_id, now)
                 repo.add_asset(
                     asset_id=p.asset_id,
@@ -246,7 +247,7 @@ class Recorder:
                     report=p.image.report,
                     timings=_jsonable(result.timings),
                     usage=_jsonable(result.usage),
-                    upstream_cost=_jsonable(result.upstream_cost) if result.upstream_cost else None,
+                    upstream_cost=upstream_cost,
                     extra=_jsonable(p.image.extra)
                     | {"quality": result.quality, "background": result.background},
                     seed=result.seed,
@@ -449,6 +450,31 @@ class Recorder:
             plan=row.plan,
             filename=f"{row.asset_id}.{row.output_format}",
         )
+
+
+def _source_ingredients(img: EngineImage) -> tuple[Ingredient, ...]:
+    """Files another service made that ``img`` was built from (an upstream's output), as C2PA components."""
+    return tuple(Ingredient(data=s.data, format=s.format, title=s.title, relationship="componentOf")
+                 for s in img.sources)
+
+
+def _cost_shares(cost: dict[str, Any] | None, n: int) -> list[dict[str, Any] | None]:
+    """Each image's share of a request's upstream cost, so per-tenant sums over assets stay exact: tokens
+    split as integers (the first image takes the remainder), USD likewise to 1e-8."""
+    if not cost:
+        return [None] * n
+    shares = []
+    for i in range(n):
+        share = _jsonable(cost) | {"share": f"{i + 1}/{n}"}
+        for key in ("input_tokens", "output_tokens", "total_tokens"):
+            if isinstance(cost.get(key), int):
+                part = cost[key] // n
+                share[key] = part + (cost[key] - part * n if i == 0 else 0)
+        if isinstance(cost.get("usd"), int | float):
+            part = round(float(cost["usd"]) / n, 8)
+            share["usd"] = round(part + (float(cost["usd"]) - part * n if i == 0 else 0.0), 8)
+        shares.append(share)
+    return shares
 
 
 def _sha(data: bytes) -> str:

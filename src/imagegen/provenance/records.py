@@ -73,6 +73,9 @@ class Ingredient:
     format: str
     title: str
     asset_id: str | None = None
+    #: "componentOf" for a file another service made and we built on (an upstream's output); "" = by position
+    #: (the first input of an edit is its parent, further inputs are components)
+    relationship: str = ""
 
 
 @dataclass(frozen=True)
