@@ -21,25 +21,15 @@ from starlette.concurrency import run_in_threadpool
 
 from imagegen import __version__
 from imagegen.api import routes_openai
-from imagegen.api.errors import BodySizeLimit, install_error_handlers
+from imagegen.api.body_limits import BodyLimits, operator_cap
+from imagegen.api.errors import install_error_handlers
 from imagegen.api.uploads import RemoteImagePolicy
 from imagegen.config import Settings
-from imagegen.contract.limits import UploadLimits
 
 if TYPE_CHECKING:
     from imagegen.service import Service
 
 log = logging.getLogger("imagegen.api")
-
-#: every image an edit may carry at its cap, plus room for fields and multipart framing
-DEFAULT_MAX_BODY_BYTES = UploadLimits().max_images * UploadLimits().max_image_bytes + 16 * 1024 * 1024
-
-
-def max_body_bytes(settings: Settings) -> int:
-    """The request body cap (``IMAGEGEN_MAX_BODY_BYTES``)."""
-    value = settings.extra.get("max_body_bytes")
-    return int(value) if value else DEFAULT_MAX_BODY_BYTES
-
 
 def _optional_router(module: str) -> APIRouter | None:
     # The queue and catalog routes are built alongside; the app serves whichever exist.
@@ -97,7 +87,8 @@ def create_app(settings: Settings, *, service: Service | None = None) -> FastAPI
     async def healthz() -> dict[str, Any]:
         return {"status": "ok", "version": __version__}
 
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes(settings))
+    # per-route body caps from the contract (api.body_limits); IMAGEGEN_MAX_BODY_BYTES only lowers them
+    app.add_middleware(BodyLimits, ceiling=operator_cap(settings))
     return app
 
 

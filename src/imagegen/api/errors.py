@@ -1,8 +1,8 @@
 """Every error the HTTP API returns is the OpenAI envelope (SPEC §5).
 
 ``{"error": {"message", "type", "param", "code"}}`` with the status of the error tree
-(``contract.errors``). Framework errors (malformed JSON, unknown routes, wrong methods, oversized
-bodies, malformed multipart) are translated here too, so a client never sees FastAPI's ``{"detail"}``
+(``contract.errors``). Framework errors (malformed JSON, unknown routes, wrong methods, malformed
+multipart) are translated here too, so a client never sees FastAPI's ``{"detail"}``
 shape. The catch-all turns a bug into a logged 500 envelope; tests assert no input reaches it.
 """
 
@@ -15,9 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from imagegen.contract.errors import ImagegenError, InvalidValue, MissingParameter, RequestTooLarge
+from imagegen.contract.errors import ImagegenError, InvalidValue, MissingParameter
 
 log = logging.getLogger("imagegen.api")
 
@@ -102,46 +101,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
-
-
-class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413 ``request_too_large``.
-
-    A declared ``Content-Length`` over the cap is refused before reading anything; a chunked body is
-    counted as it streams and the route fails with ``RequestTooLarge`` at the first byte over.
-    """
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    def _too_large(self) -> RequestTooLarge:
-        return RequestTooLarge(
-            f"The request body is larger than this server accepts ({self.max_bytes:,} bytes).", param=None
-        )
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = 0
-                if declared > self.max_bytes:
-                    await error_response(self._too_large())(scope, receive, send)
-                    return
-        received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise self._too_large()
-            return message
-
-        await self.app(scope, limited_receive, send)

@@ -7,17 +7,17 @@ is persisted first), 5. answer JSON (SPEC §2) or stream SSE events (SPEC §6).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from imagegen.api.body_limits import read_json
 from imagegen.api.deps import TenantId, get_service
 from imagegen.api.streaming import b64, committed, encode_preview, stream_job
 from imagegen.api.uploads import RemoteImagePolicy, read_multipart_edit, resolve_image_ref
-from imagegen.contract.errors import InvalidValue, MissingParameter, ModelNotFound
+from imagegen.contract.errors import InvalidValue, ModelNotFound
 from imagegen.contract.images import ImageUpload
 from imagegen.contract.limits import describe_limits, limits_for, listed_models
 from imagegen.contract.parse import (
@@ -45,17 +45,8 @@ ASSET_CONTENT_PATH = "/v1/assets/{asset_id}/content"
 
 
 async def _json_body(request: Request) -> Any:
-    raw = await request.body()
-    if not raw.strip():
-        raise MissingParameter(
-            "Missing required parameter: 'prompt'. The request body is empty.", param="prompt"
-        )
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise InvalidValue(
-            "We could not parse the JSON body of your request. Send a valid JSON object.", param=None
-        ) from exc
+    # one JSON reader for every route: bounded depth, valid Unicode, 400 otherwise (api/body_limits.py)
+    return await read_json(request)
 
 
 def _usage(parsed: ParsedRequest, outcome: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ the URLs to poll; the job runs on the service's worker pool and survives restart
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -17,10 +16,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from imagegen.api.body_limits import read_json
 from imagegen.api.deps import TenantId, get_service
+from imagegen.contract.bounds import check_string
 from imagegen.contract.errors import InvalidValue, MissingParameter, NotFound
 from imagegen.contract.images import ImageUpload
-from imagegen.contract.parse import ParsedRequest, parse_edit_request, parse_generate_request
+from imagegen.contract.parse import (
+    ParsedRequest,
+    parse_edit_request,
+    parse_generate_request,
+    validate_edit_fields,
+)
 from imagegen.contract.specs import InputImage
 from imagegen.engines.routing import model_from_path
 from imagegen.jobs.records import JobRecord, public_error
@@ -51,13 +57,8 @@ def asset_url(request: Request, asset_id: str, output_format: str | None = None)
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw:
-        raise InvalidValue("The request body must be a JSON object.", param=None)
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise InvalidValue(f"The request body is not valid JSON: {exc}", param=None) from exc
+    # the same bounded reader as the OpenAI routes (depth, Unicode): a hostile body is a 400 here too
+    body = await read_json(request, empty="")
     if not isinstance(body, dict):
         raise InvalidValue("The request body must be a JSON object.", param=None)
     return body
@@ -111,6 +112,8 @@ def _image_refs(request: Request, body: Mapping[str, Any]) -> list[Any]:
 async def _submit(request: Request, tenant: str, parsed: ParsedRequest) -> dict[str, Any]:
     service = get_service(request)
     key = request.headers.get("idempotency-key")
+    if key is not None:
+        check_string(key, "idempotency_key")
     record = await run_in_threadpool(
         service.submit, tenant, parsed.operation, parsed.spec, params=parsed.params, idempotency_key=key)
     return _accepted(request, record)
@@ -143,6 +146,12 @@ async def submit_edit(model_path: str, request: Request, tenant: TenantId) -> di
                                                                      "mask_url")}, model_path)
     if not refs:
         raise MissingParameter("Missing required parameter: 'images'.", param="images")
+    # every other field is judged before any URL is downloaded (a bad field costs no fetch)
+    limits = validate_edit_fields(fields, default_model=service.default_model,
+                                  known_model=service.is_known_model)
+    if len(refs) > limits.uploads.max_images:
+        raise InvalidValue(f"Too many images: {len(refs)}. At most {limits.uploads.max_images} images may be "
+                           "edited at once.", param="images")
     policy = getattr(request.app.state, "remote_image_policy", None) or RemoteImagePolicy.from_settings(
         service.settings)
 

@@ -4,9 +4,13 @@ Everything here ends in ``ImageUpload`` values (bytes + the field they came from
 contract's image rules live in ``contract.images``.
 
 Remote ``https://`` URLs (SPEC §3) are fetched only when the operator allows the host
-(``IMAGEGEN_IMAGE_URL_HOSTS``: comma-separated host names, ``*.example.com`` suffixes, or ``*`` for any
-public host). Addresses that resolve to private, loopback, link-local or otherwise special ranges are
-refused unless ``IMAGEGEN_IMAGE_URL_ALLOW_PRIVATE`` is set; plain ``http://`` needs
+(``IMAGEGEN_IMAGE_URL_HOSTS``: comma-separated entries ``host``, ``*.example.com`` suffixes or ``*``
+for any public host, each optionally with ``:port`` or ``:*``; an entry without a port allows only the
+scheme's default port, so ``images.example.com`` does not open ``images.example.com:6379``). Addresses
+that resolve to private, loopback, link-local or otherwise special ranges are refused unless
+``IMAGEGEN_IMAGE_URL_ALLOW_PRIVATE`` is set; an IPv6 address that embeds an IPv4 one (IPv4-mapped
+``::ffff:0:0/96``, IPv4-compatible ``::/96``, NAT64 ``64:ff9b::/96`` and ``64:ff9b:1::/48``, 6to4
+``2002::/16``, Teredo ``2001::/32``) is judged by the embedded address too. Plain ``http://`` needs
 ``IMAGEGEN_IMAGE_URL_ALLOW_HTTP``. Redirects are followed by hand (at most 3), each hop re-checked.
 Downloads stop at the per-image byte cap and at a total time cap.
 """
@@ -28,7 +32,9 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from imagegen.api.body_limits import read_form
 from imagegen.config import Settings
+from imagegen.contract.bounds import check_string
 from imagegen.contract.errors import InvalidImage, InvalidValue, UnknownParameter
 from imagegen.contract.images import ImageUpload
 from imagegen.contract.limits import UploadLimits
@@ -63,10 +69,15 @@ class RemoteImagePolicy:
             timeout_s=float(extra.get("image_url_timeout_s", cls.timeout_s)),
         )
 
-    def host_allowed(self, host: str) -> bool:
-        """Whether the operator lists ``host`` (exactly, by ``*.suffix``, or ``*``)."""
+    def host_allowed(self, host: str, port: int | None = None, *, default_port: int = 443) -> bool:
+        """Whether the operator lists ``host:port`` (host exactly, by ``*.suffix`` or ``*``; port as written,
+        ``*`` for any, or only ``default_port`` when the entry names none)."""
         host = host.lower().rstrip(".")
-        for pattern in self.allowed_hosts:
+        port = default_port if port is None else port
+        for entry in self.allowed_hosts:
+            pattern, want = _split_entry(entry)
+            if want != "*" and want != str(port) and not (want == "" and port == default_port):
+                continue
             if pattern == "*" or pattern == host:
                 return True
             if pattern.startswith("*.") and host.endswith(pattern[1:]):
@@ -74,10 +85,47 @@ class RemoteImagePolicy:
         return False
 
 
-def _special_address(address: str) -> bool:
+def _split_entry(entry: str) -> tuple[str, str]:
+    """``host[:port]`` -> (host, port or ""); ``[v6]:port`` and a bare IPv6 literal are understood."""
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        return host, rest.removeprefix(":")
+    if entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+        return host, port
+    return entry, ""
+
+
+#: IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits (NAT64, RFC 6052 / 8215)
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo
+    (its server and its client)."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip in _IPV4_COMPATIBLE or any(ip in net for net in _NAT64):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    return found
+
+
+def special_address(address: str) -> bool:
+    """Whether a resolved address is one this server must not fetch from: not globally routable,
+    multicast, or an IPv6 form whose embedded IPv4 address is such."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(ip)
+        if any(not v4.is_global or v4.is_multicast for v4 in embedded):
+            return True
+        if ip.ipv4_mapped is not None:
+            return False
     return not ip.is_global or ip.is_multicast
 
 
@@ -94,20 +142,25 @@ def _check_url(url: str, policy: RemoteImagePolicy, param: str) -> None:
     host = parts.hostname or ""
     if not host:
         raise InvalidValue(f"Invalid '{param}': the URL has no host.", param=param)
-    if not policy.host_allowed(host):
+    default_port = 443 if scheme == "https" else 80
+    try:
+        port = parts.port or default_port
+    except ValueError as exc:  # a port outside 0-65535 or not a number
+        raise InvalidValue(f"Invalid '{param}': not a valid URL port.", param=param) from exc
+    if not policy.host_allowed(host, port, default_port=default_port):
+        shown = host if port == default_port else f"{host}:{port}"
         raise InvalidValue(
-            f"Invalid '{param}': this server does not fetch images from '{host}' (not allowed by its "
+            f"Invalid '{param}': this server does not fetch images from '{shown}' (not allowed by its "
             "operator). Send the image as a data: URL or a multipart upload instead.",
             param=param,
         )
     try:
-        port = parts.port or (443 if scheme == "https" else 80)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError) as exc:
         raise InvalidImage(
             f"Could not fetch '{param}': the host '{host}' does not resolve.", param=param
         ) from exc
-    if not policy.allow_private and any(_special_address(str(info[4][0])) for info in infos):
+    if not policy.allow_private and any(special_address(str(info[4][0])) for info in infos):
         raise InvalidValue(
             f"Invalid '{param}': '{host}' resolves to a private or loopback address, which this server "
             "does not fetch from.",
@@ -198,12 +251,13 @@ def resolve_image_ref(
     if file_id is not None:
         if not isinstance(file_id, str) or not file_id:
             raise InvalidValue(f"Invalid '{param}.file_id': expected an asset id.", param=f"{param}.file_id")
-        return open_asset(file_id, f"{param}.file_id")
+        return open_asset(check_string(file_id, "file_id", param=f"{param}.file_id"), f"{param}.file_id")
     if not isinstance(image_url, str):
         raise InvalidValue(f"Invalid '{param}.image_url': expected a string.", param=f"{param}.image_url")
     url_param = f"{param}.image_url"
     if image_url[:5].lower() == "data:":
         return ImageUpload(data=decode_data_url(image_url, param=url_param), param=url_param)
+    check_string(image_url, "image_url", param=url_param)
     return ImageUpload(data=fetch_image_url(image_url, policy, param=url_param), param=url_param)
 
 
@@ -219,12 +273,8 @@ class MultipartEdit:
 async def read_multipart_edit(request: Request, limits: UploadLimits) -> MultipartEdit:
     """Read ``image`` / ``image[]`` / ``mask`` files and string fields from a multipart edit."""
     try:
-        form = await request.form(
-            max_files=limits.max_images + 1,
-            max_fields=200,
-            # text fields: a 32,000-character prompt in UTF-8, or a client-supplied plan
-            max_part_size=4 * 1024 * 1024,
-        )
+        # streamed: each file stops at its cap as it arrives, text fields at theirs (api/body_limits.py)
+        form = await read_form(request, limits)
     except StarletteHTTPException as exc:
         detail = str(exc.detail)
         if "Too many files" in detail:

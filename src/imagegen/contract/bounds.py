@@ -24,17 +24,20 @@ def _unencodable(value: str) -> bool:
     return False
 
 
-def check_string(value: str, name: str, *, cap: int | None = None) -> str:
-    """``value`` if it is valid Unicode and at most ``cap`` (default: the field's cap) characters."""
+def check_string(value: str, name: str, *, cap: int | None = None, param: str | None = None) -> str:
+    """``value`` if it is valid Unicode and at most ``cap`` (default: the field ``name``'s cap) characters.
+    ``param``: where the field sits in the request, when that is not ``name`` (``images[0].image_url``)."""
     limit = REQUEST_LIMITS.chars_for(name) if cap is None else cap
+    param = param or name
     if len(value) > limit:
         raise InvalidValue(
-            f"Invalid '{name}': it has {len(value):,} characters; at most {limit:,} are accepted.", param=name
+            f"Invalid '{param}': it has {len(value):,} characters; at most {limit:,} are accepted.",
+            param=param,
         )
     if _unencodable(value):
         raise InvalidValue(
-            f"Invalid '{name}': it contains a lone surrogate code point, which is not valid Unicode text.",
-            param=name,
+            f"Invalid '{param}': it contains a lone surrogate code point, which is not valid Unicode text.",
+            param=param,
         )
     return value
 
