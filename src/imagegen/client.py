@@ -142,6 +142,10 @@ class Client:
         return self._request("POST", "/v1/images/edits", data=data, files=files)
 
     # -- queue API --------------------------------------------------------------------------------
+    def review(self, asset_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/assets/{id}/review`` (``{"state", "comment"?, "user"?}``): the asset after it."""
+        return self._request("POST", f"/v1/assets/{asset_id}/review", json=body)
+
     def submit(self, model_path: str, endpoint: str, payload: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", f"/v1/models/{model_path.strip('/')}/{endpoint}", json=payload)
 

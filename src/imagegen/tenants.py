@@ -45,6 +45,18 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def key_id_of(authorization_or_key: str | None) -> str | None:
+    """The key id (``ig_<16 hex>``) of a key or of a ``Bearer <key>`` header; None when it is neither.
+
+    It names the key (reviews record it) without revealing it; the secret part never leaves this function."""
+    token = (authorization_or_key or "").strip()
+    scheme, _, rest = token.partition(" ")
+    if scheme.lower() == "bearer":
+        token = rest.strip()
+    m = _KEY_RE.match(token)
+    return f"{KEY_PREFIX}{m.group(1)}" if m else None
+
+
 def validate_tenant_id(tenant_id: str) -> str:
     """Tenant ids are short lowercase slugs (they appear in paths, logs and provenance)."""
     if not _TENANT_RE.match(tenant_id):

@@ -15,6 +15,7 @@ import click
 
 from imagegen.cli.options import emit_json
 from imagegen.config import Settings
+from imagegen.contract.limits import REVIEW_STATES
 from imagegen.tenants import LOCAL_TENANT
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def _catalog(tenant: str) -> Catalog:
 @click.option("--to", "date_to", help="To this date (inclusive: the whole day) or datetime (exclusive).")
 @click.option("-q", "--text", help="Full text over prompt and rendered text.")
 @click.option("--family", help="Only this prompt family id.")
-@click.option("--review", type=click.Choice(["draft", "approved", "rejected"]), help="Only this review state.")
+@click.option("--review", type=click.Choice(REVIEW_STATES), help="Only this review state.")
 @click.option("--root", help="Only this asset and its descendants at any depth (with --review approved: "
               "which version did we approve).")
 @click.option("--group-by", type=click.Choice(["family"]), help="Group every match by prompt family.")

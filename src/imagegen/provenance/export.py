@@ -41,6 +41,10 @@ FIELDS = (
     "output_format",
     "width",
     "height",
+    "review_state",
+    "review_by",
+    "review_at",
+    "review_comment",
 )
 _PAGE = 1000
 
@@ -97,6 +101,10 @@ def export_rows(
                 "output_format": r.output_format,
                 "width": r.width,
                 "height": r.height,
+                "review_state": r.review_state or "draft",
+                "review_by": r.review_by,
+                "review_at": r.review_at.isoformat(timespec="seconds") + "Z" if r.review_at else None,
+                "review_comment": r.review_comment,
             }
         after = (rows[-1].created_at, rows[-1].seq)
         session.expunge_all()

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from imagegen.config import Settings
 from imagegen.contract.errors import (
@@ -36,7 +36,11 @@ from imagegen.provenance.records import StoredAsset
 from imagegen.service.auth_policy import LocalModePolicy
 from imagegen.service.outcome import JobOutcome, result_from_summary
 from imagegen.service.runner import JobRunner
+from imagegen.service.savepoint import SavePoint
 from imagegen.tenants import LOCAL_TENANT, TenantStore
+
+if TYPE_CHECKING:
+    from imagegen.service.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +76,7 @@ class Service:
     """
 
     def __init__(self, settings: Settings, *, router: EngineRouter | None = None,
-                 recorder: Any | None = None, scope: Scope = "all", workers: int | None = None) -> None:
+                 recorder: SavePoint | None = None, scope: Scope = "all", workers: int | None = None) -> None:
         self.settings = settings
         settings.ensure_dirs()
         self.router = router or EngineRouter(settings)
@@ -80,7 +84,7 @@ class Service:
         self.tenants = TenantStore(settings.database_url)
         self.auth_policy = LocalModePolicy.from_settings(settings)
         self.max_open_jobs = int(_float(settings, "max_queued_per_tenant", 100))
-        self._recorder_obj = recorder
+        self._recorder_obj: SavePoint | None = recorder
         self._recorder_lock = threading.Lock()
         self._listeners: dict[str, list[_Listener]] = {}
         self._listeners_lock = threading.Lock()
@@ -297,7 +301,13 @@ class Service:
 
     # -- the save point ---------------------------------------------------------------------------------
 
-    def _recorder(self) -> Any:
+    def catalog(self, tenant_id: str) -> Catalog:
+        """The catalog facade of ``tenant_id``: search, asset, lineage, review, usage, export, trace."""
+        from imagegen.service.catalog import Catalog, thumbnail_cache
+
+        return Catalog(self._recorder(), tenant_id, thumbnail_cache(self.settings))
+
+    def _recorder(self) -> SavePoint:
         with self._recorder_lock:
             if self._recorder_obj is None:
                 try:

@@ -17,11 +17,11 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from imagegen.contract.errors import EngineFailure, ImagegenError, JobCancelled
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
-from imagegen.engines.base import EngineResult, PartialImage
+from imagegen.engines.base import PartialImage
 from imagegen.engines.routing import EngineRouter
 from imagegen.jobs.records import JobRecord, error_to_json
 from imagegen.jobs.spec_codec import load_inputs, remove_inputs, spec_from_json
@@ -29,14 +29,9 @@ from imagegen.jobs.store import JobStore
 from imagegen.jobs.worker import JobControl
 from imagegen.provenance.records import RecordContext, StoredAsset
 from imagegen.service.outcome import JobOutcome, summarize
+from imagegen.service.savepoint import SavePoint
 
 log = logging.getLogger(__name__)
-
-
-class RecorderLike(Protocol):
-    """The save point (``imagegen.provenance.recorder.Recorder``) as the service uses it."""
-
-    def record(self, ctx: RecordContext, result: EngineResult) -> list[StoredAsset]: ...
 
 
 class JobHooks(Protocol):
@@ -87,7 +82,7 @@ class JobRunner:
     """Executes claimed jobs: ``run(job, control)`` always leaves the job in a final or queued state."""
 
     def __init__(self, *, home: Path, store: JobStore, router: EngineRouter,
-                 recorder: Callable[[], Any], hooks: JobHooks) -> None:
+                 recorder: Callable[[], SavePoint], hooks: JobHooks) -> None:
         self.home = home
         self.store = store
         self.router = router
@@ -99,10 +94,7 @@ class JobRunner:
         """Attach catalog facts to edit inputs the client sent as bytes (asset id and plan)."""
         if not isinstance(spec, EditSpec):
             return spec
-        recorder = self._recorder()
-        match = getattr(recorder, "match_input", None)
-        if match is None:
-            return spec
+        match = self._recorder().match_input
         images: list[InputImage] = []
         changed = False
         for im in spec.images:
@@ -168,8 +160,8 @@ class JobRunner:
                 assets = list(recorder.record(ctx, result))
         except Exception as exc:
             log.exception("recording job %s failed", job.id)
-            err = exc if isinstance(exc, ImagegenError) else EngineFailure(
-                f"The images were made but could not be saved: {type(exc).__name__}: {exc}")
+            err = exc if isinstance(exc, ImagegenError) else EngineFailure.from_exception(
+                "The images were made but could not be saved", exc)
             if self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker):
                 self._done(job, None)
             return
@@ -181,9 +173,8 @@ class JobRunner:
                         job.id)
 
     @staticmethod
-    def _already_recorded(recorder: Any, job: JobRecord) -> list[StoredAsset]:
-        lookup = getattr(recorder, "recorded_for_job", None)
-        return list(lookup(job.tenant_id, job.id)) if lookup is not None else []
+    def _already_recorded(recorder: SavePoint, job: JobRecord) -> list[StoredAsset]:
+        return list(recorder.recorded_for_job(job.tenant_id, job.id))
 
     # -- endings -------------------------------------------------------------------------------------
 
@@ -206,8 +197,8 @@ class JobRunner:
         if isinstance(exc, ImagegenError):
             err = exc
         else:
-            log.error("engine failed on job %s", job.id, exc_info=exc)
-            err = EngineFailure(f"The engine failed: {type(exc).__name__}: {exc}")
+            # the client gets a reference to the log, never the exception's text (it may echo internals)
+            err = EngineFailure.from_exception(f"The engine failed on job {job.id}", exc)
         if self.store.finish(job.id, "failed", error_to_json(err), worker_id=worker):
             self._done(job, None)
 

@@ -25,6 +25,7 @@ from imagegen.contract.sizes import parse_size
 from imagegen.provenance.catalog.fts import apply_text
 from imagegen.provenance.catalog.models import Asset, Family
 from imagegen.provenance.catalog.repository import CatalogRepository
+from imagegen.provenance.catalog.review import check_state, lineage_condition
 
 #: the columns a listing returns (no plan/report/params blobs: those come with ``GET /v1/assets/{id}``)
 LIST_COLUMNS = (
@@ -47,13 +48,15 @@ LIST_COLUMNS = (
     Asset.watermark_id,
     Asset.c2pa_manifest_label,
     Asset.size_bytes,
+    Asset.review_state,
 )
 MAX_LIMIT = 500
 
 
 @dataclass(frozen=True)
 class SearchQuery:
-    """Filters (all optional, ANDed). ``text`` is full text over prompt + rendered text."""
+    """Filters (all optional, ANDed). ``text`` is full text over prompt + rendered text; ``review`` a review
+    state; ``root`` an asset id selecting it and every descendant at any depth (SPEC §11)."""
 
     text: str | None = None
     model: str | None = None
@@ -68,6 +71,8 @@ class SearchQuery:
     date_to: datetime | None = None
     limit: int = 50
     cursor: str | None = None
+    review: str | None = None
+    root: str | None = None
 
     @classmethod
     def from_filters(
@@ -85,6 +90,8 @@ class SearchQuery:
         date_to: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        review: str | None = None,
+        root: str | None = None,
     ) -> SearchQuery:
         """Build a query from the strings a front door receives (CLI options, API query parameters).
 
@@ -106,6 +113,8 @@ class SearchQuery:
             date_to=parse_bound(date_to, upper=True),
             limit=limit,
             cursor=cursor,
+            review=check_state(review, param="review") if review else None,
+            root=root or None,
         )
 
 
@@ -176,8 +185,9 @@ def decode_cursor(cursor: str) -> list[Any]:
         raise InvalidValue("Invalid cursor.", param="cursor") from exc
 
 
-def conditions(q: SearchQuery) -> list[ColumnElement[Any]]:
-    """The WHERE terms of ``q`` except full text (the tenant term comes from the repository)."""
+def conditions(q: SearchQuery, tenant_id: str) -> list[ColumnElement[Any]]:
+    """The WHERE terms of ``q`` except full text (the tenant term on assets comes from the repository;
+    ``tenant_id`` scopes the lineage edges a ``root`` filter walks)."""
     conds: list[ColumnElement[Any]] = []
     for column, value in (
         (Asset.requested_model, q.model),
@@ -188,6 +198,7 @@ def conditions(q: SearchQuery) -> list[ColumnElement[Any]]:
         (Asset.width, q.width),
         (Asset.height, q.height),
         (Asset.family_id, q.family_id),
+        (Asset.review_state, q.review),
     ):
         if value is not None and value != "":
             conds.append(column == value)
@@ -195,6 +206,8 @@ def conditions(q: SearchQuery) -> list[ColumnElement[Any]]:
         conds.append(Asset.created_at >= q.date_from)
     if q.date_to is not None:
         conds.append(Asset.created_at < q.date_to)
+    if q.root:
+        conds.append(lineage_condition(tenant_id, q.root))
     return conds
 
 
@@ -210,7 +223,7 @@ def search_assets(session: Session, tenant_id: str, q: SearchQuery) -> SearchPag
     """One page of matching assets of ``tenant_id``, newest first (keyset pagination)."""
     repo = CatalogRepository(session, tenant_id)
     limit = max(1, min(q.limit, MAX_LIMIT))
-    stmt = repo.scoped(*LIST_COLUMNS).where(*conditions(q))
+    stmt = repo.scoped(*LIST_COLUMNS).where(*conditions(q, tenant_id))
     key = decode_cursor(q.cursor) if q.cursor else None
     if q.text and q.text.strip():
         stmt, order_col = apply_text(stmt, session, tenant_id, q.text)
@@ -271,7 +284,7 @@ def search_grouped(
         Asset.engine,
         Asset.user,
         Asset.family_prompt,
-    ).where(*conditions(q))
+    ).where(*conditions(q, tenant_id))
     if q.text and q.text.strip():
         stmt, _ = apply_text(stmt, session, tenant_id, q.text)
     conn = session.connection()
@@ -309,7 +322,7 @@ def search_grouped(
     if truncated:
         counted = repo.scoped(
             Asset.family_id, func.count(Asset.seq), func.min(Asset.created_at), func.max(Asset.created_at)
-        ).where(*conditions(q))
+        ).where(*conditions(q, tenant_id))
         if q.text and q.text.strip():
             counted, _ = apply_text(counted, session, tenant_id, q.text)
         for fid, n, lo, hi in conn.execute(counted.group_by(Asset.family_id)):
@@ -392,7 +405,9 @@ def _name_families(
         else:
             # many: the matching family ids come from the same covering index, each name is one
             # primary-key lookup, and no long id list has to be bound
-            matched = repo.scoped(Asset.family_id).where(*conditions(q), Asset.family_id.is_not(None))
+            matched = repo.scoped(Asset.family_id).where(
+                *conditions(q, repo.tenant_id), Asset.family_id.is_not(None)
+            )
             if q.text and q.text.strip():
                 matched, _ = apply_text(matched, session, repo.tenant_id, q.text)
             sub = matched.distinct().subquery()
