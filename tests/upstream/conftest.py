@@ -11,11 +11,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fakes import FakeOpenAI, FakeQueueHost  # noqa: E402
+from fakes import FakeOpenAI, FakeQueueHost
 
-from imagegen.engines.base import PartialImage  # noqa: E402
-from imagegen.engines.upstream.config import UpstreamConfig  # noqa: E402
-from imagegen.engines.upstream.engine import UpstreamEngine  # noqa: E402
+from imagegen.engines.base import PartialImage
+from imagegen.engines.upstream.config import UpstreamConfig
+from imagegen.engines.upstream.engine import UpstreamEngine
 
 
 class Recording:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 USAGE = {"input_tokens": 40, "output_tokens": 1056, "total_tokens": 1096,
@@ -32,14 +33,14 @@ USAGE = {"input_tokens": 40, "output_tokens": 1056, "total_tokens": 1096,
 
 
 def picture(width: int, height: int, color: tuple[int, int, int] = (200, 60, 30)) -> Image.Image:
-    """A deterministic picture: a colour field with a diagonal gradient (so resizes are visible)."""
-    img = Image.new("RGB", (width, height), color)
-    px = img.load()
-    assert px is not None
-    for y in range(0, height, 4):
-        for x in range(0, width, 4):
-            px[x, y] = ((x * 255) // max(1, width), (y * 255) // max(1, height), color[2])
-    return img
+    """A deterministic picture: a diagonal gradient over a colour (so resizes and crops are visible)."""
+    x = np.linspace(0, 255, width, dtype=np.float32)[None, :]
+    y = np.linspace(0, 255, height, dtype=np.float32)[:, None]
+    arr = np.empty((height, width, 3), dtype=np.uint8)
+    arr[:, :, 0] = ((x + color[0]) / 2).astype(np.uint8)
+    arr[:, :, 1] = ((y + color[1]) / 2).astype(np.uint8)
+    arr[:, :, 2] = color[2]
+    return Image.fromarray(arr, "RGB")
 
 
 def png(img: Image.Image) -> bytes:

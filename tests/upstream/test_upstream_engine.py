@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Recording, openai_engine, queue_engine
 from fakes import FakeOpenAI, FakeQueueHost, Scripted, error
 
+from conftest import Recording, openai_engine, queue_engine
 from imagegen.contract.errors import (
     JobCancelled,
     RateLimited,
