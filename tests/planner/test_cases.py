@@ -137,7 +137,7 @@ def test_case_specific_fonts_and_roles() -> None:
     by_id = {c["id"]: c for c in CASES}
     label = compile_case(by_id["conservation-label"])
     rows = [t for t in label.texts() if t.role == "row"]
-    assert len(rows) == 6 and all(t.font.family == "Noto Sans" and t.font.weight == 500 for t in rows)
+    assert len(rows) == 6 and all(t.font.family == "League Spartan" and t.font.weight == 500 for t in rows)
     caption = next(t for t in label.texts() if t.text == "Handle with care")
     assert caption.font.family == "JetBrains Mono"
     cover = compile_case(by_id["numonic-cover"])

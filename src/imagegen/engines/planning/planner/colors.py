@@ -10,8 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from PIL import ImageColor
+
 from ..plan import Palette
-from .contrast import BODY_MIN, LARGE_MIN, contrast_ratio, ensure_contrast, is_dark, mix, readable_on
+from .contrast import (
+    BODY_MIN,
+    LARGE_MIN,
+    contrast_ratio,
+    ensure_contrast,
+    is_dark,
+    luminance,
+    mix,
+    readable_on,
+)
 
 NAMED_COLORS: dict[str, str] = {
     "black": "#111111",
@@ -62,6 +73,14 @@ NAMED_COLORS: dict[str, str] = {
     "wood": "#8b5a2b",
     "wooden": "#8b5a2b",
 }
+#: every CSS colour name the prompt may use ("tomato", "rebeccapurple"), after the tuned names above
+NAMED_COLORS.update(
+    {
+        "neutral": "#ece8e1",
+        "off-white": "#f7f5f0",
+        **{k: v for k, v in ImageColor.colormap.items() if k not in NAMED_COLORS and isinstance(v, str)},
+    }
+)
 _SHADES = {
     "deep": -0.45,
     "dark": -0.35,
@@ -93,6 +112,8 @@ class ThemeHints:
     background: list[str] = field(default_factory=list)
     #: subject colors for procedural art
     art_colors: list[str] = field(default_factory=list)
+    #: the colors the prompt named for the design, as (words, hex): each must show in the pixels (asks)
+    asked: list[tuple[str, str]] = field(default_factory=list)
 
 
 def color_value(phrase: str) -> str | None:
@@ -110,12 +131,62 @@ def color_value(phrase: str) -> str | None:
 
 
 def colors_in(text: str) -> list[str]:
-    """Every color named in ``text``, in order, as hex."""
-    out = []
-    for m in re.finditer(rf"\b{_COLOR_WORD}\b", text.lower()):
-        value = color_value(m.group(0))
-        if value and value not in out:
-            out.append(value)
+    """Every color named in ``text`` (names and ``#rrggbb`` codes), in order, as hex."""
+    return [hex_ for _name, hex_ in named_colors_in(text)]
+
+
+_HEX = r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b"
+
+
+def named_colors_in(text: str) -> list[tuple[str, str]]:
+    """(the words as written, hex) of every color in ``text``, in order, without repeats."""
+    out: list[tuple[str, str]] = []
+    for m in re.finditer(rf"(?<![\w-]){_COLOR_WORD}(?![\w-])|{_HEX}", text.lower()):
+        word = m.group(0)
+        value = _hex_value(word) if word.startswith("#") else color_value(word)
+        if value and value not in (v for _, v in out):
+            out.append((word, value))
+    return out
+
+
+def _hex_value(code: str) -> str:
+    code = code.lower()
+    if len(code) == 4:
+        code = "#" + "".join(ch * 2 for ch in code[1:])
+    return code
+
+
+#: a list of two or more colors ("red and gold", "navy, cream & copper", "#1e3a8a and #f59e0b")
+_ONE = rf"(?:{_COLOR_WORD}|{_HEX})"
+_COLOR_LIST = re.compile(rf"(?<![\w-]){_ONE}(?:\s*(?:,|and|&|/|\+|with)\s*{_ONE})+(?![\w-])")
+_SINGLE_DESIGN = re.compile(
+    rf"(?<![\w-])(?:{_ONE})(?:[- ]and[- ]{_ONE})?\s+(?:colou?r ?(?:palette|scheme|theme)|palette|scheme|"
+    rf"theme|colou?rs|tones|accents?|type|typography|lettering)\b|(?:in|colou?rs?:?|palette:?)\s+{_ONE}\b"
+)
+_PALETTE_WORDS = re.compile(
+    r"^\s*(?:$|[,.;:!)]|(?:colou?r ?)?(?:palette|scheme|theme|colou?rs|tones|accents?)\b)"
+)
+
+
+def design_colors(low: str) -> list[tuple[str, str]]:
+    """Colors the prompt gives the *design* outside a palette segment: a list of colors that is not the
+    color of a thing (``red and gold, lanterns``; ``in navy and cream``; ``neon purple and pink``), a color
+    followed by palette words (``teal color scheme``), and hex codes. ``red and gold lanterns`` colors the
+    lanterns (the art), not the design."""
+    found: list[tuple[str, str]] = []
+    for m in _COLOR_LIST.finditer(low):
+        after = low[m.end() :]
+        before = low[max(0, m.start() - 12) : m.start()]
+        if _PALETTE_WORDS.match(after) or re.search(r"(?:\bin|neon|:)\s*$", before):
+            found.extend(named_colors_in(m.group(0)))
+    for m in _SINGLE_DESIGN.finditer(low):
+        found.extend(named_colors_in(m.group(0)))
+    for m in re.finditer(_HEX, low):
+        found.extend(named_colors_in(m.group(0)))
+    out: list[tuple[str, str]] = []
+    for name, value in found:
+        if value not in (v for _, v in out):
+            out.append((name, value))
     return out
 
 
@@ -212,6 +283,15 @@ _SCHEMES: tuple[_Scheme, ...] = (
         surface="#ffe7a3",
     ),
     _Scheme(
+        "wedding",
+        re.compile(r"\bwedding\b|\bwatercolou?r\b|\bbridal\b|\bromantic\b|\bengagement\b"),
+        accent="#a8546a",
+        extra=("#a8546a", "#7d9471", "#c9a96e"),
+        mood="soft",
+        bg="#fbf8f3",
+        surface="#f3ece1",
+    ),
+    _Scheme(
         "luxury",
         re.compile(r"\bluxury\b|\bluxurious\b|\bpremium\b|\belegant\b"),
         accent="#d4af37",
@@ -264,10 +344,29 @@ def build_theme_hints(
         if value:
             bg, dark = value, is_dark(value)
             surface = None
-    if accent is None:
-        named = colors_in(design)
+    design_named = named_colors_in(design) or design_colors(low)
+    asked = list(design_named)
+    if on:
+        asked = named_colors_in(on.group(0))
+    elif back and back.group(1) not in (w for w, _ in asked):
+        asked = [*named_colors_in(back.group(1)), *asked]
+        design_named = [c for c in design_named if c[1] != color_value(back.group(1))]
+    if re.search(rf"\bneon[- ]{_COLOR_WORD}", low) and not on:
+        # "neon purple and pink": a neon look in those colors
+        dark, mood = True, "neon"
+        bg, surface = bg if bg and is_dark(bg) else "#0f0b1e", None
+    if accent is None or (design_named and scheme is None and not on):
+        named = [v for _, v in design_named]
         accent = named[0] if named else SEED_ACCENTS[seed % len(SEED_ACCENTS)]
         extra = extra or named[:4]
+        if len(named) >= 2 and bg is None and not on:
+            first = named[0]
+            if not dark and luminance(first) < 0.25 and _saturated(first):
+                # "red and gold": the first color is the page, the second the headline ("gold on red")
+                bg, surface, headline, accent = mix(first, "#000000", 0.12), None, named[1], named[1]
+                dark = is_dark(bg)
+            else:
+                headline = headline or named[1]
     if dark and bg is None:
         bg, surface = "#0b0f19", "#161c2a"
     bg = bg or "#ffffff"
@@ -297,9 +396,23 @@ def build_theme_hints(
     ]
     palette = finish_palette(bg=bg, surface=surface, accent=accent, extra=extra, primary=headline)
     art = colors_in(subject_text)
+    if not art and asked:
+        # no subject colors: the art takes the design's colors, so they show beyond the type
+        art = [v for _, v in asked]
     return ThemeHints(
-        palette=palette, dark=is_dark(bg), mood=mood, style=style, background=background_words, art_colors=art
+        palette=palette,
+        dark=is_dark(bg),
+        mood=mood,
+        style=style,
+        background=background_words,
+        art_colors=art,
+        asked=asked,
     )
+
+
+def _saturated(color: str) -> bool:
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return max(r, g, b) - min(r, g, b) > 0.35
 
 
 def finish_palette(

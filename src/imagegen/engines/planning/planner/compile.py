@@ -28,6 +28,7 @@ from .colors import ThemeHints, build_theme_hints
 from .content import Content, TextItem, extract
 from .contrast import is_dark, mix
 from .segments import first_of
+from .typography import typographic_intent
 
 _PRIMARY = ("headline", "title", "masthead", "sign")
 #: more texts than this cannot be set readably (or verified in time) on one canvas
@@ -233,10 +234,16 @@ def _texts(nodes: list[Node]) -> list[str]:
 
 def _theme(content: Content, arch: Archetype, hints: ThemeHints) -> Theme:
     g = content.global_font
+    # the design's character picks the faces when the prompt named none ("elegant wedding" -> script over
+    # Garamond, "tech dashboard" -> grotesk, "playful" -> geometric); a named face always wins
+    intent = typographic_intent(content.masked) if g.family is None else None
+    head_family, body_family = (intent[0], intent[1]) if intent else ("sans", g.family or "sans")
     heading = g.to_ref(
-        FontRef(family="sans", weight=800 if arch.name in ("magazine_cover", "poster") else 700)
+        FontRef(family=head_family, weight=800 if arch.name in ("magazine_cover", "poster") else 700)
     )
-    body = FontRef(family=g.family or "sans", weight=400)
+    if intent and head_family == "script":
+        heading = heading.model_copy(update={"weight": 700})
+    body = FontRef(family=body_family, weight=400)
     mono = FontRef(family="mono")
     for item in content.texts:
         if item.font.family and ("mono" in item.font.family.lower()):

@@ -280,7 +280,8 @@ def read(masked: str, prompt: str) -> Reading:
         if body_key == "colon" and len(pieces) < 2 and role not in ("row", "button", "badge"):
             continue
         worded = not m.group(0).lstrip().startswith((":", "("))
-        if (worded or role == "label") and not all(re.match(r"[A-Z0-9$€£¥₹#+]", body[a:b]) for a, b in pieces):
+        named = all(re.match(r"[A-Z0-9$€£¥₹#+]", body[a:b]) for a, b in pieces)
+        if (worded or role == "label") and not named:
             # "sections with icons and bars" describes; a list introduced by a word names things (capitals)
             continue
         group += 1

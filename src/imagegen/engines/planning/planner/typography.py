@@ -2,8 +2,9 @@
 
 Named commercial fonts map to open families that are installed here, so the renderer's font book always
 finds a file: SF Pro / Helvetica / Arial -> Inter, Times / Georgia -> Noto Serif, Poppins / Futura /
-Montserrat (geometric sans, none installed) -> Noto Sans, JetBrains Mono -> JetBrains Mono. The name the
-prompt used is kept in ``FontSpec.requested`` for notes and the summary.
+Montserrat (geometric sans) -> League Spartan, Dancing Script / Great Vibes -> script (Dancing Script),
+Rockwell / Roboto Slab -> slab, Comic Sans / Caveat -> handwriting (Comic Neue), JetBrains Mono -> JetBrains
+Mono. The name the prompt used is kept in ``FontSpec.requested`` for notes and the summary.
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ NAMED_FONTS: tuple[tuple[str, str], ...] = (
         "Inter",
     ),
     (r"inter display", "Inter Display"),
-    (r"poppins|futura|montserrat|avenir|gotham|proxima nova|nunito|raleway|circular", "Noto Sans"),
+    (r"poppins|futura|montserrat|avenir|gotham|league spartan", "League Spartan"),
+    (r"proxima nova|nunito|raleway|circular", "Noto Sans"),
+    (r"dancing script|great vibes|pinyon script|allura|parisienne|alex brush", "script"),
+    (r"roboto slab|rockwell|arvo|zilla slab|clarendon|museo slab", "slab"),
+    (r"comic sans|comic neue|caveat|indie flower|patrick hand", "handwriting"),
+    (r"eb garamond|cormorant(?: garamond)?", "garamond"),
     (r"jetbrains mono", "JetBrains Mono"),
     (
         r"courier(?: new)?|consolas|menlo|monaco|fira (?:code|mono)|sf mono|source code pro|ibm plex mono",
@@ -106,10 +112,18 @@ def parse_font(phrase: str) -> FontSpec:
             spec = replace(spec, family="mono")
         elif re.search(r"\bsans[- ]?serif\b|\bsans\b|\bgrotesk\b|\bgrotesque\b|\bgeometric\b", low):
             spec = replace(spec, family="sans")
-        elif re.search(r"\bserif\b|\bslab\b|\bdidone\b|\bclassic(?:al)? type\b", low):
+        elif re.search(r"\bslab(?:[- ]serif)?\b", low):
+            spec = replace(spec, family="slab")
+        elif re.search(r"\bserif\b|\bdidone\b|\bclassic(?:al)? type\b", low):
             spec = replace(spec, family="serif")
-        elif re.search(r"\bhand[- ]?(?:written|writing|lettered|lettering)\b|\bscript font\b|\bbrush\b", low):
+        elif re.search(r"\bhand[- ]?(?:written|writing|lettered|lettering)\b", low):
             spec = replace(spec, family="handwriting")
+        elif (
+            re.search(r"\bscript(?: font| type| lettering)?\b|\bcalligraph", low) and "transcript" not in low
+        ):
+            spec = replace(spec, family="script")
+        elif re.search(r"\bbrush(?: script| lettering)?\b", low):
+            spec = replace(spec, family="brush")
     for pattern, weight in _WEIGHTS:
         if re.search(rf"\b(?:{pattern})\b", low):
             spec = replace(spec, weight=weight)
@@ -144,3 +158,40 @@ def is_mono(family: str) -> bool:
 def is_condensed(family: str) -> bool:
     """Whether a plan family is a condensed cut (for width estimates)."""
     return family == "condensed" or "condensed" in family.lower()
+
+
+#: typographic intent: words about the design's character -> (heading family, body family); first wins
+INTENTS: tuple[tuple[str, str, str], ...] = (
+    (r"\bwedding\b|\bbridal\b|\bengagement\b|\bromantic\b|\bcalligraph", "script", "garamond"),
+    (
+        r"\belegant\b|\bluxury\b|\bluxurious\b|\bclassic\b|\bgala\b|\bboutique\b|\bfine dining\b|"
+        r"\bvintage\b|\bheritage\b|\bmuseum\b|\bliterary\b|\bbook cover\b|\bwine\b",
+        "garamond",
+        "garamond",
+    ),
+    (
+        r"\bhand[- ]?(?:written|lettered|drawn)\b|\bchalk(?:board)?\b|\bnotebook\b",
+        "handwriting",
+        "handwriting",
+    ),
+    (r"\bplayful\b|\bkids?\b|\bchildren'?s?\b|\bbirthday\b|\bfun\b|\bcartoon\b|\btoy\b", "geometric", "sans"),
+    (r"\brustic\b|\bwestern\b|\bfarm(?:house|ers)?\b|\bcraft beer\b|\brodeo\b", "slab", "slab"),
+    (r"\bsport(?:s|y)?\b|\bgraffiti\b|\bstreetwear\b|\bskate", "brush", "sans"),
+    (r"\bcondensed\b|\bcompressed\b", "condensed", "sans"),
+    (
+        r"\btech\b|\bsaas\b|\bdeveloper\b|\bstartup\b|\bdashboard\b|\bfuturistic\b|\bcyber|\bapi\b|"
+        r"\bsoftware\b|\bterminal\b|\bhackathon\b",
+        "sans",
+        "sans",
+    ),
+)
+
+
+def typographic_intent(text: str) -> tuple[str, str, str] | None:
+    """(heading family, body family, the words that asked) for the design's character, or None."""
+    low = text.lower()
+    for pattern, heading, body in INTENTS:
+        m = re.search(pattern, low)
+        if m:
+            return heading, body, m.group(0)
+    return None
