@@ -17,7 +17,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from imagegen.contract.errors import EngineFailure, ImagegenError, InvalidValue, JobCancelled
-from imagegen.contract.specs import EditSpec, GenerateSpec
+from imagegen.contract.specs import EditSpec, GenerateSpec, Quality
 from imagegen.engines.base import (
     Capabilities,
     EngineImage,
@@ -26,8 +26,10 @@ from imagegen.engines.base import (
     Progress,
     ResolvedBackground,
 )
+from imagegen.engines.painter import Painter
 from imagegen.engines.planning import ENGINE_NAME, ENGINE_VERSION
 from imagegen.engines.planning.budget import Budget, budget_for, resolve_quality
+from imagegen.engines.planning.painting import Painting, paint_plan
 from imagegen.engines.planning.plan import Plan
 from imagegen.engines.planning.refine import refine
 from imagegen.engines.planning.rendered import Rendering
@@ -81,10 +83,14 @@ class PlanningEngine:
     name = ENGINE_NAME
     version = ENGINE_VERSION
 
-    def __init__(self, *, fonts: FontBook | None = None, renderer: Renderer | None = None) -> None:
+    def __init__(self, *, fonts: FontBook | None = None, renderer: Renderer | None = None,
+                 painter: Painter | None = None, picture_model: str = "") -> None:
         self._fonts = fonts
         #: the one seam to the renderer (tests pass a small fake; default: ``render.render``)
         self._renderer = renderer
+        #: the picture backend (``IMAGEGEN_PICTURE_MODEL``) that paints picture regions; None: offline art
+        self._painter = painter
+        self.picture_model = picture_model or getattr(painter, "model", "")
 
     def warm(self) -> None:
         """Load what the first request would otherwise pay for (font cmaps of every script)."""
@@ -113,7 +119,7 @@ class PlanningEngine:
         except ImagegenError:
             raise
         except Exception as exc:  # a bug in a stage must reach the client as an error envelope, not a 500
-            raise EngineFailure(f"The planning engine failed: {type(exc).__name__}: {exc}") from exc
+            raise EngineFailure.from_exception("The planning engine failed", exc) from exc
 
     def _generate(self, spec: GenerateSpec, progress: Progress) -> EngineResult:
         started = time.perf_counter()
@@ -128,6 +134,11 @@ class PlanningEngine:
         plans = [self._background(p, spec.background) for p in self.plans_for(spec)]
         timings["plan"] = time.perf_counter() - t
         progress.progress(0.05, "planned")
+
+        # 2b. picture regions painted by the picture backend, when one is configured (texts stay ours)
+        paintings = [self._paint(plan, budget.quality) for plan in plans]
+        if self._painter is not None:
+            timings["paint"] = sum(p.seconds for p in paintings)
 
         images: list[EngineImage] = []
         for index, plan in enumerate(plans):
@@ -150,11 +161,12 @@ class PlanningEngine:
 
             # 3. render  4. verify  5. refine (bounded by the budget)
             realized = self.realize(
-                plan, budget=budget, on_stage=on_stage, on_step=on_step, cancelled=progress.cancelled
+                plan, budget=budget, on_stage=on_stage, on_step=on_step, cancelled=progress.cancelled,
+                node_images=paintings[index].images,
             )
             for stage, seconds in realized.timings.items():
                 timings[stage] = timings.get(stage, 0.0) + seconds
-            images.append(self._image(realized, budget))
+            images.append(self._painted(self._image(realized, budget), paintings[index], spec.model))
 
         # 7. the result: pixels + plan + report + identity, timings and usage
         timings["total"] = time.perf_counter() - started
@@ -174,6 +186,7 @@ class PlanningEngine:
             seed=spec.seed,
             timings={k: round(v, 4) for k, v in timings.items()},
             usage=dict(ZERO_USAGE),
+            upstream_cost=_painting_cost(paintings),
         )
 
     def edit(self, spec: EditSpec, progress: Progress) -> EngineResult:
@@ -188,7 +201,7 @@ class PlanningEngine:
         except ImagegenError:
             raise
         except Exception as exc:
-            raise EngineFailure(f"The planning engine failed to edit: {type(exc).__name__}: {exc}") from exc
+            raise EngineFailure.from_exception("The planning engine failed to edit", exc) from exc
         _checkpoint(progress.cancelled)
         if not images:
             raise EngineFailure("The edit produced no image.")
@@ -253,14 +266,16 @@ class PlanningEngine:
             for i in range(spec.n)
         ]
 
-    def render(self, plan: Plan, *, quality: str = "medium", scale: float | None = None) -> Rendering:
-        """Draw a plan at the budget's supersampling (or an explicit ``scale``)."""
+    def render(self, plan: Plan, *, quality: str = "medium", scale: float | None = None,
+               node_images: dict[str, Image.Image] | None = None) -> Rendering:
+        """Draw a plan at the budget's supersampling (or an explicit ``scale``); ``node_images``: pictures
+        a backend painted for ``source="backend"`` image nodes, by node id."""
         scale = _scale_for(plan, budget_for(quality)) if scale is None else scale
         if self._renderer is not None:
             return self._renderer(plan, scale, self._fonts)
         from imagegen.engines.planning.render import render
 
-        return render(plan, scale=scale, fonts=self.fonts)
+        return render(plan, scale=scale, fonts=self.fonts, node_images=node_images)
 
     def verify(self, plan: Plan, rendering: Rendering, *, quality: str = "medium") -> VerifyReport:
         """The budget's checks on one rendering (no refinement)."""
@@ -275,6 +290,7 @@ class PlanningEngine:
         on_stage: Callable[[Image.Image], None] | None = None,
         on_step: Callable[[float, str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        node_images: dict[str, Image.Image] | None = None,
     ) -> Realized:
         """Render -> verify -> refine until every check passes or the budget is spent.
 
@@ -293,7 +309,7 @@ class PlanningEngine:
         for pass_index in range(total_steps):
             _checkpoint(cancelled)
             t = time.perf_counter()
-            rendering = self.render(current, scale=_scale_for(current, budget))
+            rendering = self.render(current, scale=_scale_for(current, budget), node_images=node_images)
             timings["render"] += time.perf_counter() - t
             if on_stage is not None:
                 on_stage(rendering.image)
@@ -355,6 +371,27 @@ class PlanningEngine:
             plan.canvas.background = bg.model_copy(update={"kind": "solid", "colors": [color]})
         return plan
 
+    def _paint(self, plan: Plan, quality: Quality) -> Painting:
+        """The plan's picture regions from the painter (nothing without one)."""
+        if self._painter is None:
+            return Painting()
+        return paint_plan(plan, self._painter, model=self.picture_model, quality=quality)
+
+    def _painted(self, image: EngineImage, painting: Painting, requested: str) -> EngineImage:
+        """Record who painted what (catalog ``contributors``, report ``painter``, C2PA sources)."""
+        if self._painter is None:
+            return image
+        image.extra["contributors"] = [
+            {"engine": self.name, "backend": BACKEND, "model": requested, "region": "layout, text and codes"},
+            *painting.contributors,
+        ]
+        image.extra["picture_backend"] = {"model": self.picture_model, "fallback": painting.fell_back,
+                                          "regions": painting.regions}
+        if image.report is not None:
+            image.report["painter"] = image.extra["picture_backend"]
+        image.sources.extend(painting.sources)
+        return image
+
     def _image(self, realized: Realized, budget: Budget) -> EngineImage:
         pixels = realized.rendering.image
         transparent = realized.plan.canvas.background.kind == "transparent"
@@ -381,6 +418,19 @@ def _scale_for(plan: Plan, budget: Budget) -> float:
         return budget.scale
     recommended = supersample_for(plan.canvas.width, plan.canvas.height, budget.quality)
     return min(budget.scale, recommended) if budget.scale > 1 else 1.0
+
+
+def _painting_cost(paintings: list[Painting]) -> dict[str, Any] | None:
+    """What the picture backend charged for every region of the request (tokens, USD), or None."""
+    costs = [c for p in paintings for c in p.costs]
+    if not costs:
+        return None
+    total: dict[str, Any] = {"upstream": "picture backend", "regions": len(costs)}
+    for key in ("input_tokens", "output_tokens", "total_tokens"):
+        total[key] = sum(int(c.get(key) or 0) for c in costs)
+    if any("usd" in c for c in costs):
+        total["usd"] = round(sum(float(c.get("usd") or 0) for c in costs), 8)
+    return total
 
 
 def _score(report: VerifyReport) -> tuple[int, float]:
