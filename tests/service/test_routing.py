@@ -16,7 +16,7 @@ from imagegen.engines.routing import DEFAULT_ROUTES, EngineRouter, model_from_pa
 def test_default_routes_know_the_contract_ids(tmp_path: Path) -> None:
     router = EngineRouter(make_settings(tmp_path))
     for model in ("gpt-image-2", "gpt-image-2-2026-04-21", "gpt-image-1", "gpt-image-1.5",
-                  "gpt-image-1-mini", "imagegen-design", "diffusers/some/repo", "upstream/openai"):
+                  "gpt-image-1-mini", "imagegen-design", "diffusers/some/repo"):
         assert router.is_known(model), model
     for model in ("dall-e-3", "diffusers/", "gpt-image-3", ""):
         assert not router.is_known(model), model
@@ -45,7 +45,8 @@ def test_overrides_from_env_json_and_file(tmp_path: Path) -> None:
     assert isinstance(router.engine_for("gpt-image-2"), fake_engines.QuickEngine)
     assert isinstance(router.engine_for("gpt-image-1"), fake_engines.SlowEngine)
     assert router.routes()["gpt-image-2"] == "imagegen_test_engines:QuickEngine"
-    assert router.routes()["imagegen-design"] == DEFAULT_ROUTES["imagegen-design"]
+    assert router.routes()["imagegen-design"] == "imagegen.engines.planning.engine:PlanningEngine"
+    assert DEFAULT_ROUTES["imagegen-design"] is router._routes["imagegen-design"]
 
 
 def test_bad_override_is_refused(tmp_path: Path) -> None:

@@ -82,6 +82,10 @@ def create_app(settings: Settings, *, service: Service | None = None) -> FastAPI
         router = _optional_router(module)
         if router is not None:
             app.include_router(router, prefix=_prefix_for(router), tags=[tag])
+    # the web studio (SPEC §11): server-rendered pages under /studio, same service, same auth rules
+    from imagegen.studio.routes import router as studio_router
+
+    app.include_router(studio_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Model id -> engine (SPEC §1).
 
-A route names a factory as ``"module.path:Attribute"`` (or is a callable). Exact model ids win over
-prefix routes (``"diffusers/"``, ``"upstream/"``: a key ending in ``/`` matches every id under it).
+imagegen's own engines are listed in ``ENGINES``, imported statically (one line per in-package engine).
+An operator's route names a factory as ``"module.path:Attribute"`` (or is a callable in code). Exact model
+ids win over prefix routes (``"diffusers/"``: a key ending in ``/`` matches every id under it).
 Operators override or add routes with ``IMAGEGEN_ROUTES`` (a JSON object) or ``IMAGEGEN_ROUTES_FILE``
 (a JSON file holding one); code (and tests) use ``EngineRouter.register``. Engines are built on first
 use and cached per route key and model id, because building one may load fonts or weights.
@@ -21,25 +22,26 @@ from typing import Any
 from imagegen.config import Settings
 from imagegen.contract.errors import EngineUnavailable, InvalidValue, ModelNotFound
 from imagegen.engines.base import Engine
+from imagegen.engines.diffusion import DiffusionEngine
+from imagegen.engines.planning.engine import PlanningEngine
 
 Factory = Callable[..., Engine]
 Route = str | Factory
 
-PLANNING = "imagegen.engines.planning.engine:PlanningEngine"
-DIFFUSION = "imagegen.engines.diffusion:DiffusionEngine"
-UPSTREAM = "imagegen.engines.upstream:UpstreamEngine"
-
-#: SPEC §1: the GPT Image ids and imagegen's own ids, all served locally unless an operator reroutes them
-DEFAULT_ROUTES: dict[str, Route] = {
-    "gpt-image-2": PLANNING,
-    "gpt-image-2-2026-04-21": PLANNING,
-    "gpt-image-1": PLANNING,
-    "gpt-image-1.5": PLANNING,
-    "gpt-image-1-mini": PLANNING,
-    "imagegen-design": PLANNING,
-    "diffusers/": DIFFUSION,
-    "upstream/": UPSTREAM,
+#: imagegen's own engines (SPEC §1, §10): model id, or prefix ending in ``/``, -> factory. Add one line per
+#: in-package engine; an engine whose optional dependencies are missing reports 503 itself when built.
+ENGINES: dict[str, Factory] = {
+    "gpt-image-2": PlanningEngine,
+    "gpt-image-2-2026-04-21": PlanningEngine,
+    "gpt-image-1": PlanningEngine,
+    "gpt-image-1.5": PlanningEngine,
+    "gpt-image-1-mini": PlanningEngine,
+    "imagegen-design": PlanningEngine,
+    "diffusers/": DiffusionEngine,
 }
+
+#: the routes every router starts from (operators override them, SPEC §10)
+DEFAULT_ROUTES: dict[str, Route] = dict(ENGINES)
 
 
 def model_from_path(model_path: str) -> str:
@@ -80,8 +82,8 @@ def _load(target: str) -> Factory:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise EngineUnavailable(
-            f"The engine '{target}' is not installed on this server ({exc}). Install its extra "
-            "(e.g. pip install 'imagegen[diffusion]') or route this model elsewhere with IMAGEGEN_ROUTES.",
+            f"The engine '{target}' is not installed on this server ({exc}). Install the module that "
+            "provides it or route this model elsewhere with IMAGEGEN_ROUTES.",
         ) from exc
     obj: Any = module
     for part in attr.split("."):
