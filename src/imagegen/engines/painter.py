@@ -9,7 +9,6 @@ allows with the region's aspect, and the renderer fits the picture to the region
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -20,6 +19,7 @@ from imagegen.contract.errors import EngineUnavailable
 from imagegen.contract.sizes import FlexibleSizes
 from imagegen.contract.specs import GenerateSpec, Quality
 from imagegen.engines.base import Engine, NullProgress, SourceFile
+from imagegen.engines.planning import ENGINE_NAME as PLANNING_ENGINE
 
 #: what every picture prompt ends with, so a model does not invent lettering the verifier cannot vouch for
 NEGATIVE = "no text, no lettering, no letters, no words, no logos, no watermark"
@@ -85,21 +85,17 @@ class EnginePainter:
     def __init__(self, model: str, resolve: Callable[[str], Engine]) -> None:
         self.model = model
         self._resolve = resolve
-        self._busy = threading.local()
 
     def paint(self, request: PictureRequest) -> Picture:
-        if getattr(self._busy, "active", False):
-            # IMAGEGEN_PICTURE_MODEL routed back to the planning engine: it would ask itself forever
-            raise EngineUnavailable(f"The picture model '{self.model}' routes back to the planning engine.")
         engine = self._resolve(self.model)
+        if engine.name == PLANNING_ENGINE:
+            # the planning engine would draw a layout (with lettering) into its own picture region
+            raise EngineUnavailable(f"The picture model '{self.model}' routes back to the planning engine; "
+                                    "set IMAGEGEN_PICTURE_MODEL to an upstream/ or diffusers/ model.")
         width, height = painter_size(request.width, request.height)
         spec = GenerateSpec(prompt=request.prompt, model=self.model, n=1, width=width, height=height,
                             quality=request.quality, background="opaque", seed=request.seed)
-        self._busy.active = True
-        try:
-            result = engine.generate(spec, NullProgress())
-        finally:
-            self._busy.active = False
+        result = engine.generate(spec, NullProgress())
         image = result.images[0]
         upstream = image.extra.get("upstream") if isinstance(image.extra.get("upstream"), dict) else None
         model = str(upstream.get("model")) if upstream else self.model
