@@ -15,7 +15,7 @@ from imagegen.contract.errors import ImagegenError, InvalidMask, InvalidValue
 from imagegen.contract.limits import TRANSPARENT_REFUSED, limits_for
 from imagegen.integrations.comfyui import ImagegenEdit, ImagegenGenerate, ImagegenPlan
 from imagegen.integrations.comfyui.runtime import local_service
-from imagegen.integrations.comfyui.tensors import to_uint8
+from imagegen.integrations.comfyui.tensors import to_numpy, to_uint8
 from imagegen.tenants import LOCAL_TENANT
 
 OPTIONS: dict[str, Any] = {"model": "gpt-image-2", "quality": "low", "output_format": "png",
@@ -33,12 +33,12 @@ def contract_message(call: Any) -> str:
 @pytest.fixture(scope="module")
 def generated(local_home: Path) -> tuple[Any, dict[str, Any]]:
     images, info = ImagegenGenerate().generate(PROMPT, size="1024x1024", n=2, seed=11, **OPTIONS)
-    return images, json.loads(info)
+    # a torch tensor where torch is installed (as inside ComfyUI), else numpy: the same values either way
+    return to_numpy(images), json.loads(info)
 
 
 def test_generate_returns_a_float_batch_of_the_requested_size(generated: tuple[Any, dict]) -> None:
     images, info = generated
-    assert isinstance(images, np.ndarray)
     assert images.shape == (2, 1024, 1024, 3) and images.dtype == np.float32
     assert images.min() >= 0.0 and images.max() <= 1.0 and images.std() > 0
     assert info["mode"] == "in-process" and info["server"] is None
@@ -65,8 +65,9 @@ def test_edit_with_a_mask_keeps_every_pixel_outside_it(generated: tuple[Any, dic
     source = images[:1]  # what a ComfyUI graph passes on: the float batch
     mask = np.zeros((1, 1024, 1024), dtype=np.float32)  # ComfyUI: 1 = editable
     mask[0, 620:900, 300:720] = 1.0
-    out, raw = ImagegenEdit().edit(source, "add a red balloon", size="auto", n=1, seed=5, mask=mask,
-                                   **OPTIONS)
+    edited, raw = ImagegenEdit().edit(source, "add a red balloon", size="auto", n=1, seed=5, mask=mask,
+                                      **OPTIONS)
+    out = to_numpy(edited)
     info = json.loads(raw)
     assert out.shape == (1, 1024, 1024, 3) and out.dtype == np.float32
     before, after = to_uint8(source[0]), to_uint8(out[0])
@@ -85,14 +86,14 @@ def test_plan_then_generate_the_plan(local_home: Path) -> None:
     assert "Ship It Friday" in plan_json
     images, _ = ImagegenGenerate().generate("render the plan", size="auto", n=1, seed=3,
                                             plan_json=plan_json, **OPTIONS)
-    assert images.shape == (1, 1024, 1536, 3)
+    assert tuple(images.shape) == (1, 1024, 1536, 3)
 
 
 def test_refused_values_raise_the_contracts_message(local_home: Path, generated: tuple[Any, dict]) -> None:
     node = ImagegenGenerate()
-    expected = contract_message(lambda: limits_for("gpt-image-2").sizes.check(1792, 936, "1792x936"))
+    expected = contract_message(lambda: limits_for("gpt-image-2").sizes.check(3840, 1024, "3840x1024"))
     with pytest.raises(InvalidValue) as info:
-        node.generate(PROMPT, size="auto", n=1, seed=1, custom_size="1792x936", **OPTIONS)
+        node.generate(PROMPT, size="Custom", custom_width=3840, custom_height=1024, n=1, seed=1, **OPTIONS)
     assert info.value.message == expected and info.value.param == "size"
     assert str(info.value) == expected  # what ComfyUI shows on the node
 

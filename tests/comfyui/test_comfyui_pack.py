@@ -71,8 +71,8 @@ print(nodes.__file__)
 """
     out = _run(code, "-S")
     assert out.returncode == 0, out.stderr
-    assert "['ImagegenEdit', 'ImagegenGenerate', 'ImagegenPlan']" in out.stdout
-    assert "['imagegen Edit', 'imagegen Generate', 'imagegen Plan']" in out.stdout
+    assert "['ImagegenEdit', 'ImagegenGenerate', 'ImagegenPlan', 'ImagegenSave']" in out.stdout
+    assert "['imagegen Edit', 'imagegen Generate', 'imagegen Plan', 'imagegen Save']" in out.stdout
     assert str(SRC) in out.stdout
 
 
@@ -92,7 +92,7 @@ spec.loader.exec_module(importlib.util.module_from_spec(spec))
 
 def test_node_class_mappings_have_the_shape_comfyui_reads() -> None:
     mappings = comfyui.NODE_CLASS_MAPPINGS
-    assert set(mappings) == {"ImagegenGenerate", "ImagegenEdit", "ImagegenPlan"}
+    assert set(mappings) == {"ImagegenGenerate", "ImagegenEdit", "ImagegenPlan", "ImagegenSave"}
     assert set(comfyui.NODE_DISPLAY_NAME_MAPPINGS) == set(mappings)
     assert comfyui.NODE_DISPLAY_NAME_MAPPINGS["ImagegenGenerate"] == "imagegen Generate"
     assert comfyui.NODE_DISPLAY_NAME_MAPPINGS["ImagegenEdit"] == "imagegen Edit"
@@ -102,6 +102,8 @@ def test_node_class_mappings_have_the_shape_comfyui_reads() -> None:
         spec = cls.INPUT_TYPES()
         assert set(spec) <= {"required", "optional", "hidden"} and spec["required"]
         assert len(cls.RETURN_NAMES) == len(cls.RETURN_TYPES)
+        # no input may hold a credential: ComfyUI saves every input in workflows, history and PNGs
+        assert not [n for part in spec.values() for n in part if "key" in n or "token" in n]
         for entry in (*spec["required"].values(), *spec.get("optional", {}).values()):
             kind, options = entry
             assert isinstance(kind, list | str) and isinstance(options, dict)
@@ -111,8 +113,7 @@ def test_node_class_mappings_have_the_shape_comfyui_reads() -> None:
         assert mappings[name].RETURN_TYPES == ("IMAGE", "STRING")
     edit = mappings["ImagegenEdit"].INPUT_TYPES()
     assert edit["required"]["image"][0] == "IMAGE" and edit["optional"]["mask"][0] == "MASK"
-    for name in ("server_url", "api_key"):
-        assert mappings["ImagegenGenerate"].INPUT_TYPES()["optional"][name][1]["default"] == ""
+    assert mappings["ImagegenGenerate"].INPUT_TYPES()["optional"]["server_url"][1]["default"] == ""
 
 
 def test_input_types_come_from_the_limits_table() -> None:
@@ -120,12 +121,13 @@ def test_input_types_come_from_the_limits_table() -> None:
     gpt2 = limits_for("gpt-image-2")
     spec = comfyui.ImagegenGenerate.INPUT_TYPES()
     required, optional = spec["required"], spec["optional"]
-    assert required["size"][0] == ["auto", *gpt2.presets]
+    assert required["size"][0] == ["auto", *gpt2.presets, "Custom"]
     assert required["model"][0] == list(table["models"])
     assert required["quality"][0] == list(gpt2.qualities)
     assert required["output_format"][0] == list(gpt2.output_formats)
     assert required["background"][0] == ["auto", "opaque", "transparent"]  # union: gpt-image-1 allows it
-    assert (required["n"][1]["min"], required["n"][1]["max"]) == (gpt2.n.low, gpt2.n.high)
+    # the stock OpenAIGPTImageNodeV2's range (1..8), inside the contract's
+    assert (required["n"][1]["min"], required["n"][1]["max"]) == (gpt2.n.low, 8) and gpt2.n.high >= 8
     assert (required["seed"][1]["min"], required["seed"][1]["max"]) == (gpt2.seed.low, gpt2.seed.high)
     compression = optional["output_compression"][1]
     assert (compression["min"], compression["max"]) == (gpt2.output_compression.low,
@@ -144,7 +146,8 @@ def test_changing_the_table_changes_the_inputs(monkeypatch: pytest.MonkeyPatch) 
                         lambda model: dataclasses.replace(real(model), n=IntRange(1, 4)))
     for cls in comfyui.NODE_CLASS_MAPPINGS.values():
         required = cls.INPUT_TYPES()["required"]
-        assert required["size"][0][-1] == "1280x720"
+        if "size" in required:
+            assert required["size"][0][-2:] == ["1280x720", "Custom"]
         if "n" in required:
             assert required["n"][1]["max"] == 4
 
@@ -180,8 +183,7 @@ def _decode(data: bytes) -> np.ndarray:
 def test_uint8_survives_the_float_round_trip_exactly() -> None:
     rng = np.random.default_rng(1)
     pixels = rng.integers(0, 256, size=(2, 5, 7, 3), dtype=np.uint8)
-    batch = tensors.images_to_batch([Image.fromarray(p) for p in pixels])
-    assert isinstance(batch, np.ndarray)  # no torch here
+    batch = tensors.to_numpy(tensors.images_to_batch([Image.fromarray(p) for p in pixels]))
     assert batch.shape == (2, 5, 7, 3) and batch.dtype == np.float32
     assert batch.min() >= 0.0 and batch.max() <= 1.0
     pngs = tensors.batch_to_pngs(batch)

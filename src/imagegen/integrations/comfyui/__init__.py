@@ -1,4 +1,4 @@
-"""imagegen's ComfyUI node pack: imagegen Generate, imagegen Edit, imagegen Plan (category ``imagegen``).
+"""imagegen's ComfyUI node pack: imagegen Generate, Edit, Plan and Save (category ``imagegen``).
 
 ComfyUI reads ``NODE_CLASS_MAPPINGS`` and ``NODE_DISPLAY_NAME_MAPPINGS`` from a custom node package; the
 loader shim in ``custom_node/`` (symlinked or copied into ``ComfyUI/custom_nodes/``) re-exports these.
@@ -12,6 +12,7 @@ from imagegen.integrations.comfyui.nodes import (
     ImagegenEdit,
     ImagegenGenerate,
     ImagegenPlan,
+    ImagegenSave,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "ImagegenEdit",
     "ImagegenGenerate",
     "ImagegenPlan",
+    "ImagegenSave",
 ]

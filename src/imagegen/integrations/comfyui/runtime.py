@@ -95,13 +95,11 @@ def run_request(
     mask: NamedFile | None = None,
     *,
     server_url: str = "",
-    api_key: str = "",
     on_progress: ProgressFn | None = None,
 ) -> RunResult:
     """Run ``body`` (an OpenAI images request) on ``server_url``, or in this process when it is empty."""
     if server_url.strip():
-        return run_remote(operation, body, images, mask, server_url=server_url.strip(),
-                          api_key=api_key.strip())
+        return run_remote(operation, body, images, mask, server_url=server_url.strip())
     return run_local(operation, body, images, mask, on_progress=on_progress)
 
 
@@ -150,13 +148,13 @@ def run_remote(
     mask: NamedFile | None = None,
     *,
     server_url: str,
-    api_key: str = "",
 ) -> RunResult:
-    """Send ``body`` to an imagegen server. An empty ``api_key`` falls back to ``IMAGEGEN_API_KEY``, then
-    the token file (``imagegen.client.resolve_api_key``), then no key (a server in local mode)."""
+    """Send ``body`` to an imagegen server. The key is ``IMAGEGEN_API_KEY``, else the token file
+    (``imagegen.client.resolve_api_key``), else none (a server in local mode). It never comes from a
+    node input: ComfyUI saves every input in the workflow, its history and the PNGs SaveImage writes."""
     from imagegen.client import Client, resolve_api_key
 
-    with Client(server_url, api_key=resolve_api_key(api_key or None)) as client:
+    with Client(server_url, api_key=resolve_api_key(None)) as client:
         resp = client.generate(body) if operation == "generate" else client.edit(body, images, mask)
     outputs = [
         OutputImage(base64.b64decode(item["b64_json"]), item.get("asset_id"), item.get("revised_prompt"))
