@@ -48,7 +48,8 @@ def validate(cls: type, inputs: Mapping[str, Any]) -> list[str]:
             if value not in kind:
                 errors.append(f"value not in list: {name}: {value!r}")
         elif kind == "INT":
-            if not isinstance(value, int) or not options.get("min", value) <= value <= options.get("max", value):
+            low, high = options.get("min", value), options.get("max", value)
+            if not isinstance(value, int) or not low <= value <= high:
                 errors.append(f"value out of range: {name}: {value!r}")
         elif kind == "STRING" and not isinstance(value, str):
             errors.append(f"not a string: {name}")

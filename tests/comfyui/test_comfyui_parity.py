@@ -28,8 +28,9 @@ from comfy_harness import execute, tensor, validate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SECRET = "ig_0123456789abcdef_" + "S3cretS3cretS3cretS3cret"
-BASE: dict[str, Any] = {"prompt": 'A launch poster with the headline "Ship It Friday"', "model": "gpt-image-2",
-                        "size": "1024x1024", "custom_width": 1024, "custom_height": 1024, "quality": "low",
+BASE: dict[str, Any] = {"prompt": 'A launch poster with the headline "Ship It Friday"',
+                        "model": "gpt-image-2", "size": "1024x1024", "custom_width": 1024,
+                        "custom_height": 1024, "quality": "low",
                         "n": 1, "output_format": "png", "background": "auto", "seed": 7}
 
 
@@ -49,7 +50,8 @@ def test_generate_offers_the_stock_nodes_inputs() -> None:
     assert "Custom" in required["size"][0] and required["size"][0][0] == "auto"
     for edge in ("custom_width", "custom_height"):
         kind, opts = required[edge]
-        assert kind == "INT" and (opts["min"], opts["max"], opts["step"], opts["default"]) == (480, 3840, 16, 1024)
+        assert kind == "INT"
+        assert (opts["min"], opts["max"], opts["step"], opts["default"]) == (480, 3840, 16, 1024)
     assert (required["n"][1]["min"], required["n"][1]["max"]) == (1, 8)
     assert (required["seed"][1]["min"], required["seed"][1]["max"]) == (0, 2147483647)
     assert {"auto", "opaque"} <= set(required["background"][0])
@@ -123,7 +125,7 @@ def test_several_reference_images_and_a_mask_without_image(local_home: Path) -> 
     assert to_numpy(images).shape == (1, 1024, 1024, 3) and json.loads(raw)["operation"] == "edit"
     from imagegen.contract.errors import ImagegenError
 
-    with pytest.raises(ImagegenError, match="(?i)mask"):
+    with pytest.raises(ImagegenError, match=r"(?i)mask"):
         execute(ImagegenGenerate, {**BASE, "mask": tensor(np.ones((1, 1024, 1024), dtype=np.float32))})
     with pytest.raises(ImagegenError, match="image_17"):
         execute(ImagegenGenerate, {**BASE, "image_17": refs["image_1"]})
@@ -144,14 +146,14 @@ def _graph_with_secrets() -> tuple[dict[str, Any], dict[str, Any]]:
 def test_save_writes_the_signed_file_and_records_the_graph(local_home: Path, output_dir: Path) -> None:
     images, raw = execute(ImagegenGenerate, BASE)
     prompt, workflow = _graph_with_secrets()
-    answer = execute(ImagegenSave, {"images": images, "filename_prefix": "posters/launch", "output_format": "png",
-                                    "info": raw}, prompt=prompt, extra_pnginfo={"workflow": workflow},
-                     unique_id="3")
+    save = {"images": images, "filename_prefix": "posters/launch", "output_format": "png", "info": raw}
+    answer = execute(ImagegenSave, save, prompt=prompt, extra_pnginfo={"workflow": workflow}, unique_id="3")
     saved = json.loads(answer["result"][0])["saved"]
     (item,) = saved
     asset_id = json.loads(raw)["asset_ids"][0]
     assert item["asset_id"] == asset_id and item["reused"] is True
-    assert answer["ui"]["images"] == [{"filename": "launch_00001.png", "subfolder": "posters", "type": "output"}]
+    shown = {"filename": "launch_00001.png", "subfolder": "posters", "type": "output"}
+    assert answer["ui"]["images"] == [shown]
     data = Path(item["path"]).read_bytes()
     service = local_service()
     assert data == service.open_asset(LOCAL_TENANT, asset_id).data  # byte for byte the signed file
@@ -168,8 +170,7 @@ def test_save_writes_the_signed_file_and_records_the_graph(local_home: Path, out
     for secret in (SECRET, "sk-live-abc123", "comfy-token-xyz"):
         assert secret not in text and secret.encode() not in data and secret not in json.dumps(answer)
     # a second save of the same image gets the next file name, same asset
-    again = execute(ImagegenSave, {"images": images, "filename_prefix": "posters/launch", "output_format": "png",
-                                   "info": raw})
+    again = execute(ImagegenSave, save)
     assert json.loads(again["result"][0])["saved"][0]["path"].endswith("launch_00002.png")
 
 
