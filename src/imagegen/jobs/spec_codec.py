@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from imagegen.contract.errors import InvalidImage
+from imagegen.contract.images import open_image
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 
 CODEC_VERSION = 1
@@ -84,12 +85,10 @@ def remove_inputs(home: Path, job_id: str) -> None:
 
 
 def _decode(data: bytes, what: str) -> Image.Image:
-    try:
-        img = Image.open(io.BytesIO(data))
-        img.load()
-    except Exception as exc:  # the bytes were validated at submit; a failure here means damage in storage
-        raise InvalidImage(f"The stored {what} of this job cannot be decoded: {exc}") from exc
-    return img
+    # the contract's one image opener (pixel cap on the header, Pillow's text caps): the bytes were judged
+    # at submit, so a failure here means damage in storage; any format Pillow reads (masks included)
+    image, _fmt = open_image(data, param=what, what=f"stored {what} of this job", formats=())
+    return image
 
 
 def spec_from_json(data: dict[str, Any], inputs: Mapping[str, bytes]) -> GenerateSpec:

@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 from sqlalchemy.orm import Session
 
+from imagegen.contract.images import open_image
 from imagegen.provenance.catalog.models import Asset
 from imagegen.provenance.catalog.repository import CatalogRepository
 from imagegen.provenance.store import AssetStore
@@ -112,8 +113,9 @@ def trace_bytes(
     row = repo.by_sha256(hashlib.sha256(data).hexdigest())
     if row is not None:
         return TraceResult(row.asset_id, "sha256")
-    img = Image.open(io.BytesIO(data))
-    img.load()
+    # the contract's one image opener: header pixel cap before decoding, Pillow's text-chunk caps, 400 on
+    # anything hostile (a 400 KB PNG declaring 12000x12000 never reaches the decoder); any Pillow format
+    img, _fmt = open_image(data, param="body", what="file", formats=())
     ids = embedded_asset_ids(data)
     result = TraceResult(None, None, embedded_ids=ids)
     for aid in ids:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from imagegen.contract.bounds import check_string
 from imagegen.contract.errors import InvalidValue
 from imagegen.contract.sizes import parse_size
 from imagegen.provenance.catalog.fts import apply_text
@@ -98,6 +99,11 @@ class SearchQuery:
         ``size`` is parsed by the contract's size rule (``WxH``, ``W_H``, ``W*H``); dates by ``parse_bound``
         (a bare ``date_to`` covers that whole day).
         """
+        # every string filter bounded by the contract's one string rule (length, valid Unicode)
+        for name, value in (("q", text), ("model", model), ("engine", engine), ("user", user),
+                            ("family", family), ("cursor", cursor), ("root", root), ("size", size)):
+            if value is not None:
+                check_string(value, name)
         dims = parse_size(size) if size else None
         return cls(
             text=text,
@@ -158,10 +164,16 @@ def parse_bound(value: str | None, *, upper: bool) -> datetime | None:
             f"Invalid date '{value}'. Use YYYY-MM-DD or an ISO 8601 datetime.",
             param="to" if upper else "from",
         ) from exc
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(UTC).replace(tzinfo=None)
-    if upper and len(value) <= 10:
-        dt += timedelta(days=1)
+    try:
+        if dt.tzinfo is not None:
+            dt = dt.astimezone(UTC).replace(tzinfo=None)
+        if upper and len(value) <= 10:
+            dt += timedelta(days=1)
+    except OverflowError as exc:  # 9999-12-31 as an upper day, 0001-01-01T00:00+14:00 ...
+        raise InvalidValue(
+            f"Invalid date '{value}': out of the range this server counts in (years 1 to 9999, UTC).",
+            param="to" if upper else "from",
+        ) from exc
     return dt
 
 
@@ -178,10 +190,13 @@ def encode_cursor(key: list[Any]) -> str:
 def decode_cursor(cursor: str) -> list[Any]:
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not (isinstance(key, list) and len(key) == 2 and isinstance(key[1], int)):
+        # a forged cursor must be a 400, never an overflow in the database driver (a 500)
+        if not (isinstance(key, list) and len(key) == 2 and type(key[1]) is int and 0 <= key[1] < 2**63):
             raise ValueError("bad cursor")
+        if key[0] != "s":
+            datetime.fromisoformat(str(key[0]))
         return key
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise InvalidValue("Invalid cursor.", param="cursor") from exc
 
 
