@@ -6,7 +6,10 @@ ids win over prefix routes (``"diffusers/"``: a key ending in ``/`` matches ever
 Operators override or add routes with ``IMAGEGEN_ROUTES`` (a JSON object) or ``IMAGEGEN_ROUTES_FILE``
 (a JSON file holding one); code (and tests) use ``EngineRouter.register``. Engines are built on first
 use and cached per route key and model id, because building one may load fonts or weights.
-A factory is called with whichever of ``settings`` and ``model`` it accepts as keyword arguments.
+A factory is called with whichever of ``settings`` and ``model`` it accepts as keyword arguments, and with
+``painter`` (the ``IMAGEGEN_PICTURE_MODEL`` backend as an ``EnginePainter``) when it takes one and one is set.
+A route may also name another model id (``{"gpt-image-2": "upstream/openai"}``): clients keep sending their
+id and get that model's engine (SPEC §10).
 """
 
 from __future__ import annotations
@@ -23,7 +26,9 @@ from imagegen.config import Settings
 from imagegen.contract.errors import EngineUnavailable, InvalidValue, ModelNotFound
 from imagegen.engines.base import Engine
 from imagegen.engines.diffusion import DiffusionEngine
+from imagegen.engines.painter import EnginePainter
 from imagegen.engines.planning.engine import PlanningEngine
+from imagegen.engines.upstream import upstream_engine
 
 Factory = Callable[..., Engine]
 Route = str | Factory
@@ -38,6 +43,7 @@ ENGINES: dict[str, Factory] = {
     "gpt-image-1-mini": PlanningEngine,
     "imagegen-design": PlanningEngine,
     "diffusers/": DiffusionEngine,
+    "upstream/": upstream_engine,
 }
 
 #: the routes every router starts from (operators override them, SPEC §10)
@@ -70,9 +76,10 @@ def _routes_from_settings(settings: Settings) -> dict[str, Route]:
                                param="routes")
         routes.update(data)
     for key, value in routes.items():
-        if not isinstance(value, str) or ":" not in value:
-            raise InvalidValue(f"Route for {key!r} must be 'module.path:Factory', got {value!r}.",
-                               param="routes")
+        if not isinstance(value, str) or not value.strip() or " " in value:
+            raise InvalidValue(
+                f"Route for {key!r} must be 'module.path:Factory' or a model id, got {value!r}.",
+                param="routes")
     return routes
 
 
@@ -95,7 +102,13 @@ def _load(target: str) -> Factory:
     return obj
 
 
-def _call_factory(factory: Factory, settings: Settings, model: str) -> Engine:
+def _is_alias(route: Route) -> bool:
+    """A route that names another model id rather than a factory."""
+    return isinstance(route, str) and ":" not in route
+
+
+def _call_factory(factory: Factory, settings: Settings, model: str,
+                  painter: EnginePainter | None = None) -> Engine:
     try:
         params = inspect.signature(factory).parameters
     except (TypeError, ValueError):
@@ -106,7 +119,17 @@ def _call_factory(factory: Factory, settings: Settings, model: str) -> Engine:
         kwargs["settings"] = settings
     if "model" in params or takes_any:
         kwargs["model"] = model
+    if painter is not None and "painter" in params:
+        kwargs["painter"] = painter
     return factory(**kwargs)
+
+
+class _Resolving(threading.local):
+    #: the model ids whose alias routes this thread is following (a cycle is refused)
+    chain: tuple[str, ...] = ()
+
+
+_resolving = _Resolving()
 
 
 class EngineRouter:
@@ -118,6 +141,10 @@ class EngineRouter:
         self._routes.update(_routes_from_settings(settings))
         if routes:
             self._routes.update(routes)
+        for key, route in self._routes.items():
+            if _is_alias(route) and self.route_key(str(route)) is None:
+                raise InvalidValue(f"Route for {key!r} names the model {route!r}, which no route serves.",
+                                   param="routes")
         self._cache: dict[tuple[str, str], Engine] = {}
         self._lock = threading.Lock()
 
@@ -138,6 +165,11 @@ class EngineRouter:
                 best = key
         return best
 
+    def _painter(self) -> EnginePainter | None:
+        """The picture backend of ``IMAGEGEN_PICTURE_MODEL`` as a painter resolved through this router."""
+        model = (self.settings.extra.get("picture_model") or "").strip()
+        return EnginePainter(model, self.engine_for) if model else None
+
     def is_known(self, model: str) -> bool:
         return self.route_key(model) is not None
 
@@ -153,6 +185,16 @@ class EngineRouter:
         if key is None:
             raise ModelNotFound(f"The model '{model}' does not exist or you do not have access to it.",
                                 param="model")
+        alias = self._routes[key]
+        if _is_alias(alias):
+            assert isinstance(alias, str)
+            if alias == model or alias in _resolving.chain:
+                raise EngineUnavailable(f"The route for '{model}' names '{alias}', which routes back to it.")
+            _resolving.chain = (*_resolving.chain, model)
+            try:
+                return self.engine_for(alias)
+            finally:
+                _resolving.chain = _resolving.chain[:-1]
         with self._lock:
             route = self._routes[key]
             # one engine per target for exact ids (gpt-image-2 and gpt-image-1 share the planning engine);
@@ -164,7 +206,7 @@ class EngineRouter:
                 return engine
             factory = _load(route) if isinstance(route, str) else route
             try:
-                engine = _call_factory(factory, self.settings, model)
+                engine = _call_factory(factory, self.settings, model, self._painter())
             except (EngineUnavailable, ModelNotFound):
                 raise
             except Exception as exc:
