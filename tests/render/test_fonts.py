@@ -15,7 +15,7 @@ from imagegen.engines.planning.render import FontBook, FontNotFoundError
     [
         ("sans", 400, "Inter-Regular.otf"),
         ("SF Pro", 700, "Inter-Bold.otf"),
-        ("Poppins", 600, "Inter-SemiBold.otf"),
+        ("Poppins", 600, "LeagueSpartan-SemiBold.otf"),
         ("Helvetica Neue", 500, "Inter-Medium.otf"),
         ("serif", 400, "NotoSerif-Regular.ttf"),
         ("Playfair Display", 700, "NotoSerif-Bold.ttf"),

@@ -337,7 +337,10 @@ class PlanningEngine:
         _, chosen, final_plan, rendering, report = best
         report.fixes = [f for f in history if f.pass_index <= chosen]
         report.passes = chosen
-        report.unresolved = [f"{c.kind} {c.node_id}: {c.detail}" for c in report.failures()]
+        report.unresolved = [
+            f"{c.kind} {c.node_id}: {c.detail}" if c.node_id else f"{c.kind}: {c.detail}"
+            for c in report.failures()
+        ]
         if report.unresolved and len(history) and chosen < max(f.pass_index for f in history):
             report.unresolved.append(f"later refinement passes did not improve on pass {chosen}; kept it")
         step(1.0, "done")

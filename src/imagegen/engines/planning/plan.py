@@ -238,6 +238,22 @@ class Brief(_Model):
     archetype_reason: str | None = None
 
 
+class Ask(_Model):
+    """One element the brief asked for; the verifier checks each is on the canvas (``verify/asks.py``)."""
+
+    #: text: an exact string; code: a payload; chart: a data set; color: a design colour; count: how many of
+    #: a role; picture: something to depict
+    kind: Literal["text", "code", "chart", "color", "count", "picture"]
+    #: text: the string; code: the payload; chart: its kind; color: #rrggbb; count: the role; picture: what
+    value: str
+    #: the words that asked (text: its role; code: its symbology; color: the colour words; count: the phrase)
+    detail: str = ""
+    #: count: how many
+    n: int | None = None
+    #: chart: the data, in order
+    points: list[DataPoint] = Field(default_factory=list)
+
+
 class Plan(_Model):
     version: str = PLAN_VERSION
     archetype: str = "poster"
@@ -249,6 +265,10 @@ class Plan(_Model):
     #: which of the n variants this is (0-based), and how many there are
     variant: int = 0
     variants: int = 1
+    #: every element the brief asked for (the planner fills it; a client plan may list its own)
+    asks: list[Ask] = Field(default_factory=list)
+    #: which planner made the plan ("compiler", or "llm:<model>"), recorded in provenance
+    planner: str | None = None
 
     def walk(self) -> Iterator[Node]:
         """Every node, depth first, parents before children."""

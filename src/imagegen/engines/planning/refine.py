@@ -23,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from imagegen.engines.planning.plan import Box, CodeNode, GroupNode, Plan, TextNode
+from imagegen.engines.planning.plan import Box, CodeNode, GroupNode, Plan, ShapeNode, TextNode
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import Check, Fix, VerifyReport
 from imagegen.engines.planning.verify.contrast import (
@@ -89,7 +89,41 @@ def refine(
         if made:
             touched.update(f.node_id for f in made)
             fixes.extend(made)
+    fixes.extend(_fix_missing_colors(new, failures, tried, pass_index))
     return new, fixes
+
+
+def _fix_missing_colors(plan: Plan, failures: list[Check], tried: Counter, pass_index: int) -> list[Fix]:
+    """A colour the brief named that does not show (the art ignored it, only a hairline rule carries it): a
+    frame in that colour in the margin band, behind everything, the way a printed piece carries its colours.
+    Each colour is tried once."""
+    fixes: list[Fix] = []
+    for check in failures:
+        if check.kind != "ask" or not (check.expected or "").startswith("colour "):
+            continue
+        color = (check.expected or "").rsplit("(", 1)[-1].rstrip(")")
+        frame_id = f"color-frame-{color.lstrip('#')}"
+        if tried[(frame_id, "recolor")] or plan.find(frame_id) is not None or len(color) != 7:
+            continue
+        w, h = plan.canvas.width, plan.canvas.height
+        band = max(4.0, plan.canvas.margin * 0.35) * (1 + 0.6 * len(fixes))
+        inset = band / 2
+        plan.nodes.insert(
+            0,
+            ShapeNode(
+                id=frame_id,
+                box=Box(x=inset, y=inset, w=w - 2 * inset, h=h - 2 * inset),
+                z=0,
+                shape="rect",
+                fill=None,
+                stroke=color,
+                stroke_width=band / (1 + 0.6 * len(fixes)),
+            ),
+        )
+        fixes.append(
+            Fix(pass_index=pass_index, node_id=frame_id, action="recolor", detail=f"frame in {color} (asked)")
+        )
+    return fixes
 
 
 class _Context:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-CheckKind = Literal["glyphs", "overflow", "bounds", "overlap", "contrast", "ocr", "code", "shaping"]
+CheckKind = Literal["glyphs", "overflow", "bounds", "overlap", "contrast", "ocr", "code", "shaping", "ask"]
 
 
 @dataclass

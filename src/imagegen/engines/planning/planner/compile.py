@@ -23,6 +23,7 @@ from ..layouts.hero import layout_hero
 from ..layouts.kit import Ctx, Grid
 from ..plan import Background, Brief, Canvas, FontRef, Node, Plan, TextNode, Theme
 from .archetypes import Archetype, detect
+from .asks import asks_for
 from .aspect import choose_size, parse_aspect
 from .colors import ThemeHints, build_theme_hints
 from .content import Content, TextItem, extract
@@ -180,6 +181,7 @@ def compile_prompt(
         aspect_hint=aspect_words,
         archetype_reason=reason,
     )
+    drawn = set(expected)
     plan = Plan(
         archetype=arch.name,
         canvas=canvas,
@@ -189,6 +191,8 @@ def compile_prompt(
         seed=seed,
         variant=variant,
         variants=variants,
+        asks=asks_for(content, [i for i in items if i.text in drawn], ctx.codes, hints.asked, nodes),
+        planner="compiler",
     )
     return Plan.model_validate(plan.model_dump(mode="json"))
 

@@ -169,7 +169,7 @@ class ChartSpec:
 
 @dataclass(frozen=True)
 class CountAsk:
-    """``three KPI cards`` -> role ``kpi_value``, 3."""
+    """``three KPI cards`` -> role ``kpi``, 3 (the node role counted: a KPI card group, a ``row`` text)."""
 
     role: str
     n: int
@@ -366,9 +366,9 @@ def read(masked: str, prompt: str) -> Reading:
 
 def _count_role(noun: str) -> str | None:
     if re.search(r"kpi|metric|stat", noun):
-        return "kpi_value"
+        return "kpi"
     if re.search(r"\bcards?$|tiles$", noun):
-        return "kpi_value" if "kpi" in noun else None
+        return None
     if re.search(r"rows?$|fields$|entries$", noun):
         return "row"
     if re.search(r"steps?$", noun):

@@ -8,6 +8,7 @@ from typing import Any
 from imagegen.engines.planning.plan import Plan
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import Check, VerifyReport
+from imagegen.engines.planning.verify.asks import check_asks
 from imagegen.engines.planning.verify.codes import check_codes
 from imagegen.engines.planning.verify.contrast import check_contrast
 from imagegen.engines.planning.verify.geometry import check_bounds, check_overflow, check_overlap
@@ -64,4 +65,9 @@ def verify(
         found.extend(runners[kind]())
         if timings is not None:
             timings[kind] = timings.get(kind, 0.0) + time.perf_counter() - started
+    # every element the brief asked for is on the canvas (cheap: plan lookups and one small pixel grid)
+    started = time.perf_counter()
+    found.extend(check_asks(plan, rendering))
+    if timings is not None:
+        timings["ask"] = timings.get("ask", 0.0) + time.perf_counter() - started
     return VerifyReport(checks=found, skipped=sorted(ALL_CHECKS - set(checks)))

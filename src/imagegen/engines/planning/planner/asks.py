@@ -1,0 +1,57 @@
+"""The plan's ``asks``: every element the brief asked for, typed, so the verifier can check each one.
+
+- ``text``: every text this variant must draw (quoted or not), exactly, with its role;
+- ``code``: every QR / EAN-13 / Code 128 payload;
+- ``chart``: every data set the brief gave (``bar chart of revenue Q1 4.2, Q2 4.8``), points in order;
+- ``color``: every colour the brief named for the design (``red and gold``, ``#1e3a8a``, ``mint background``);
+- ``count``: every count (``three KPI cards``, ``12 rows``, ``five steps``) as the node role it counts;
+- ``picture``: the subject the design pictures, when it has art.
+"""
+
+from __future__ import annotations
+
+from ..plan import Ask, DataPoint, ImageNode, Node
+from .codes import CodeSpec
+from .content import Content, TextItem
+
+
+def asks_for(
+    content: Content,
+    items: list[TextItem],
+    codes: list[CodeSpec],
+    colors: list[tuple[str, str]],
+    nodes: list[Node],
+) -> list[Ask]:
+    """The asks of one plan (``items`` are the texts this variant draws)."""
+    out: list[Ask] = [Ask(kind="text", value=i.text, detail=i.role or "body") for i in items]
+    out += [Ask(kind="code", value=c.data, detail=c.symbology) for c in codes]
+    for chart in content.charts:
+        if chart.points:
+            out.append(
+                Ask(
+                    kind="chart",
+                    value=chart.kind,
+                    detail=chart.subject,
+                    points=[DataPoint(label=p.label, value=p.value) for p in chart.points],
+                )
+            )
+    out += [Ask(kind="color", value=hex_, detail=words) for words, hex_ in colors]
+    seen: set[str] = set()
+    for count in content.counts:
+        if count.role in seen or count.role == "chart_point":
+            continue
+        seen.add(count.role)
+        out.append(Ask(kind="count", value=count.role, detail=count.words, n=count.n))
+    pictures = {n.prompt for n in _walk(nodes) if isinstance(n, ImageNode) and n.prompt}
+    out += [Ask(kind="picture", value=p, detail="subject") for p in sorted(pictures)[:1]]
+    return out
+
+
+def _walk(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for n in nodes:
+        out.append(n)
+        children = getattr(n, "children", None)
+        if children:
+            out.extend(_walk(children))
+    return out
