@@ -21,6 +21,12 @@ from test_recorder import (
     test_record_stores_file_and_row,
     test_tenant_isolation_on_reads,
 )
+from test_review import (
+    check_migration_0004,
+    head_revision,
+    test_review_states_history_and_approval_query,
+    test_thumbnails_are_made_once,
+)
 from test_search import (
     test_auditor_query_is_one_cli_command,
     test_families_group_near_duplicates_only,
@@ -45,18 +51,25 @@ __all__ = [
     "test_parents_of_other_tenants_are_not_linked",
     "test_record_file_is_idempotent_and_untouched",
     "test_record_stores_file_and_row",
+    "test_review_states_history_and_approval_query",
     "test_tenant_isolation_on_reads",
+    "test_thumbnails_are_made_once",
     "test_usage_sums",
 ]
 
 
 def test_schema_on_postgres(recorder):
-    """Migrations 0001 -> 0003 ran; full text is a generated tsvector with a GIN index."""
+    """Every migration ran (to the head); full text is a generated tsvector with a GIN index."""
     with recorder.sessions() as s:
-        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
         insp = inspect(s.get_bind())
         cols = {c["name"] for c in insp.get_columns("catalog_assets")}
         assert "search_tsv" in cols
         idx = {i["name"] for i in insp.get_indexes("catalog_assets")}
         assert {"ix_catalog_assets_search_tsv", "ix_catalog_assets_tenant_model_created"} <= idx
         assert s.get_bind().dialect.name == "postgresql"
+
+
+def test_migration_0004_postgres(settings, record):
+    """The review migration down to 0003 and back up on PostgreSQL."""
+    check_migration_0004(settings.database_url, record)

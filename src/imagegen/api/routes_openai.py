@@ -33,6 +33,7 @@ from imagegen.contract.responses import (
     images_response,
     partial_image_event,
     usage_from_engine,
+    verification_summary,
 )
 from imagegen.contract.schema import edit_json_body_schema, edit_multipart_schema, generate_body_schema
 from imagegen.contract.specs import EditSpec, InputImage
@@ -73,17 +74,24 @@ def _revised_prompt(outcome: Any, index: int, asset: Any) -> str:
     return images[index].revised_prompt if index < len(images) else ""
 
 
+def _verification(outcome: Any, index: int) -> dict[str, Any] | None:
+    images = outcome.result.images
+    return verification_summary(images[index].report) if index < len(images) else None
+
+
 def build_response(request: Request, parsed: ParsedRequest, outcome: Any) -> dict[str, Any]:
     """The SPEC §2 body for a finished job."""
     result = outcome.result
     items = []
     for index, asset in enumerate(outcome.assets):
         revised = _revised_prompt(outcome, index, asset)
+        checked = _verification(outcome, index)
         if parsed.response_format == "url":
             items.append(ImageItem(revised_prompt=revised, asset_id=asset.asset_id,
-                                   url=_asset_url(request, asset.asset_id)))
+                                   url=_asset_url(request, asset.asset_id), verification=checked))
         else:
-            items.append(ImageItem(revised_prompt=revised, asset_id=asset.asset_id, b64_json=b64(asset.data)))
+            items.append(ImageItem(revised_prompt=revised, asset_id=asset.asset_id, b64_json=b64(asset.data),
+                                   verification=checked))
     return images_response(
         items,
         background=result.background,
