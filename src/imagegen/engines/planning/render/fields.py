@@ -1,6 +1,6 @@
 """Numeric building blocks for procedural art: seeded fields, color ramps, gradients, soft glows, shading.
 
-Shared by the pattern styles (``procedural.py``) and the subject styles (``subjects.py``). Smooth fields
+Shared by the pattern styles (``procedural.py``) and the editorial art (``editorial.py``). Smooth fields
 are computed at a reduced resolution and upscaled (cheap and invisible); nothing here draws a subject.
 """
 

@@ -1,9 +1,10 @@
-"""Procedural art: deterministic placeholder visuals standing in for an image backend.
+"""Procedural art: backgrounds, patterns and abstract picture areas, and the door to the illustrations.
 
-Backgrounds (gradient, radial, patterns) and ImageNode art (studio product shots, landscapes, bokeh,
-night skies, ink hatching for manga, neon glow ...) built from numpy fields and simple shaded shapes,
-keyed to the plan's palette and mood, seeded from the plan seed and the node id. Not photographs: a
-designer's placeholder that keeps the composition, palette and mood honest (see docs/rendering.md).
+Backgrounds (gradient, radial, patterns) and abstract ImageNode art (bokeh, waves, geometric, night skies,
+ink screentone for manga, neon glow, data and cover art ...) built from numpy fields and simple shapes,
+keyed to the plan's palette and mood, seeded from the plan seed and the node id. A picture whose words name
+things (a cat, a compass, lanterns, a cyclist at dawn) is composed from the illustration library instead
+(``render/illustrations``); the abstract styles draw only what names nothing (see docs/rendering.md).
 
 Smooth fields are computed at a reduced resolution and upscaled (cheap and invisible); line work is drawn
 at full resolution.
@@ -36,19 +37,9 @@ from imagegen.engines.planning.render.fields import (
     uv_grid,
     value_noise,
 )
-from imagegen.engines.planning.render.figures import character_scene
+from imagegen.engines.planning.render.illustrations.illustrate import illustrate
+from imagegen.engines.planning.render.illustrations.words import word_set
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
-from imagegen.engines.planning.render.scenes import arched_facade, market, teahouse
-from imagegen.engines.planning.render.subjects import (
-    character,
-    food,
-    interior,
-    portrait,
-    product,
-    scene,
-    skyline,
-    storefront,
-)
 
 
 # -- backgrounds ---------------------------------------------------------------------------------------------
@@ -86,20 +77,15 @@ def draw_style(
     theme: Theme,
     seed: int,
     subject: str = "",
-    *,
-    identity_seed: int | None = None,
-    node_id: str = "",
 ) -> Image.Image:
-    """Draw a named procedural style at w x h (RGBA, opaque). ``identity_seed`` (the request's shared
-    seed) fixes a character's look across variants; ``seed`` varies pose, framing and everything else."""
+    """Draw a named abstract or pattern style at w x h (opaque). A subject style (``product``,
+    ``character``, ``scene`` ...) names a picture for the illustrations; here it draws its stand-in."""
     rng = np.random.default_rng(seed)
     key = style.lower().strip()
+    key = _SUBJECT_STANDIN.get(key, key)
     fn = _STYLES.get(key)
     if fn is None:
         fn = next((f for name, f in _STYLES.items() if name in key), _abstract)
-    if fn in (character, _ink):
-        ident = seed if identity_seed is None else identity_seed
-        return _CHARACTER_STYLES[fn](w, h, colors, theme, rng, subject, ident, node_id)
     return fn(w, h, colors, theme, rng, subject)
 
 
@@ -296,39 +282,6 @@ def _ink(
     return img
 
 
-def _ink_character(
-    w: int,
-    h: int,
-    colors: list[str],
-    theme: Theme,
-    rng: np.random.Generator,
-    subject: str,
-    identity_seed: int,
-    node_id: str,
-) -> Image.Image:
-    """Manga ink paper, and for a character a posed black-and-white figure (same look in every panel)."""
-    paper = _ink(w, h, colors, theme, rng, subject)
-    if not re.search(_PEOPLE, subject):
-        return paper
-    return character_scene(w, h, subject, node_id, identity_seed, rng, ink_mode=True, background=paper)
-
-
-def _character(
-    w: int,
-    h: int,
-    colors: list[str],
-    theme: Theme,
-    rng: np.random.Generator,
-    subject: str,
-    identity_seed: int,
-    node_id: str,
-) -> Image.Image:
-    return character_scene(w, h, subject, node_id, identity_seed, rng)
-
-
-_PEOPLE = r"character|portrait|person|people|hero|girl|boy|\bman\b|woman|detective|courier|chef|she\b|he\b"
-
-
 def _neon(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
@@ -407,7 +360,6 @@ def _grain(
 
 _STYLES = {
     "studio": studio,
-    "product": product,
     "bokeh": _bokeh,
     "waves": _waves,
     "wave": _waves,
@@ -438,27 +390,8 @@ _STYLES = {
     "abstract": _abstract,
     "gradient": _abstract,
     "mesh": _abstract,
-    "portrait": portrait,
-    "character": character,
-    "scene": scene,
-    "storefront": storefront,
-    "shop": storefront,
-    "city": skyline,
-    "skyline": skyline,
-    "street": skyline,
-    "interior": interior,
-    "room": interior,
-    "food": food,
-    "drink": food,
-    "cup": food,
-    "cake": food,
-    "person": portrait,
     "grain": _grain,
     "noise": _grain,
-    "market": market,
-    "bazaar": market,
-    "teahouse": teahouse,
-    "facade": arched_facade,
     "data": data_art,
     "infographic": data_art,
     "chart": data_art,
@@ -468,20 +401,58 @@ _STYLES = {
     "magazine": cover_art,
 }
 
-_CHARACTER_STYLES = {character: _character, _ink: _ink_character}
+#: subject styles the planner and edits name ("product", "character", "scene" ...): the illustrations draw
+#: them; when the words name nothing drawable, or no library is installed, they draw this stand-in
+_SUBJECT_STANDIN: dict[str, str] = {
+    "product": "studio",
+    "scene": "landscape",
+    "city": "landscape",
+    "skyline": "landscape",
+    "street": "landscape",
+    **dict.fromkeys(
+        (
+            "portrait",
+            "character",
+            "person",
+            "storefront",
+            "shop",
+            "interior",
+            "room",
+            "food",
+            "drink",
+            "cup",
+            "cake",
+            "market",
+            "bazaar",
+            "teahouse",
+            "facade",
+        ),
+        "abstract",
+    ),
+}
 
 #: the style names :func:`draw_style` knows (others fall back to the closest name or "abstract")
-STYLES = frozenset(_STYLES)
+STYLES = frozenset(_STYLES) | frozenset(_SUBJECT_STANDIN)
+
+#: styles that are abstract by intent (a pattern, data or cover art): never illustrated
+_ABSTRACT_ONLY = word_set(
+    """
+    data infographic chart network cover editorial magazine dots polka grid stripes brick wood
+    plaque linen paper texture grain noise neon cyberpunk bokeh waves wave mesh gradient
+    """
+)
+_GENERIC = ("abstract", "", "photo", "illustration", "image", "art")
+_INK = ("manga", "ink", "black-and-white", "b&w")
 
 
 def image_art(
     node: ImageNode, theme: Theme, w: int, h: int, seed: int, *, plan: Plan | None = None
 ) -> Image.Image:
-    """Procedural art for an ImageNode at w x h, keyed to its style, prompt words, colors and the theme.
+    """The picture for an ImageNode at w x h: the illustrations draw what its words name (the node's prompt,
+    else the plan's brief); abstract styles and briefs that name nothing get abstract art.
 
-    ``seed`` is the variant's art seed (pose, framing, layout of the art); ``plan``, when given, adds the
-    request's shared seed (a character looks the same in every variant) and, for a node whose prompt names
-    no subject, the brief's words (an infographic about AI gets data art, a magazine cover a cover image).
+    ``seed`` is the variant's art seed; ``plan``, when given, supplies the brief (for a node whose prompt
+    names nothing, and for a storyboard's per-frame beats) and the variant (one identity across frames).
     """
     colors = list(node.colors) or [
         theme.palette.surface,
@@ -490,46 +461,31 @@ def image_art(
         theme.palette.primary,
         theme.palette.secondary,
     ]
-    style = node.style
+    style = node.style.lower().strip()
     words = f"{node.style} {node.prompt}".lower()
-    if plan is not None and not any(re.search(pat, words) for pat, _ in _SUBJECT_WORDS):
+    if plan is not None and not node.prompt.strip():
         brief = plan.brief
         words = f"{words} {plan.archetype.replace('_', ' ')} {brief.subject or ''} {brief.prompt}".lower()
-    # a manga/ink mood turns any picture black-and-white
-    if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
+    abstract_brief = style in _GENERIC and any(re.search(pat, words) for pat, _ in _ABSTRACT_WORDS)
+    art_seed = seed_for(seed, node.id)
+    if style not in _ABSTRACT_ONLY and not abstract_brief:
+        picture = illustrate(node, theme, w, h, art_seed, plan=plan)
+        if picture is not None:
+            return picture
+    if any(k in f"{theme.style} {theme.mood}".lower() for k in _INK):
         style = "ink"
-    elif style in ("abstract", "", "photo", "illustration", "image", "art"):
-        # a generic style still has a subject in its prompt: draw that rather than an empty field
-        style = next((s for pat, s in _SUBJECT_WORDS if re.search(pat, words)), style)
-    return draw_style(
-        style,
-        w,
-        h,
-        colors,
-        theme,
-        seed_for(seed, node.id),
-        subject=words,
-        identity_seed=plan.seed if plan is not None else None,
-        node_id=node.id,
-    )
+    elif style in _GENERIC:
+        style = next((s for pat, s in _ABSTRACT_WORDS if re.search(pat, words)), style)
+    return draw_style(style, w, h, colors, theme, art_seed, subject=words)
 
 
-#: prompt words -> style, for ImageNodes whose style says nothing ("abstract")
-_SUBJECT_WORDS: tuple[tuple[str, str], ...] = (
-    (r"bottle|earbud|headphone|device|\bjar\b|perfume|product|package|\bcan\b|speaker|watch", "product"),
-    (r"tea ?shop|teahouse|tea house|tea room", "teahouse"),
-    (r"market|bazaar|\bstalls?\b", "market"),
+#: words of briefs that name no thing but a kind of abstract picture
+_ABSTRACT_WORDS: tuple[tuple[str, str], ...] = (
     (
-        r"coffee|\btea\b|latte|espresso|\bcup\b|\bmug\b|cake|pastry|dessert|food|dish|meal|fruit|matcha",
-        "food",
+        r"robot|\bai\b|tech|data|digital|circuit|network|statistic|infographic|analytics|growth|dashboard",
+        "data",
     ),
-    (r"storefront|\bshop\b|\bstore\b|\bcafe\b|café|bakery|market|restaurant|boutique", "storefront"),
-    (r"interior|\broom\b|kitchen|living room|office", "interior"),
-    (r"\bcity\b|street|skyline|building|downtown|urban|tokyo|seoul|shanghai|cairo|mumbai", "skyline"),
-    (r"mountain|landscape|\bsea\b|ocean|beach|forest|river|sunset|valley|hills?", "landscape"),
-    (r"person|people|woman|\bman\b|girl|boy|character|portrait|detective|courier|chef|hero", "character"),
-    (r"night sky|stars|galaxy|moon", "night"),
-    (r"neon", "neon"),
-    (r"robot|\bai\b|tech|data|digital|circuit|network|statistic|infographic|analytics|growth", "data"),
     (r"magazine|\bcover\b|editorial|fashion", "cover"),
+    (r"night sky|galaxy", "night"),
+    (r"neon", "neon"),
 )

@@ -1,0 +1,118 @@
+"""A picture node drawn from the illustration library: what the brief names, in the setting it names.
+
+:func:`illustrate` reads the node's prompt (and the plan's brief when the node's prompt names nothing), and
+for the n variants of a request keeps one **identity**: the subject and its colours come from the whole
+brief, so every frame shows the same character; what changes per frame (time of day, weather, setting,
+props) comes from that frame's beat — the node's own prompt, or, when a storyboard brief lists its beats
+after a colon ("a cyclist: dawn, rain, flat tire, coast"), the variant's item of that list.
+
+It returns ``None`` when the words name nothing drawable (the caller draws abstract art), and when the
+library or the embedding model is not installed: then a warning is logged once per process and the caller
+falls back to abstract art (docs/rendering.md, "Illustrations").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from PIL import Image, ImageColor, ImageOps
+
+from imagegen.engines.planning.plan import ImageNode, Plan, Theme
+from imagegen.engines.planning.render.illustrations.embed import EmbeddingModelMissingError
+from imagegen.engines.planning.render.illustrations.index import IllustrationIndex, index
+from imagegen.engines.planning.render.illustrations.library import IllustrationsMissingError
+from imagegen.engines.planning.render.illustrations.scene import SceneColors, compose_scene, scene_kind
+from imagegen.engines.planning.render.illustrations.words import Reading, read_brief
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()
+
+
+def frame_beat(prompt: str, variant: int, variants: int) -> tuple[str, str]:
+    """(the brief without its beat list, this variant's beat) for a brief that lists one beat per frame
+    after a colon; (prompt, "") otherwise."""
+    if variants < 2 or ":" not in prompt:
+        return prompt, ""
+    head, _, tail = prompt.partition(":")
+    beats = [b.strip(" .") for b in re.split(r"[;,]|\band then\b|\bthen\b", tail) if b.strip(" .")]
+    if len(beats) < 2:
+        return prompt, ""
+    return head, beats[variant % len(beats)] if variant < len(beats) else ""
+
+
+def merge(identity: Reading, frame: Reading) -> Reading:
+    """The frame's setting, time and weather over the brief's; the brief's subject first."""
+    names = {t.name for t in identity.things}
+    return replace(
+        identity,
+        things=identity.things + [t for t in frame.things if t.name not in names],
+        setting=frame.setting or identity.setting,
+        surface=frame.surface or identity.surface,
+        time=frame.time or identity.time,
+        weather=frame.weather or identity.weather,
+        colors=identity.colors + [c for c in frame.colors if c not in identity.colors],
+        words=identity.words + frame.words,
+    )
+
+
+def reading_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> Reading:
+    brief = plan.brief.prompt if plan is not None and plan.brief.prompt else node.prompt
+    variant, variants = (plan.variant, plan.variants) if plan is not None else (0, 1)
+    whole, beat = frame_beat(brief, variant, variants)
+    own = read_brief(node.prompt, idx)
+    whole_reading = own if whole == node.prompt else read_brief(whole, idx)
+    if own.things:
+        # the node names its own subject (one of several pictures in a layout): the brief only adds the
+        # setting, time and weather it did not name
+        identity = merge(replace(whole_reading, things=[], colors=[]), own)
+    else:
+        identity = merge(whole_reading, own)
+    if not beat:
+        return identity
+    framed = merge(identity, read_brief(beat, idx))
+    # every frame of a storyboard is outdoors unless one says where it is (a studio frame would break
+    # the sequence)
+    if not (framed.setting or framed.time or framed.weather):
+        framed = replace(framed, setting="open")
+    return framed
+
+
+def _css(word: str) -> str:
+    r, g, b = ImageColor.getrgb(word)[:3]
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def illustrate(
+    node: ImageNode, theme: Theme, w: int, h: int, seed: int, *, plan: Plan | None = None
+) -> Image.Image | None:
+    """The node's picture composed from the library, or None (nothing drawable, or no library)."""
+    try:
+        idx = index()
+    except (IllustrationsMissingError, EmbeddingModelMissingError) as exc:
+        key = type(exc).__name__
+        if key not in _warned:
+            _warned.add(key)
+            log.warning("illustrations unavailable, drawing abstract art instead: %s", exc)
+        return None
+    reading = reading_for(node, plan, idx)
+    if not reading.things and scene_kind(reading) not in ("outdoor", "space"):
+        return None  # nothing drawable named, and no place either: abstract art
+    p = theme.palette
+    # colour words in the order the brief named them; their values are the plan's (the planner's colour
+    # table), else the CSS value of the word
+    values = {
+        word: node.colors[i] if i < len(node.colors) else _css(word) for i, word in enumerate(reading.colors)
+    }
+    colors = SceneColors(
+        background=p.background,
+        surface=p.surface,
+        accent=p.accent,
+        named=tuple(values.values()),
+        values=values,
+    )
+    img = compose_scene(idx.lib, w, h, reading, colors, seed)
+    if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
+        img = ImageOps.autocontrast(img.convert("L"), cutoff=1).convert("RGB")
+    return img

@@ -1,0 +1,543 @@
+"""Composing a picture from drawings: sky or backdrop, setting, ground, subject, props, shadows, weather.
+
+The layout is decided from a :class:`~.words.Reading`:
+
+- **kind** — ``outdoor`` (a setting, a time of day or weather was named), ``space``, ``tabletop`` (linen,
+  table, studio surface, room) or ``studio`` (a lone object: soft backdrop, floor shadow; a mascot gets a
+  badge disc behind it);
+- **sky** by time of day (dawn, day, dusk, night) and weather (rain, snow, storm, fog, cloudy), harmonised a
+  little toward the plan's accent; sun, moon, stars and clouds are drawings too;
+- **setting** — a backdrop row of drawings on the horizon (houses for a city, trees for a park, mountains,
+  cacti), tinted toward the sky for depth; water for the sea; planks for a pier; linen for a table;
+- **subject** large on the ground line (several copies when the brief says a plural), its role's attribute
+  in front of it; **props** smaller beside it, sky things in the sky, hanging things hanging; a chase puts
+  the chaser behind and the chased ahead, with speed lines;
+- soft contact **shadows** under everything that stands; rain streaks, snowflakes or haze over the top.
+
+Everything is seeded, so a plan renders the same pixels every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from imagegen.engines.planning.render.fields import linear_gradient, radial_gradient, rgb_array, to_image
+from imagegen.engines.planning.render.illustrations.library import IllustrationSet
+from imagegen.engines.planning.render.illustrations.raster import rasterize
+from imagegen.engines.planning.render.illustrations.recolor import recolor_fills, tint_fills
+from imagegen.engines.planning.render.illustrations.words import Reading, Thing, word_set
+from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
+
+_SKIES: dict[str, list[str]] = {
+    "dawn": ["#7f9cd8", "#f3b29a", "#ffe3bd"],
+    "day": ["#5ea8e8", "#a9d6f7", "#e3f4ff"],
+    "dusk": ["#3f3577", "#d9738a", "#ffc48a"],
+    "night": ["#070b24", "#141b48", "#2c3572"],
+}
+_WEATHER_GREY = {
+    "rain": ("#7a8494", 0.6),
+    "storm": ("#4b5263", 0.65),
+    "cloudy": ("#aab3c0", 0.35),
+    "snow": ("#dfe6ee", 0.45),
+    "fog": ("#d5d9de", 0.55),
+}
+_GROUND = {
+    "city": "#7a6a72",
+    "park": "#6fbf5a",
+    "mountains": "#7fb069",
+    "desert": "#e9c27d",
+    "sea": "#e9d3a6",
+    "open": "#9ccf7a",
+    "snow": "#f1f5fa",
+}
+_BACKDROP: dict[str, list[tuple[str, float]]] = {
+    "city": [
+        ("office-building", 0.30),
+        ("house", 0.22),
+        ("classical-building", 0.26),
+        ("houses", 0.24),
+        ("office-building", 0.34),
+        ("house", 0.2),
+        ("houses", 0.22),
+    ],
+    "park": [
+        ("deciduous-tree", 0.3),
+        ("evergreen-tree", 0.34),
+        ("deciduous-tree", 0.26),
+        ("evergreen-tree", 0.3),
+        ("deciduous-tree", 0.32),
+    ],
+    "mountains": [("snow-capped-mountain", 0.5), ("mountain", 0.38), ("snow-capped-mountain", 0.44)],
+    "desert": [("cactus", 0.14), ("cactus", 0.1), ("cactus", 0.12)],
+    "sea": [("sailboat", 0.1)],
+}
+#: things that belong in the sky, and things that hang from above
+SKY_THINGS = word_set(
+    """
+    sun crescent-moon full-moon cloud star glowing-star rocket airplane balloon kite bird dove eagle
+    bat comet ringed-planet butterfly honeybee parrot flying-saucer parachute helicopter
+    """
+)
+HANGING_THINGS = frozenset({"red-paper-lantern", "light-bulb", "wind-chime", "mirror-ball", "carp-streamer"})
+_MOTION = word_set(
+    """
+    chases chasing chase runs running run rides riding ride races racing coast coasting flies flying
+    speeds speeding rushes dashes
+    """
+)
+_ANIMALS = "Animals & Nature"
+_PEOPLE = "People & Body"
+
+
+@dataclass(frozen=True)
+class SceneColors:
+    background: str
+    surface: str
+    accent: str
+    #: colours the brief named for the picture ("red and gold", "a yellow raincoat"), as hex
+    named: tuple[str, ...] = ()
+    #: colour word -> hex, for colours said of one thing ("a yellow raincoat")
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Placed:
+    name: str
+    x: float
+    y: float  # bottom (the ground contact) for grounded things, top for hanging ones
+    size: float
+    fills: dict[str, str] = field(default_factory=dict)
+    shadow: bool = True
+    hanging: bool = False
+    #: drawn over its owner (a role's attribute)
+    front: bool = False
+
+
+def scene_kind(reading: Reading) -> str:
+    if reading.setting == "space":
+        return "space"
+    if reading.setting in ("tabletop", "room"):
+        return "tabletop"
+    if reading.setting or reading.time or reading.weather in ("rain", "snow", "storm", "fog", "cloudy"):
+        return "outdoor"
+    return "studio"
+
+
+def compose_scene(
+    lib: IllustrationSet, w: int, h: int, reading: Reading, colors: SceneColors, seed: int
+) -> Image.Image:
+    """The picture ``reading`` describes, at w x h (RGB)."""
+    rng = np.random.default_rng(seed)
+    m = min(w, h)
+    kind = scene_kind(reading)
+    time = reading.time or ("night" if kind == "space" else "day")
+    weather = reading.weather or "clear"
+    sky = _sky_colors(time, weather, colors.accent)
+    if kind == "outdoor":
+        horizon = h * 0.62
+        base_y = h * 0.9
+        img = linear_gradient(w, h, sky, 90)
+        _sky_things(lib, img, w, h, horizon, time, weather, rng)
+        _setting(lib, img, w, h, horizon, reading, sky, time, weather, rng)
+    elif kind == "space":
+        horizon, base_y = h, h * 0.78
+        img = linear_gradient(w, h, _SKIES["night"], 90)
+        _stars(img, w, h, h, rng, 1.6)
+        planet = "ringed-planet"
+        if planet in lib:
+            _paste(img, lib, Placed(planet, w * 0.82, h * 0.3, m * 0.2, shadow=False))
+    elif kind == "tabletop":
+        horizon, base_y = h * 0.6, h * 0.84
+        wall = (
+            mix(colors.background, "#ffffff", 0.25)
+            if luminance(colors.background) < 0.8
+            else colors.background
+        )
+        img = linear_gradient(w, h, [mix(wall, "#000000", 0.04), wall], 90)
+        _surface(img, w, h, horizon, reading.surface or "table", colors, rng)
+    else:
+        horizon, base_y = h, h * 0.84
+        back = colors.background
+        img = radial_gradient(w, h, [mix(back, "#ffffff", 0.45), mix(back, colors.surface, 0.6)], 0.5, 0.42)
+    things = [t for t in reading.things if t.name in lib]
+    placed = _place(lib, things, reading, colors, w, h, base_y, kind, rng)
+    if kind == "studio" and "mascot" in reading.words and placed:
+        _badge(img, placed[0], colors)
+    motion = bool(_MOTION & set(reading.words))
+    for p in placed:
+        if p.shadow and kind != "space":
+            _shadow(img, p)
+    if motion and placed and not placed[0].hanging:
+        _speed_lines(img, placed[0], rng)
+    for p in placed:
+        _paste(img, lib, p)
+    _weather(img, w, h, weather, rng)
+    return img
+
+
+# -- sky and setting --------------------------------------------------------------------------------------
+def _sky_colors(time: str, weather: str, accent: str) -> list[str]:
+    sky = list(_SKIES.get(time, _SKIES["day"]))
+    if weather in _WEATHER_GREY:
+        grey, amount = _WEATHER_GREY[weather]
+        if time == "night":
+            amount *= 0.4
+        sky = [mix(c, grey, amount) for c in sky]
+    return [mix(c, accent, 0.06) for c in sky]
+
+
+def _sky_things(
+    lib: IllustrationSet,
+    img: Image.Image,
+    w: int,
+    h: int,
+    horizon: float,
+    time: str,
+    weather: str,
+    rng: np.random.Generator,
+) -> None:
+    m = min(w, h)
+    overcast = weather in ("rain", "storm", "cloudy", "snow", "fog")
+    if time == "night":
+        _stars(img, w, h, horizon, rng, 0.6 if overcast else 1.0)
+        if not overcast:
+            _glow(img, w * 0.8, h * 0.17, m * 0.1, "#fff7d6")
+            _paste(img, lib, Placed("crescent-moon", w * 0.8, h * 0.17 + m * 0.06, m * 0.12, shadow=False))
+    elif not overcast:
+        sx, sy, size = {"dawn": (0.74, horizon / h - 0.02, 0.2), "dusk": (0.24, horizon / h - 0.01, 0.2)}.get(
+            time, (0.8, 0.22, 0.14)
+        )
+        _glow(img, w * sx, h * sy - m * size * 0.4, m * size * 0.9, "#fff1c4")
+        _paste(img, lib, Placed("sun", w * sx, h * sy + m * size * 0.1, m * size, shadow=False))
+    clouds = {"rain": 3, "storm": 3, "cloudy": 3, "snow": 2, "fog": 0}.get(weather, 1 if time == "day" else 0)
+    for i in range(clouds):
+        name = "cloud-with-lightning" if weather == "storm" and i == 1 else "cloud"
+        size = m * float(rng.uniform(0.2, 0.3))
+        x = w * (0.18 + 0.64 * i / max(1, clouds - 1)) if clouds > 1 else w * 0.3
+        y = h * float(rng.uniform(0.14, 0.26)) + size * 0.5
+        tint = tint_fills(lib, name, "#6b7280", 0.35) if weather in ("rain", "storm") else {}
+        if name in lib:
+            _paste(img, lib, Placed(name, x, y, size, fills=tint, shadow=False))
+
+
+def _setting(
+    lib: IllustrationSet,
+    img: Image.Image,
+    w: int,
+    h: int,
+    horizon: float,
+    reading: Reading,
+    sky: list[str],
+    time: str,
+    weather: str,
+    rng: np.random.Generator,
+) -> None:
+    m = min(w, h)
+    setting = reading.setting or "open"
+    night = time == "night"
+    depth = 0.55 if night else (0.5 if weather in ("rain", "storm", "fog") else 0.3)
+    haze = sky[-1] if not night else "#1a2150"
+    draw = ImageDraw.Draw(img)
+    # backdrop row on the horizon, far things small and hazy
+    row = [(n, s) for n, s in _BACKDROP.get(setting, []) if n in lib]
+    if row:
+        span = w / len(row)
+        for i, (name, rel) in enumerate(row):
+            size = m * rel * float(rng.uniform(0.9, 1.1))
+            x = span * (i + 0.5) + float(rng.uniform(-0.15, 0.15)) * span
+            _paste(
+                img,
+                lib,
+                Placed(name, x, horizon + size * 0.04, size, tint_fills(lib, name, haze, depth), False),
+            )
+    if setting == "sea":
+        water_top, water_bottom = mix("#4f9bd6", sky[-1], 0.25), "#1f5f99"
+        if night:
+            water_top, water_bottom = mix(water_top, "#0b1030", 0.6), mix(water_bottom, "#0b1030", 0.6)
+        water = linear_gradient(w, max(1, int(h - horizon)), [water_top, water_bottom], 90)
+        img.paste(water, (0, int(horizon)))
+        for k in range(9):
+            y = horizon + (h - horizon) * (k + 1) / 10
+            x0 = float(rng.uniform(0, w * 0.6))
+            draw.line(
+                (x0, y, x0 + w * float(rng.uniform(0.1, 0.3)), y),
+                fill=hex_rgba(mix(water_top, "#ffffff", 0.35)),
+                width=max(1, m // 300),
+            )
+        if reading.surface == "planks":
+            _planks(img, w, h, h * 0.78, night)
+        else:
+            sand = _GROUND["sea"] if not night else mix(_GROUND["sea"], "#0b1030", 0.6)
+            draw.polygon([(0, h * 0.8), (w, h * 0.86), (w, h), (0, h)], fill=hex_rgba(sand))
+        return
+    ground = _GROUND["snow"] if weather == "snow" else _GROUND.get(setting, _GROUND["open"])
+    if night:
+        ground = mix(ground, "#0b1030", 0.6)
+    elif weather in ("rain", "storm", "fog"):
+        ground = mix(ground, "#6b7280", 0.35)
+    field_img = linear_gradient(w, max(1, int(h - horizon)), [mix(ground, haze, 0.25), ground], 90)
+    img.paste(field_img, (0, int(horizon)))
+    if setting == "city":
+        # roofs: a ridge line of the rooftops the subject stands on
+        ridge = mix(ground, "#000000", 0.18)
+        pts = [(0.0, h * 0.8)]
+        x = 0.0
+        while x < w:
+            step = w * float(rng.uniform(0.14, 0.22))
+            pts += [(x + step * 0.5, h * float(rng.uniform(0.72, 0.76))), (x + step, h * 0.8)]
+            x += step
+        draw.polygon([*pts, (w, h), (0, h)], fill=hex_rgba(ridge))
+
+
+def _planks(img: Image.Image, w: int, h: int, top: float, night: bool) -> None:
+    wood = "#9b6b43" if not night else mix("#9b6b43", "#0b1030", 0.55)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, top, w, h), fill=hex_rgba(wood))
+    draw.rectangle((0, top, w, top + max(2, h * 0.012)), fill=hex_rgba(mix(wood, "#000000", 0.3)))
+    n = 9
+    for i in range(n + 1):
+        x_top = w * i / n
+        x_bot = w / 2 + (x_top - w / 2) * 1.5
+        draw.line((x_top, top, x_bot, h), fill=hex_rgba(mix(wood, "#000000", 0.25)), width=max(1, w // 400))
+
+
+def _surface(
+    img: Image.Image, w: int, h: int, top: float, surface: str, colors: SceneColors, rng: np.random.Generator
+) -> None:
+    base = {"linen": "#eadcc6", "marble": "#eceae6", "table": "#c89b6d"}.get(surface, "#c89b6d")
+    base = mix(base, colors.accent, 0.08)
+    th = max(1, int(h - top))
+    if surface == "linen":
+        fine = 0.5 * rng.random((1, w)).astype(np.float32) + 0.5 * rng.random((th, 1)).astype(np.float32)
+        arr = rgb_array(base)[None, None, :] * (0.93 + 0.09 * fine[..., None])
+        v = np.linspace(0.96, 1.04, th, dtype=np.float32)[:, None, None]
+        layer = to_image(arr * v)
+    else:
+        layer = linear_gradient(w, th, [mix(base, "#ffffff", 0.1), mix(base, "#000000", 0.08)], 90)
+    img.paste(layer, (0, int(top)))
+    ImageDraw.Draw(img).line(
+        (0, top, w, top), fill=hex_rgba(mix(base, "#000000", 0.12)), width=max(1, h // 300)
+    )
+
+
+def _stars(img: Image.Image, w: int, h: int, bottom: float, rng: np.random.Generator, density: float) -> None:
+    draw = ImageDraw.Draw(img)
+    count = int(w * bottom / 4000 * density)
+    for _ in range(count):
+        x, y = float(rng.uniform(0, w)), float(rng.uniform(0, bottom * 0.92))
+        r = float(rng.choice([0.6, 0.9, 1.4])) * max(1.0, min(w, h) / 700)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 250, 230, int(rng.uniform(120, 255))))
+
+
+def _glow(img: Image.Image, x: float, y: float, r: float, color: str) -> None:
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).ellipse((x - r, y - r, x + r, y + r), fill=hex_rgba(color, 0.45))
+    layer = layer.filter(ImageFilter.GaussianBlur(r * 0.45))
+    img.paste(layer, (0, 0), layer)
+
+
+def _weather(img: Image.Image, w: int, h: int, weather: str, rng: np.random.Generator) -> None:
+    m = min(w, h)
+    if weather in ("rain", "storm"):
+        layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for _ in range(int(w * h / 2500)):
+            x, y = float(rng.uniform(-0.1 * w, w)), float(rng.uniform(0, h))
+            length = m * float(rng.uniform(0.025, 0.05))
+            draw.line(
+                (x, y, x + length * 0.25, y + length), fill=(225, 235, 250, 120), width=max(1, m // 500)
+            )
+        img.paste(layer, (0, 0), layer)
+    elif weather == "snow":
+        layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for _ in range(int(w * h / 3000)):
+            x, y = float(rng.uniform(0, w)), float(rng.uniform(0, h))
+            r = m * float(rng.uniform(0.002, 0.006))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 220))
+        img.paste(layer, (0, 0), layer)
+    elif weather == "fog":
+        t = np.linspace(0.15, 0.55, h, dtype=np.float32)[:, None]
+        alpha = Image.fromarray((np.broadcast_to(t, (h, w)) * 255).astype(np.uint8), "L")
+        img.paste(Image.new("RGB", img.size, (228, 231, 235)), (0, 0), alpha)
+
+
+# -- things -------------------------------------------------------------------------------------------------
+def _fills_for(lib: IllustrationSet, thing: Thing, colors: SceneColors, is_subject: bool) -> dict[str, str]:
+    person = lib.categories.get(thing.name) == _PEOPLE
+    named = colors.named
+    wanted = [colors.values[c] for c in thing.colors if c in colors.values]
+    if wanted and not (is_subject and len(named) > len(wanted)):
+        return recolor_fills(lib, thing.name, list(wanted), person=person)
+    if is_subject and named:
+        return recolor_fills(lib, thing.name, list(named), person=person)
+    return {}
+
+
+def _place(
+    lib: IllustrationSet,
+    things: list[Thing],
+    reading: Reading,
+    colors: SceneColors,
+    w: int,
+    h: int,
+    base_y: float,
+    kind: str,
+    rng: np.random.Generator,
+) -> list[Placed]:
+    """Where each drawing goes. The seed (another variant, another take) moves the camera a little: the
+    subject's place and size vary by up to a tenth, never its drawing or colours."""
+    if not things:
+        return []
+    m = min(w, h)
+    shift, zoom = float(rng.uniform(-0.08, 0.08)), float(rng.uniform(0.9, 1.08))
+    subject, props = things[0], things[1:5]
+    chase = bool({"chases", "chasing", "chase", "pursues", "follows"} & set(reading.words)) and props
+    float_all = kind == "space"
+    sub_size = m * (0.5 if kind != "studio" else 0.56)
+    if kind == "outdoor":
+        sub_size = min(sub_size, (base_y - h * 0.12) * 0.85)
+    sub_size *= zoom
+    placed: list[Placed] = []
+    ground_props = [p for p in props if p.name not in SKY_THINGS and p.name not in HANGING_THINGS]
+    sky_props = [p for p in props if p.name in SKY_THINGS or p.name in HANGING_THINGS]
+
+    def fills(t: Thing, is_subject: bool) -> dict[str, str]:
+        return _fills_for(lib, t, colors, is_subject)
+
+    hanging = subject.name in HANGING_THINGS
+    copies = 5 if subject.plural and hanging else (3 if subject.plural else 1)
+    if hanging:
+        sub_size = m * (0.3 if copies > 1 else 0.46)
+        for i in range(copies):
+            x = w * (0.1 + 0.8 * i / (copies - 1)) if copies > 1 else w * 0.5
+            drop = h * (0.08 + 0.36 * ((i * 3 + 1) % 5) / 4) if copies > 1 else h * 0.16
+            placed.append(
+                Placed(
+                    subject.name, x, drop, sub_size * (1 - 0.12 * (i % 2)), fills(subject, True), False, True
+                )
+            )
+    else:
+        # drawings face left (the emoji convention): a chaser runs leftward after what it chases, and
+        # props stand on the side the subject faces
+        if chase:
+            sx = w * (0.68 + shift * 0.5)
+        elif ground_props:
+            sx = w * (0.6 + shift * 0.5)
+        else:
+            sx = w * (0.5 + shift)
+        sy = base_y if not float_all else h * 0.5 + sub_size * 0.5
+        if copies == 1:
+            placed.append(Placed(subject.name, sx, sy, sub_size, fills(subject, True), not float_all))
+        else:
+            sub_size *= 0.62
+            for i, dx in enumerate((-0.62, 0.62, 0.0)):
+                k = 0.86 if i < 2 else 1.0
+                placed.append(
+                    Placed(
+                        subject.name,
+                        sx + dx * sub_size,
+                        sy - (0.06 * h if i < 2 else 0),
+                        sub_size * k,
+                        fills(subject, True),
+                        not float_all,
+                    )
+                )
+        if subject.attribute and subject.attribute in lib:
+            placed.append(
+                Placed(
+                    subject.attribute,
+                    sx - sub_size * 0.42,
+                    sy - sub_size * 0.22,
+                    sub_size * 0.42,
+                    shadow=False,
+                    front=True,
+                )
+            )
+    # ground props: ahead of the subject (a chase: the chased one, running away), then beside it
+    slots = [0.24, 0.88, 0.1] if not hanging else [0.3, 0.7, 0.5]
+    for i, t in enumerate(ground_props[:3]):
+        animal = lib.categories.get(t.name) in (_ANIMALS, _PEOPLE)
+        size = sub_size * (0.55 if animal else 0.42)
+        if hanging:
+            size = m * 0.3
+        x = w * slots[i]
+        n = 3 if t.plural else 1
+        for j in range(n):
+            k = 1.0 if n == 1 else 0.8
+            offset = (j - (n - 1) / 2) * size * 0.75
+            y = (base_y if not float_all else h * 0.5) + (size * 0.04 * (j % 2) if n > 1 else 0)
+            placed.append(Placed(t.name, x + offset, y, size * k, fills(t, False), not float_all))
+    for i, t in enumerate(sky_props[:2]):
+        size = m * 0.2
+        if t.name in HANGING_THINGS:
+            placed.append(Placed(t.name, w * (0.2 + 0.6 * i), h * 0.06, size, fills(t, False), False, True))
+        else:
+            placed.append(
+                Placed(t.name, w * (0.22 + 0.56 * i), h * 0.18 + size, size, fills(t, False), False)
+            )
+    # bigger things behind smaller ones, hanging things behind everything
+    placed.sort(key=lambda p: (p.front, not p.hanging, p.y if not p.hanging else 0))
+    return [_inside(p, w, h) for p in placed]
+
+
+def _inside(p: Placed, w: int, h: int) -> Placed:
+    """The drawing moved (and if need be shrunk) so that it lies wholly on the canvas."""
+    size = min(p.size, w * 0.98, h * 0.98)
+    x = min(max(p.x, size / 2), w - size / 2)
+    y = min(max(p.y, 0.0), h - size) if p.hanging else min(max(p.y, size), float(h))
+    return replace(p, x=x, y=y, size=size)
+
+
+def _box(p: Placed) -> tuple[int, int, int]:
+    size = max(4, round(p.size))
+    x = round(p.x - size / 2)
+    y = round(p.y) if p.hanging else round(p.y - size)
+    return x, y, size
+
+
+def _paste(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
+    x, y, size = _box(p)
+    drawing = rasterize(lib, p.name, size, p.fills or None)
+    if p.hanging:
+        draw = ImageDraw.Draw(img)
+        cx = x + size / 2
+        draw.line((cx, 0, cx, y + size * 0.08), fill=(60, 50, 50, 255), width=max(1, size // 90))
+    img.paste(drawing, (x, y), drawing)
+
+
+def _shadow(img: Image.Image, p: Placed) -> None:
+    if p.hanging:
+        return
+    x, y, size = _box(p)
+    bottom = y + size * 0.97
+    layer = Image.new("L", img.size, 0)
+    rx, ry = size * 0.38, size * 0.05
+    cx = x + size / 2
+    ImageDraw.Draw(layer).ellipse((cx - rx, bottom - ry, cx + rx, bottom + ry), fill=90)
+    layer = layer.filter(ImageFilter.GaussianBlur(max(1.0, size * 0.03)))
+    img.paste(Image.new("RGB", img.size, (20, 18, 30)), (0, 0), layer)
+
+
+def _badge(img: Image.Image, p: Placed, colors: SceneColors) -> None:
+    x, y, size = _box(p)
+    cx, cy = x + size / 2, y + size / 2
+    r = size * 0.62
+    draw = ImageDraw.Draw(img)
+    disc = mix(colors.accent, "#ffffff", 0.55)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=hex_rgba(disc))
+    ring = max(2, round(size * 0.03))
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=hex_rgba(colors.accent), width=ring)
+
+
+def _speed_lines(img: Image.Image, p: Placed, rng: np.random.Generator) -> None:
+    x, y, size = _box(p)
+    draw = ImageDraw.Draw(img)
+    for i in range(4):
+        ly = y + size * (0.35 + 0.15 * i)
+        length = size * float(rng.uniform(0.25, 0.45))
+        x1 = x + size * 1.02  # behind a left-facing drawing
+        draw.line((x1, ly, x1 + length, ly), fill=(255, 255, 255, 255), width=max(2, round(size * 0.02)))

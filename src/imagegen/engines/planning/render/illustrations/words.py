@@ -1,0 +1,353 @@
+"""Reading a picture brief: the things to draw, the setting, the time of day and the weather.
+
+``read_brief(text)`` splits the words of a picture prompt into
+
+- **time** (dawn, day, dusk, night) and **weather** (clear, cloudy, rain, snow, storm, fog): they set the sky;
+- **setting** (city/rooftops, sea/coast/pier, park/forest, mountains, desert, space, snow, tabletop, room):
+  the backdrop and the ground;
+- **things**: the remaining content words and two-word compounds, matched to drawings by the index
+  (exact keyword, then embeddings); the first is the subject, the rest are props;
+- **roles** worn by another thing ("a cat detective" is a cat with the detective's magnifier) or by a
+  person when the set has no drawing of the role ("a fisherman" is a person with a fishing pole).
+
+Colour names are Pillow's CSS colour table; the colours themselves come from the plan (``ImageNode.colors``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from PIL import ImageColor
+
+from imagegen.engines.planning.render.illustrations.index import IllustrationIndex, Match
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text``."""
+    return frozenset(text.split())
+
+
+TIME_WORDS: dict[str, str] = {
+    **dict.fromkeys(("dawn", "sunrise", "daybreak", "morning"), "dawn"),
+    **dict.fromkeys(("noon", "midday", "day", "daytime", "sunny", "afternoon"), "day"),
+    **dict.fromkeys(("dusk", "sunset", "evening", "twilight", "golden"), "dusk"),
+    **dict.fromkeys(("night", "midnight", "nighttime", "moonlit", "moonlight", "nocturnal"), "night"),
+}
+WEATHER_WORDS: dict[str, str] = {
+    **dict.fromkeys(("rain", "rainy", "raining", "drizzle", "downpour", "wet", "shower"), "rain"),
+    **dict.fromkeys(("snow", "snowy", "snowing", "blizzard", "winter", "snowfall"), "snow"),
+    **dict.fromkeys(("storm", "stormy", "thunder", "thunderstorm", "lightning"), "storm"),
+    **dict.fromkeys(("fog", "foggy", "mist", "misty", "haze"), "fog"),
+    **dict.fromkeys(("cloud", "clouds", "cloudy", "overcast", "grey sky"), "cloudy"),
+    **dict.fromkeys(("clear", "sunshine"), "clear"),
+}
+SETTING_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "rooftop",
+            "rooftops",
+            "roof",
+            "roofs",
+            "city",
+            "town",
+            "street",
+            "streets",
+            "downtown",
+            "skyline",
+            "village",
+            "alley",
+            "urban",
+        ),
+        "city",
+    ),
+    **dict.fromkeys(
+        (
+            "sea",
+            "ocean",
+            "coast",
+            "coastal",
+            "beach",
+            "pier",
+            "harbor",
+            "harbour",
+            "lake",
+            "shore",
+            "seaside",
+            "waves",
+            "dock",
+            "port",
+            "bay",
+        ),
+        "sea",
+    ),
+    **dict.fromkeys(
+        ("forest", "woods", "park", "garden", "meadow", "field", "countryside", "jungle"), "park"
+    ),
+    **dict.fromkeys(("mountain", "mountains", "hills", "hill", "valley", "alps", "peak"), "mountains"),
+    **dict.fromkeys(("desert", "dunes", "sahara"), "desert"),
+    **dict.fromkeys(("space", "galaxy", "orbit", "cosmos", "universe", "outer"), "space"),
+    **dict.fromkeys(
+        ("linen", "table", "tabletop", "studio", "counter", "desk", "shelf", "marble", "pedestal", "podium"),
+        "tabletop",
+    ),
+    **dict.fromkeys(("kitchen", "room", "interior", "office", "bedroom", "cafe", "café", "library"), "room"),
+}
+#: the pier, dock and linen are also the surface things stand on
+SURFACE_WORDS: dict[str, str] = {"pier": "planks", "dock": "planks", "linen": "linen", "marble": "marble"}
+
+#: a role that another thing can wear: the drawing's attribute prop; with no animal to wear it, a role
+#: the set has no drawing of becomes a standing person with the prop
+ROLES: dict[str, str] = {
+    "detective": "magnifying-glass-tilted-left",
+    "sleuth": "magnifying-glass-tilted-left",
+    "fisherman": "fishing-pole",
+    "angler": "fishing-pole",
+    "chef": "cooking",
+    "cook": "cooking",
+    "wizard": "magic-wand",
+    "magician": "magic-wand",
+    "king": "crown",
+    "queen": "crown",
+    "pirate": "pirate-flag",
+    "painter": "artist-palette",
+    "artist": "artist-palette",
+    "gardener": "potted-plant",
+    "musician": "guitar",
+    "doctor": "stethoscope",
+    "astronaut": "rocket",
+    "scientist": "test-tube",
+}
+
+#: words about the picture or its design, never things in it
+_DESIGN = word_set(
+    """
+    storyboard frame frames panel panels poster flyer illustration image picture photo photograph
+    scene mascot logo icon style design background cover card banner art drawing sketch render shot
+    view closeup close up hero ad advert advertisement label sticker print wallpaper series sequence
+    set comic strip shows showing featuring depicting feature headline title subtitle text caption
+    tagline slogan copy lettering font typography heading subhead body footer header sidebar button
+    badge price date qr code barcode layout page grid column row template mockup brand brochure menu
+    invitation packaging infographic dashboard chart map section frame label number
+    """
+)
+_STOP = word_set(
+    """
+    a an the and or of in on at to with without for from by over under across through into onto near
+    beside behind between above below around along its his her their our your my this that these
+    those is are was were be being been it he she they them who which while as up down out off very
+    some any each every one two three four five six seven eight nine ten then than just also not no
+    """
+)
+#: describing words that would otherwise be matched as things ("matte" -> a mat)
+_ADJECTIVES = word_set(
+    """
+    matte glossy ceramic warm cool cold hot small big large little tiny giant huge cute happy sad
+    angry flat modern vintage retro minimal minimalist elegant simple bold soft bright dark light
+    pale deep wooden metal metallic glass plastic paper leather cozy lonely brave young old new tall
+    short wide lush calm quiet busy rainy sunny foggy snowy misty stormy
+    """
+)
+_VERBS = word_set(
+    """
+    chases chasing chase runs running run walks walking walk rides riding ride sits sitting sit
+    stands standing stand holds holding hold looks looking look flies flying fly jumps jumping jump
+    plays playing play eats eating eat drinks drinking drink waits waiting wait fixes fixing fix
+    coasts coasting glows glowing hangs hanging floats floating swims swimming sleeps sleeping reads
+    reading carries carrying wears wearing
+    """
+)
+_ANIMAL_CATEGORY = "Animals & Nature"
+_PEOPLE_CATEGORY = "People & Body"
+#: clothes a person in the brief wears rather than things beside them ("in a yellow raincoat")
+GARMENTS = word_set(
+    """
+    coat raincoat jacket shirt dress hoodie sweater scarf hat cap helmet boot trouser jean uniform
+    suit cloak robe apron kimono vest poncho
+    """
+)
+_COMPOUND_MIN = 0.7
+_COMPOUND_GAP = 0.1
+
+
+@dataclass(frozen=True)
+class Thing:
+    phrase: str
+    name: str
+    score: float
+    how: str
+    #: colour words that came right before it ("yellow raincoat")
+    colors: tuple[str, ...] = ()
+    #: a prop the thing carries because of a role it plays ("cat detective" -> magnifier)
+    attribute: str | None = None
+    #: the brief said it in the plural ("lanterns"): draw several
+    plural: bool = False
+
+
+@dataclass
+class Reading:
+    things: list[Thing] = field(default_factory=list)
+    setting: str | None = None
+    surface: str | None = None
+    time: str | None = None
+    weather: str | None = None
+    colors: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|「[^」]*」|『[^』]*』')
+_WORD = re.compile(r"[a-zà-ÿ]+(?:'[a-z]+)?")
+
+
+def singular(word: str) -> str:
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("ves") and word[-4] in "lr":
+        return word[:-3] + "f"
+    if word.endswith(("ches", "shes", "xes")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def is_color(word: str) -> bool:
+    return word in ImageColor.colormap or word in ("golden", "grey")
+
+
+def read_brief(text: str, idx: IllustrationIndex) -> Reading:
+    """What ``text`` asks to see, with each thing matched to a drawing of the set."""
+    out = Reading()
+    # quoted strings are text to set, not things to draw
+    words = _WORD.findall(_QUOTED.sub(" ", text).lower())
+    out.words = words
+    # content words in runs: a stop word, design word or verb ends a run (compounds never cross one)
+    runs: list[list[tuple[str, tuple[str, ...], bool]]] = [[]]
+    pending_colors: list[str] = []
+    for w in words:
+        if is_color(w) and w not in SETTING_WORDS:
+            out.colors.append(w)
+            pending_colors.append(w)
+            continue
+        if w in TIME_WORDS:
+            out.time = out.time or TIME_WORDS[w]
+        if w in WEATHER_WORDS:
+            out.weather = out.weather or WEATHER_WORDS[w]
+        if w in SETTING_WORDS:
+            out.setting = out.setting or SETTING_WORDS[w]
+            out.surface = out.surface or SURFACE_WORDS.get(w)
+        if (
+            w in _STOP
+            or w in _DESIGN
+            or w in _VERBS
+            or w in _ADJECTIVES
+            or w in TIME_WORDS
+            or w in WEATHER_WORDS
+            or w in SETTING_WORDS
+            or len(w) < 3
+        ):
+            if runs[-1]:
+                runs.append([])
+            if w not in _ADJECTIVES:
+                pending_colors = []
+            continue
+        one = singular(w)
+        runs[-1].append((one, tuple(pending_colors), one != w))
+        pending_colors = []
+    for run in runs:
+        out.things.extend(_match_run(run, idx))
+    _apply_roles(out, idx)
+    # one drawing once: the first mention wins
+    seen: set[str] = set()
+    unique = []
+    for t in out.things:
+        if t.name not in seen:
+            seen.add(t.name)
+            unique.append(t)
+    out.things = unique
+    return out
+
+
+def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIndex) -> list[Thing]:
+    things: list[Thing] = []
+    i = 0
+    while i < len(run):
+        word, colors, plural = run[i]
+        if i + 1 < len(run):
+            nxt, nxt_colors, nxt_plural = run[i + 1]
+            compound = _compound(word, nxt, idx)
+            if compound is not None:
+                things.append(
+                    Thing(
+                        f"{word} {nxt}",
+                        compound.name,
+                        compound.score,
+                        compound.how,
+                        colors + nxt_colors,
+                        plural=nxt_plural,
+                    )
+                )
+                i += 2
+                continue
+        if word in ROLES and idx.exact(word) is None:
+            things.append(Thing(word, "", 0.0, "role", colors, attribute=ROLES[word], plural=plural))
+        else:
+            m = idx.match(word)
+            if m is not None:
+                things.append(Thing(word, m.name, m.score, m.how, colors, plural=plural))
+        i += 1
+    return things
+
+
+def _compound(a: str, b: str, idx: IllustrationIndex) -> Match | None:
+    """``a b`` as one thing when the set names it ("ice cream", "police car") or when the phrase's nearest
+    drawing is clearly nearer than one of the words' own drawings ("compass rose" is a compass, "paper
+    lantern" a lantern; "cat detective" stays two)."""
+    joined = f"{a}-{b}"
+    if joined in idx.lib.bodies:
+        return Match(f"{a} {b}", joined, 1.0, "exact")
+    phrase = f"{a} {b}"
+    name, score = idx.nearest(phrase, 1)[0]
+    if score < _COMPOUND_MIN:
+        return None
+    q = idx.embed(phrase)
+    own = []
+    for w in (a, b):
+        m = idx.match(w)
+        if m is None:
+            own.append(0.0)
+        else:
+            own.append(float(idx.vectors[idx.names.index(m.name)] @ q))
+    if score - min(own) >= _COMPOUND_GAP:
+        return Match(phrase, name, score, "embedding")
+    return None
+
+
+def _apply_roles(reading: Reading, idx: IllustrationIndex) -> None:
+    """A role right after an animal is worn by it; a role with no drawing becomes a person; a garment
+    after a person is worn by that person (its colours recolour the person's clothes)."""
+    things = reading.things
+    out: list[Thing] = []
+    for t in things:
+        role_attr = ROLES.get(t.phrase)
+        prev = out[-1] if out else None
+        wearer = next((o for o in reversed(out) if idx.lib.categories.get(o.name) == _PEOPLE_CATEGORY), None)
+        if t.phrase in GARMENTS and wearer is not None:
+            k = out.index(wearer)
+            out[k] = replace(wearer, colors=wearer.colors + t.colors)
+            continue
+        if (
+            role_attr is not None
+            and prev is not None
+            and idx.lib.categories.get(prev.name) == _ANIMAL_CATEGORY
+            and prev.attribute is None
+        ):
+            out[-1] = replace(prev, colors=prev.colors + t.colors, attribute=role_attr)
+            continue
+        if t.how == "role":
+            out.append(replace(t, name="person-standing", score=1.0))
+            continue
+        out.append(t)
+    reading.things = out
