@@ -16,11 +16,25 @@ Both are plain SQL window functions (SQLite >= 3.25, PostgreSQL): no per-tenant 
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from imagegen.jobs.models import JobRow
+
+#: which queue: the shared one (no owner), jobs reserved by one in-process pool (``owner``), or given ids
+Queue = Literal["shared", "reserved", "ids"]
+#: the cap passed when there is none (every tenant runs fewer jobs than this)
+NO_CAP = 2**31 - 1
+
+
+def _queue_filter(queue: Queue) -> ColumnElement[bool]:
+    if queue == "shared":
+        return JobRow.worker_id.is_(None)
+    if queue == "reserved":
+        return JobRow.worker_id == bindparam("owner")
+    return JobRow.id.in_(bindparam("ids", expanding=True))
 
 
 def _running_counts() -> Any:
@@ -29,13 +43,13 @@ def _running_counts() -> Any:
             .where(JobRow.status == "in_progress").group_by(JobRow.tenant_id).subquery("running"))
 
 
-def _turns(queue_filter: ColumnElement[bool]) -> Any:
+def _turns(queue: Queue) -> Any:
     """Every queued job of one queue with its turn (see the module docstring)."""
     running = _running_counts()
     rank = func.row_number().over(partition_by=JobRow.tenant_id, order_by=(JobRow.created_at, JobRow.id))
     queued = (select(JobRow.id.label("id"), JobRow.tenant_id.label("tenant_id"),
                      JobRow.created_at.label("created_at"), rank.label("rank"))
-              .where(JobRow.status == "in_queue", queue_filter).subquery("queued"))
+              .where(JobRow.status == "in_queue", _queue_filter(queue)).subquery("queued"))
     n_running = func.coalesce(running.c.n, 0)
     return (select(queued.c.id, queued.c.tenant_id, queued.c.created_at, n_running.label("running"),
                    (queued.c.rank + n_running).label("turn"))
@@ -43,20 +57,22 @@ def _turns(queue_filter: ColumnElement[bool]) -> Any:
             .subquery("turns"))
 
 
-def fair_candidates(queue_filter: ColumnElement[bool], *, tenant_cap: int | None,
-                    limit: int) -> Select[Any]:
-    """(id, tenant_id) of the next ``limit`` jobs in fair order, skipping tenants at their cap."""
-    t = _turns(queue_filter)
-    q = select(t.c.id, t.c.tenant_id)
-    if tenant_cap is not None and tenant_cap > 0:
-        q = q.where(t.c.running < tenant_cap)
-    return q.order_by(t.c.turn, t.c.created_at, t.c.id).limit(limit)
+@functools.cache
+def fair_candidates(queue: Queue, limit: int) -> Select[Any]:
+    """(id, tenant_id) of the next ``limit`` jobs in fair order, skipping tenants that run ``:cap`` jobs.
+
+    Bind ``cap`` (``NO_CAP`` for none) and ``owner`` or ``ids`` as the queue needs. Built once per shape:
+    executing a cached statement skips rebuilding and recompiling it."""
+    t = _turns(queue)
+    return (select(t.c.id, t.c.tenant_id).where(t.c.running < bindparam("cap"))
+            .order_by(t.c.turn, t.c.created_at, t.c.id).limit(limit))
 
 
-def position_of(queue_filter: ColumnElement[bool], job_id: str) -> Select[Any]:
-    """1-based place of ``job_id`` in the fair order of its queue (NULL when it is not queued there)."""
-    t = _turns(queue_filter)
-    me = select(t.c.turn, t.c.created_at, t.c.id).where(t.c.id == job_id).subquery("me")
+@functools.cache
+def position_of(queue: Queue) -> Select[Any]:
+    """1-based place of the job ``:job_id`` in the fair order of its queue (bind ``owner`` as needed)."""
+    t = _turns(queue)
+    me = select(t.c.turn, t.c.created_at, t.c.id).where(t.c.id == bindparam("job_id")).subquery("me")
     ahead = or_(t.c.turn < me.c.turn,
                 and_(t.c.turn == me.c.turn, t.c.created_at < me.c.created_at),
                 and_(t.c.turn == me.c.turn, t.c.created_at == me.c.created_at, t.c.id < me.c.id))

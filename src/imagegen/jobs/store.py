@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from imagegen.contract.errors import NotFound
 from imagegen.db.engine import session_factory
-from imagegen.jobs.fair import fair_candidates, position_of
+from imagegen.jobs.fair import NO_CAP, fair_candidates, position_of
 from imagegen.jobs.models import TERMINAL_STATUSES, JobInputRow, JobRow
 from imagegen.jobs.records import JobRecord
 
@@ -116,9 +116,11 @@ class JobStore:
         if row.status == "in_queue":
             # jobs reserved by an in-process pool do not wait in the shared queue (and vice versa);
             # within a queue the place is the fair order workers claim in (jobs.fair)
-            same_queue = JobRow.worker_id.is_(None) if row.worker_id is None \
-                else JobRow.worker_id == row.worker_id
-            position = int(s.scalar(position_of(same_queue, row.id)) or 1)
+            if row.worker_id is None:
+                ahead = s.scalar(position_of("shared"), {"job_id": row.id})
+            else:
+                ahead = s.scalar(position_of("reserved"), {"job_id": row.id, "owner": row.worker_id})
+            position = int(ahead or 1)
         return JobRecord(
             id=row.id, tenant_id=row.tenant_id, operation=row.operation, model=row.model,
             status=row.status, progress=float(row.progress or 0.0), created_at=row.created_at,
@@ -138,10 +140,11 @@ class JobStore:
             return None
         cap = tenant_cap if tenant_cap and tenant_cap > 0 else None
         # a queued row with a worker id is reserved by the in-process pool that submitted it
-        mine: ColumnElement[bool] = JobRow.id.in_(ids) if ids is not None else JobRow.worker_id.is_(None)
+        query = fair_candidates("shared" if ids is None else "ids", CLAIM_CANDIDATES)
+        binds: dict[str, Any] = {"cap": cap or NO_CAP} | ({} if ids is None else {"ids": ids})
         for _ in range(3):  # every candidate lost to another claimer: look again
             with self._sessions() as s:
-                candidates = list(s.execute(fair_candidates(mine, tenant_cap=cap, limit=CLAIM_CANDIDATES)))
+                candidates = list(s.execute(query, binds))
             if not candidates:
                 return None
             for job_id, tenant_id in candidates:
