@@ -150,3 +150,20 @@ def test_region_roles(style: str, role: str | None) -> None:
     assert region_role(plan, node) == role
     plan.archetype = "storyboard"
     assert region_role(plan, node) == "storyboard frame"  # every picture of a storyboard is a frame
+
+
+def test_picture_model_through_the_router(tmp_path, fake_openai: FakeOpenAI, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imagegen.config import Settings
+    from imagegen.engines.routing import EngineRouter
+
+    (tmp_path / "upstreams.toml").write_text(
+        f'[gw]\nkind = "openai"\nbase_url = "{fake_openai.url}/v1"\napi_key_env = "GW_KEY"\ntimeout_s = 10\n')
+    monkeypatch.setenv("GW_KEY", "sk-gw")
+    settings = Settings(home=tmp_path, database_url=f"sqlite:///{tmp_path / 'db'}",
+                        extra={"picture_model": "upstream/gw"})
+    engine = EngineRouter(settings).engine_for("gpt-image-2")
+    spec = GenerateSpec(prompt=BOTTLE, model="gpt-image-2", width=1024, height=1536, quality="low", seed=2)
+    image = engine.generate(spec, NullProgress()).images[0]
+    assert len(fake_openai.requests) == 1 and NEGATIVE in fake_openai.requests[0]["fields"]["prompt"]
+    assert image.extra["contributors"][1]["backend"] == "upstream/gw:gpt-image-2"
+    assert painted_nodes(image.plan or {})
