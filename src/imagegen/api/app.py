@@ -18,11 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from imagegen import __version__
-from imagegen.api import routes_openai
+from imagegen.api import engine_waits, routes_openai
 from imagegen.api.body_limits import BodyLimits, operator_cap
+from imagegen.api.deployment import api_docs_enabled
 from imagegen.api.errors import install_error_handlers
+from imagegen.api.public_url import configured_public_url
+from imagegen.api.server_limits import on_client_disconnect
 from imagegen.api.uploads import RemoteImagePolicy
 from imagegen.config import Settings
 
@@ -66,16 +70,26 @@ def create_app(settings: Settings, *, service: Service | None = None) -> FastAPI
             if owned:
                 await run_in_threadpool(running_service.stop)
 
+    # the interactive docs are a setting, off in production mode (api/deployment.py)
+    docs = api_docs_enabled(settings)
     app = FastAPI(
         title="imagegen",
         version=__version__,
         summary="Self-hosted image generation that speaks the GPT Image API.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.settings = settings
+    # URLs in answers use this origin, else the bound address; never the Host header (api/public_url.py)
+    app.state.public_url = configured_public_url(settings)
+    # synchronous requests wait for their jobs on a pool of their own (api/engine_waits.py)
+    engine_waits.install(app, settings)
     app.state.service = running_service
     app.state.remote_image_policy = RemoteImagePolicy.from_settings(settings)
     install_error_handlers(app)
+    app.add_exception_handler(ClientDisconnect, on_client_disconnect)
 
     app.include_router(routes_openai.router, prefix="/v1", tags=["images"])
     for module, tag in (("imagegen.api.routes_queue", "queue"), ("imagegen.api.routes_catalog", "catalog")):

@@ -13,8 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from imagegen.api import engine_waits
 from imagegen.api.body_limits import read_json
 from imagegen.api.deps import TenantId, get_service
+from imagegen.api.public_url import public_origin
 from imagegen.api.streaming import b64, committed, encode_preview, stream_job
 from imagegen.api.uploads import RemoteImagePolicy, read_multipart_edit, resolve_image_ref
 from imagegen.contract.errors import InvalidValue, ModelNotFound
@@ -64,7 +66,7 @@ def _usage(parsed: ParsedRequest, outcome: Any) -> dict[str, Any]:
 
 
 def _asset_url(request: Request, asset_id: str) -> str:
-    return str(request.base_url).rstrip("/") + ASSET_CONTENT_PATH.format(asset_id=asset_id)
+    return public_origin(request) + ASSET_CONTENT_PATH.format(asset_id=asset_id)
 
 
 def _revised_prompt(outcome: Any, index: int, asset: Any) -> str:
@@ -103,11 +105,16 @@ def build_response(request: Request, parsed: ParsedRequest, outcome: Any) -> dic
     )
 
 
+#: how long a synchronous request waits for its job by default (IMAGEGEN_REQUEST_TIMEOUT_S)
+DEFAULT_REQUEST_TIMEOUT_S = 300.0
+
+
 def request_timeout(request: Request) -> float | None:
     """``IMAGEGEN_REQUEST_TIMEOUT_S``: how long a synchronous request waits for its job (then 504, and the
-    job is cancelled). Unset: as long as the job takes."""
+    job is cancelled); default 300 s, ``0`` waits as long as the job takes."""
     raw = request.app.state.settings.extra.get("request_timeout_s")
-    return float(raw) if raw else None
+    value = float(raw) if raw else DEFAULT_REQUEST_TIMEOUT_S
+    return value if value > 0 else None
 
 
 async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
@@ -116,8 +123,13 @@ async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
     operation = parsed.operation
     timeout = request_timeout(request)
     if not spec.stream:
-        outcome = await run_in_threadpool(
-            lambda: service.run(tenant, operation, spec, params=parsed.params, timeout=timeout)
+        # the wait runs on the engine-wait pool (not the request threads) and ends the job if the client
+        # goes away (api/engine_waits.py)
+        outcome = await engine_waits.wait_for_job(
+            request,
+            lambda on_submitted: service.run(tenant, operation, spec, params=parsed.params,
+                                             on_submitted=on_submitted, timeout=timeout),
+            cancel=lambda job_id: service.cancel(tenant, job_id),
         )
         body = await run_in_threadpool(build_response, request, parsed, outcome)
         return JSONResponse(body)
@@ -171,6 +183,7 @@ async def _answer(request: Request, tenant: str, parsed: ParsedRequest) -> Any:
         final_events=final_events,
         # a client that disconnects mid-stream cancels its job (docs/contract.md, streaming)
         cancel=lambda job_id: service.cancel(tenant, job_id),
+        limiter=engine_waits.limiter(request),
     )
     return StreamingResponse(
         await committed(frames),

@@ -2,7 +2,8 @@
 
 ``POST /v1/models/{model-path}/text-to-image`` and ``.../edit`` answer at once with the request id and
 the URLs to poll; the job runs on the service's worker pool and survives restarts. Output URLs point at
-``/v1/assets/{asset_id}/content.<ext>`` on the origin the client used, served with the same auth.
+``/v1/assets/{asset_id}/content.<ext>`` on this server's public origin (``IMAGEGEN_PUBLIC_URL``, else the
+bound address; never the request's Host header), served with the same auth.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from imagegen.api.body_limits import read_json
 from imagegen.api.deps import TenantId, get_service
+from imagegen.api.public_url import public_origin
 from imagegen.contract.bounds import check_string
 from imagegen.contract.errors import InvalidValue, MissingParameter, NotFound
 from imagegen.contract.images import ImageUpload
@@ -42,7 +44,8 @@ _REFUSED = ("stream", "partial_images", "response_format")
 
 
 def _origin(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    # the configured public URL or the bound address, never the client's Host header (api/public_url.py)
+    return public_origin(request)
 
 
 def _urls(request: Request, job_id: str) -> dict[str, str]:
@@ -51,7 +54,7 @@ def _urls(request: Request, job_id: str) -> dict[str, str]:
 
 
 def asset_url(request: Request, asset_id: str, output_format: str | None = None) -> str:
-    """Where this server serves an asset (same origin as the request; the extension helps clients)."""
+    """Where this server serves an asset (its public origin; the extension helps clients)."""
     ext = _EXT.get(output_format or "", "")
     return f"{_origin(request)}/v1/assets/{asset_id}/content" + (f".{ext}" if ext else "")
 

@@ -15,13 +15,14 @@ import base64
 import io
 import json
 import logging
-import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
+import anyio
 from PIL import Image
 from starlette.concurrency import run_in_threadpool
 
+from imagegen.api.engine_waits import Abandon
 from imagegen.contract.errors import ImagegenError
 from imagegen.contract.responses import error_event
 from imagegen.engines.base import PartialImage
@@ -54,49 +55,13 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-class _Abandon:
-    """The job of one stream, and whether its client went away: whichever of the two is learned last
-    triggers the cancel (the id arrives on the job's thread, a disconnect on the event loop)."""
-
-    def __init__(self, cancel: Callable[[str], object] | None) -> None:
-        self._cancel = cancel
-        self._lock = threading.Lock()
-        self._job_id: str | None = None
-        self._abandoned = False
-
-    def submitted(self, job_id: str) -> None:
-        with self._lock:
-            self._job_id = job_id
-            abandoned = self._abandoned
-        if abandoned:
-            self._fire(job_id)  # already on a worker thread
-
-    def abandon(self) -> None:
-        with self._lock:
-            self._abandoned = True
-            job_id = self._job_id
-        if job_id is not None:
-            # the cancel touches the database: never on the event loop, and never awaited (this runs
-            # while the stream is being torn down, possibly cancelled itself)
-            threading.Thread(target=self._fire, args=(job_id,), name="imagegen-stream-cancel",
-                             daemon=True).start()
-
-    def _fire(self, job_id: str) -> None:
-        if self._cancel is None:
-            return
-        try:
-            self._cancel(job_id)
-            log.info("job %s cancelled: its streaming client disconnected", job_id)
-        except Exception:
-            log.exception("could not cancel job %s after its client disconnected", job_id)
-
-
 async def stream_job(
     run: Callable[[Callable[[PartialImage], None], Callable[[str], None]], T],
     *,
     partial_event: Callable[[PartialImage], tuple[str, dict[str, Any]] | None],
     final_events: Callable[[T], list[tuple[str, dict[str, Any]]]],
     cancel: Callable[[str], object] | None = None,
+    limiter: anyio.CapacityLimiter | None = None,
 ) -> AsyncIterator[bytes]:
     """Run ``run(on_partial, on_submitted)`` in a thread and yield SSE frames for its partials and its
     outcome.
@@ -107,11 +72,12 @@ async def stream_job(
     not a 200 stream); after it, it becomes an ``error`` event. ``run`` calls ``on_submitted(job_id)``
     once the job exists; if the stream ends before the job (the client disconnected: Starlette cancels
     the response, or the generator is closed), ``cancel(job_id)`` is called, so nobody's job keeps
-    running and recording assets that no one will receive.
+    running and recording assets that no one will receive. ``limiter``: the pool the wait runs on (the
+    app's engine-wait limiter, ``api.engine_waits``; default Starlette's shared one).
     """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-    abandon = _Abandon(cancel)
+    abandon = Abandon(cancel)
 
     def on_partial(partial: PartialImage) -> None:
         try:
@@ -124,7 +90,7 @@ async def stream_job(
 
     async def runner() -> None:
         try:
-            outcome = await run_in_threadpool(run, on_partial, abandon.submitted)
+            outcome = await anyio.to_thread.run_sync(run, on_partial, abandon.submitted, limiter=limiter)
             events = await run_in_threadpool(final_events, outcome)
         except Exception as exc:
             queue.put_nowait(("error", exc))

@@ -37,13 +37,20 @@ def serve(host: str, port: int, local_mode: bool, workers: int | None, log_level
     settings.ensure_dirs()
 
     from imagegen.api.app import create_app
+    from imagegen.api.server_limits import ServerLimits, uvicorn_options
 
-    app = create_app(settings)
+    try:
+        limits = ServerLimits.from_extra(settings.extra)
+        app = create_app(settings)
+    except ValueError as exc:  # a malformed IMAGEGEN_* setting
+        raise click.UsageError(str(exc)) from exc
     mode = "local single-user mode (no keys from loopback)" if local_mode else "API keys required"
     click.echo(f"imagegen: serving http://{host}:{port} ({mode}); data in {settings.home}", err=True)
     # one uvicorn worker process: the job workers are threads in it, and more processes may share
     # IMAGEGEN_HOME (or a PostgreSQL URL) to scale out (docs/jobs.md)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=log_level == "debug")
+    # header/body time-outs and a connection cap for slow or half-sent requests (api/server_limits.py)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=log_level == "debug",
+                **uvicorn_options(limits))
 
 
 def register(group: click.Group) -> None:
