@@ -17,7 +17,8 @@ from PIL import Image
 from pydantic import ValidationError
 
 from imagegen.contract.errors import EngineFailure, ImagegenError, InvalidValue, JobCancelled
-from imagegen.contract.specs import EditSpec, GenerateSpec, Quality
+from imagegen.contract.limits import limits_for
+from imagegen.contract.specs import Background, EditSpec, GenerateSpec, Quality
 from imagegen.engines.base import (
     Capabilities,
     EngineImage,
@@ -131,7 +132,7 @@ class PlanningEngine:
 
         # 2. plan: the client's plan, or one compiled plan per variant (same theme, varied composition)
         t = time.perf_counter()
-        plans = [self._background(p, spec.background) for p in self.plans_for(spec)]
+        plans = [self._background(p, resolved_background(spec)) for p in self.plans_for(spec)]
         timings["plan"] = time.perf_counter() - t
         progress.progress(0.05, "planned")
 
@@ -261,7 +262,9 @@ class PlanningEngine:
                 seed=spec.seed,
                 variant=i,
                 variants=spec.n,
-                background=spec.background,
+                background=resolved_background(spec),
+                # size=auto chooses among what the model's contract allows (one rule: contract/sizes.py)
+                sizes=limits_for(spec.model).sizes,
             )
             for i in range(spec.n)
         ]
@@ -410,6 +413,14 @@ class PlanningEngine:
             report=report,
             render_sha256=render_sha256(realized.rendering.image),
         )
+
+
+def resolved_background(spec: GenerateSpec) -> Background:
+    """The background a request gets: ``auto`` is opaque for a model whose contract has no transparency
+    (gpt-image-2, SPEC §4), whatever the prompt asks; otherwise the prompt may choose."""
+    if spec.background == "auto" and not limits_for(spec.model).transparent:
+        return "opaque"
+    return spec.background
 
 
 def _scale_for(plan: Plan, budget: Budget) -> float:

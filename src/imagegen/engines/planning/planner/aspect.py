@@ -1,8 +1,12 @@
-"""Aspect hints -> a canvas size valid for gpt-image-2, used only when the request's size is ``auto``.
+"""Aspect hints -> a canvas size the model's size rule allows, used only when the request's size is ``auto``.
 
-Rules (SPEC §4): both edges multiples of 16, longest edge <= 3840, long:short <= 3, 655,360 <= W*H <=
-8,294,400. A preset is chosen when its ratio matches the hint; otherwise the nearest valid size at the
-requested scale.
+The rule comes from the contract (``limits_for(model).sizes``, SPEC §4), never from a copy here:
+
+- ``FlexibleSizes`` (gpt-image-2, imagegen's ids): both edges multiples of 16, longest edge <= 3840,
+  long:short <= 3, 655,360 <= W*H <= 8,294,400. A preset is chosen when its ratio matches the hint;
+  otherwise the nearest valid size at the requested scale.
+- ``FixedSizes`` (gpt-image-1 family): the allowed size nearest the hint's aspect (1024x1024, 1536x1024 or
+  1024x1536); a scale hint ("4K") cannot enlarge it.
 """
 
 from __future__ import annotations
@@ -10,20 +14,14 @@ from __future__ import annotations
 import math
 import re
 
-PRESETS: tuple[tuple[int, int], ...] = (
-    (1024, 1024),
-    (1536, 1024),
-    (1024, 1536),
-    (2048, 2048),
-    (2048, 1152),
-    (1152, 2048),
-    (3840, 2160),
-    (2160, 3840),
+from imagegen.contract.limits import PRESETS_FLEXIBLE
+from imagegen.contract.sizes import FixedSizes, FlexibleSizes, SizeRule, parse_size
+
+#: the flexible rule set (gpt-image-2): what ``size=auto`` means when no rule is passed
+FLEXIBLE = FlexibleSizes()
+PRESETS: tuple[tuple[int, int], ...] = tuple(
+    size for size in (parse_size(p) for p in PRESETS_FLEXIBLE) if size is not None
 )
-MIN_PIXELS = 655_360
-MAX_PIXELS = 8_294_400
-MAX_EDGE = 3840
-MAX_RATIO = 3.0
 
 _NAMED = {
     "square": 1.0,
@@ -43,14 +41,8 @@ _NAMED = {
 
 
 def is_valid_size(width: int, height: int) -> bool:
-    """Whether a size passes the gpt-image-2 rules."""
-    return (
-        width % 16 == 0
-        and height % 16 == 0
-        and max(width, height) <= MAX_EDGE
-        and max(width, height) / min(width, height) <= MAX_RATIO
-        and MIN_PIXELS <= width * height <= MAX_PIXELS
-    )
+    """Whether a size passes the gpt-image-2 rules (the contract's ``FlexibleSizes``)."""
+    return FLEXIBLE.allows(width, height)
 
 
 def parse_aspect(text: str) -> tuple[float | None, int | None, str | None]:
@@ -88,21 +80,21 @@ def parse_aspect(text: str) -> tuple[float | None, int | None, str | None]:
     return ratio, long_edge, (", ".join(words) or None)
 
 
-def _round16(v: float) -> int:
-    return max(16, round(v / 16) * 16)
-
-
-def choose_size(ratio: float, long_edge: int | None = None) -> tuple[int, int]:
-    """A valid size for a ratio: a matching preset if one exists, else computed.
+def choose_size(ratio: float, long_edge: int | None = None, rule: SizeRule = FLEXIBLE) -> tuple[int, int]:
+    """A size ``rule`` allows for a ratio: for a fixed list, the entry nearest the ratio; for the flexible
+    rules, a matching preset if one exists, else computed.
 
     Without a long edge the default scale is the 1536x1024 family (~1.5 MP), which renders fast on CPU.
     """
-    ratio = min(max(ratio, 1 / MAX_RATIO), MAX_RATIO)
+    if isinstance(rule, FixedSizes):
+        return rule.fit(max(1, round(ratio * 1024)), 1024)
+    ratio = min(max(ratio, 1 / rule.max_ratio), rule.max_ratio)
     for pw, ph in PRESETS:
         if abs(pw / ph - ratio) < 0.02 and (long_edge is None or max(pw, ph) == long_edge):
             if long_edge is None and max(pw, ph) > 2048:
                 continue
-            return pw, ph
+            if rule.allows(pw, ph):
+                return pw, ph
     w: float
     h: float
     if long_edge is None:
@@ -113,15 +105,20 @@ def choose_size(ratio: float, long_edge: int | None = None) -> tuple[int, int]:
         w, h = long_edge, long_edge / ratio
     else:
         w, h = long_edge * ratio, long_edge
-    width, height = _round16(w), _round16(h)
+    step = rule.multiple
+
+    def snap(v: float) -> int:
+        return max(step, round(v / step) * step)
+
+    width, height = snap(w), snap(h)
     # nudge into the valid region (area bounds first, then the ratio cap)
-    while width * height < MIN_PIXELS:
-        width, height = _round16(width * 1.05), _round16(height * 1.05)
-    while width * height > MAX_PIXELS or max(width, height) > MAX_EDGE:
-        width, height = _round16(width * 0.95), _round16(height * 0.95)
-    while max(width, height) / min(width, height) > MAX_RATIO:
+    while width * height < rule.min_pixels:
+        width, height = snap(width * 1.05), snap(height * 1.05)
+    while width * height > rule.max_pixels or max(width, height) > rule.max_edge:
+        width, height = snap(width * 0.95), snap(height * 0.95)
+    while max(width, height) / min(width, height) > rule.max_ratio:
         if width > height:
-            height += 16
+            height += step
         else:
-            width += 16
-    return width, height
+            width += step
+    return (width, height) if rule.allows(width, height) else rule.fit(width, height)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Literal
 
 from ....contract.errors import InvalidValue
+from ....contract.sizes import SizeRule
 from ..layouts import frames_for_variant, layout_for
 from ..layouts.fill import layout_untexted
 from ..layouts.hero import layout_hero
@@ -24,7 +25,7 @@ from ..layouts.kit import Ctx, Grid
 from ..plan import Background, Brief, Canvas, FontRef, Node, Plan, TextNode, Theme
 from .archetypes import Archetype, detect
 from .asks import asks_for
-from .aspect import choose_size, parse_aspect
+from .aspect import FLEXIBLE, choose_size, parse_aspect
 from .colors import ThemeHints, build_theme_hints
 from .content import Content, TextItem, extract
 from .contrast import is_dark, mix
@@ -88,8 +89,10 @@ def compile_prompt(
     variant: int = 0,
     variants: int = 1,
     background: Literal["auto", "opaque", "transparent"] = "auto",
+    sizes: SizeRule = FLEXIBLE,
 ) -> Plan:
-    """Compile a prompt into a Plan. ``width``/``height`` None means size auto (the plan chooses).
+    """Compile a prompt into a Plan. ``width``/``height`` None means size auto: the plan chooses a size
+    that ``sizes`` allows (the model's rule from the contract, ``limits_for(model).sizes``).
 
     Deterministic: the same (prompt, size, seed, variant, variants, background) gives the same plan.
     Raises ``InvalidValue`` for prompts that ask for something that cannot be made exactly (e.g. an
@@ -111,7 +114,7 @@ def compile_prompt(
     arch, reason = detect(content)
     ratio, long_edge, aspect_words = parse_aspect(content.masked.replace("\x00", " "))
     if width is None or height is None:
-        width, height = choose_size(ratio or arch.ratio, long_edge)
+        width, height = choose_size(ratio or arch.ratio, long_edge, sizes)
     short = min(width, height)
     grid = Grid(width, height, margin=round(short * 0.0625))
     # 3. theme
