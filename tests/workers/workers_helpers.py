@@ -105,6 +105,12 @@ class Proc:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
+    def terminate(self) -> None:
+        """SIGTERM: a worker gives its running job back, the server drains."""
+        if self.alive():
+            assert self.proc is not None
+            self.proc.terminate()
+
     def stop(self) -> None:
         if self.alive():
             assert self.proc is not None
