@@ -17,6 +17,7 @@ import click
 from PIL import Image
 
 from imagegen.cli.options import emit_json, make_client, server_options
+from imagegen.contract.responses import verification_summary
 
 LOCAL_TENANT = "local"
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
@@ -29,6 +30,8 @@ class Written:
     width: int
     height: int
     revised_prompt: str | None
+    #: what the verifier found (contract.responses.verification_summary); None when the engine has none
+    verification: dict[str, Any] | None = None
 
 
 #: CLI option name -> request field (the contract table validates the values)
@@ -81,9 +84,13 @@ def _run_local(
         spec = parsed.spec
         outcome = service.run(LOCAL_TENANT, parsed.operation, spec, params=parsed.params)
     written = []
-    for asset in outcome.assets:
+    engine_images = outcome.result.images
+    for index, asset in enumerate(outcome.assets):
         path, w, h = _write(asset.data, output_dir, asset.asset_id, asset.output_format)
-        written.append(Written(path, asset.asset_id, w, h, asset.revised_prompt))
+        report = engine_images[index].report if index < len(engine_images) else None
+        written.append(
+            Written(path, asset.asset_id, w, h, asset.revised_prompt, verification_summary(report))
+        )
     res = outcome.result
     meta = {
         "model": spec.model,
@@ -117,13 +124,25 @@ def _run_remote(
         data = base64.b64decode(item["b64_json"])
         stem = item.get("asset_id") or f"{int(time.time())}-{i}"
         path, w, h = _write(data, output_dir, stem, fmt)
-        written.append(Written(path, item.get("asset_id"), w, h, item.get("revised_prompt")))
+        written.append(
+            Written(path, item.get("asset_id"), w, h, item.get("revised_prompt"), item.get("verification"))
+        )
     meta = {k: resp.get(k) for k in ("size", "quality", "background", "output_format")}
     return written, meta
 
 
 def _report(written: list[Written], meta: dict[str, Any], started: float, as_json: bool) -> None:
     elapsed = round(time.perf_counter() - started, 3)
+    for w in written:
+        checked = w.verification
+        if checked is not None and not checked.get("passed", True):
+            # one line on stderr, whatever the output mode: the image is not everything the brief asked for
+            missing = checked.get("missing") or checked.get("unresolved") or []
+            click.echo(
+                f"warning: {w.path.name}: verification failed ({len(missing)} unresolved): "
+                + "; ".join(str(m) for m in missing[:3]),
+                err=True,
+            )
     if as_json:
         emit_json(
             {
@@ -134,6 +153,7 @@ def _report(written: list[Written], meta: dict[str, Any], started: float, as_jso
                         "width": w.width,
                         "height": w.height,
                         "revised_prompt": w.revised_prompt,
+                        "verification": w.verification,
                     }
                     for w in written
                 ],

@@ -78,6 +78,8 @@ class ImageItem:
     asset_id: str
     b64_json: str | None = None
     url: str | None = None
+    #: imagegen extension: what the verifier found (``verification_summary``); None for engines without one
+    verification: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {}
@@ -87,7 +89,24 @@ class ImageItem:
             item["b64_json"] = self.b64_json or ""
         item["revised_prompt"] = self.revised_prompt
         item["asset_id"] = self.asset_id
+        if self.verification is not None:
+            item["verification"] = self.verification
         return item
+
+
+def verification_summary(report: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The part of an engine's verification report a client acts on: ``passed``, what is unresolved, and
+    every element the brief asked for that is not on the canvas (``missing``)."""
+    if not report:
+        return None
+    checks = [c for c in report.get("checks") or [] if isinstance(c, Mapping)]
+    asks = [c for c in checks if c.get("kind") == "ask"]
+    return {
+        "passed": bool(report.get("passed")),
+        "unresolved": list(report.get("unresolved") or []),
+        "asked": len(asks),
+        "missing": [str(c.get("detail", "")) for c in asks if not c.get("passed")],
+    }
 
 
 def images_response(

@@ -24,7 +24,7 @@ ROLE_CUES: tuple[tuple[str, str], ...] = (
     ),
     ("headline", r"\bhead ?lines?\b|\bheadings?\b|\bhero text\b|\bmain text\b|\bbig text\b"),
     ("title", r"\btitled?\b|\btitles\b|\bname(?:d)?\b"),
-    ("row", r"\brows?\b|\bspec(?:ification)?s?\b|\bfields?\b|\bentries\b"),
+    ("row", r"\brows?\b|\bspec(?:ification)?s?\b(?! sheet)|\bfields?\b|\bentries\b"),
     ("bullet", r"\bbullets?(?: points?)?\b|\bpoints\b|\bfeatures?\b|\bchecklist\b"),
     ("item", r"\bitems?\b|\bdishes\b|\bdrinks\b|\bproducts\b|\bmenu (?:entries|items)\b"),
     ("price", r"\bprices?d?\b|\bcosts?\b"),
