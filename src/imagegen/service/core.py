@@ -23,6 +23,7 @@ from imagegen.contract.errors import (
     NotFound,
     RateLimited,
 )
+from imagegen.contract.limits import REQUEST_LIMITS
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.engines.base import PartialImage
 from imagegen.engines.routing import EngineRouter
@@ -100,7 +101,8 @@ class Service:
             # fair scheduling (jobs.fair): at most this many running jobs per tenant; 0 means no cap
             tenant_cap=None if scope == "own" else int(_float(settings, "max_running_per_tenant", 0)) or None)
         self.runner = JobRunner(home=settings.home, store=self.store, router=self.router,
-                                recorder=self._recorder, hooks=self)
+                                recorder=self._recorder, hooks=self,
+                                job_timeout_s=_float(settings, "job_timeout_s", REQUEST_LIMITS.job_timeout_s))
         self.pool = WorkerPool(self.store, self.runner.run, config, only_ids=self._own_ids)
 
     # -- lifecycle -------------------------------------------------------------------------------------

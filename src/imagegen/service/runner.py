@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Protocol
 
 from imagegen.contract.errors import EngineFailure, ImagegenError, JobCancelled
+from imagegen.contract.limits import REQUEST_LIMITS
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.engines.base import PartialImage
 from imagegen.engines.routing import EngineRouter
+from imagegen.jobs.errors import JobTimeout
 from imagegen.jobs.records import JobRecord, error_to_json
 from imagegen.jobs.spec_codec import load_inputs, remove_inputs, spec_from_json
 from imagegen.jobs.store import JobStore
@@ -54,11 +56,14 @@ class JobProgress:
     #: write progress to the database at most this often (listeners in this process get every call)
     WRITE_EVERY_S = 0.5
 
-    def __init__(self, store: JobStore, control: JobControl, hooks: JobHooks) -> None:
+    def __init__(self, store: JobStore, control: JobControl, hooks: JobHooks,
+                 deadline: float | None = None) -> None:
         self._store = store
         self._control = control
         self._hooks = hooks
         self._last_write = 0.0
+        #: ``time.monotonic()`` past which the job must stop (its time bound); None: unbounded
+        self.deadline = deadline
 
     def progress(self, fraction: float, message: str = "") -> None:
         fraction = max(0.0, min(1.0, float(fraction)))
@@ -74,18 +79,26 @@ class JobProgress:
     def partial(self, partial: PartialImage) -> None:
         self._hooks.on_partial(self._control.job_id, partial)
 
+    def timed_out(self) -> bool:
+        return self.deadline is not None and time.monotonic() > self.deadline
+
     def cancelled(self) -> bool:
-        return self._control.cancelled()
+        # engines check this between stages: a cancelled job and one over its time bound stop alike
+        return self._control.cancelled() or self.timed_out()
 
 
 class JobRunner:
     """Executes claimed jobs: ``run(job, control)`` always leaves the job in a final or queued state."""
 
     def __init__(self, *, home: Path, store: JobStore, router: EngineRouter,
-                 recorder: Callable[[], SavePoint], hooks: JobHooks) -> None:
+                 recorder: Callable[[], SavePoint], hooks: JobHooks,
+                 job_timeout_s: float | None = None) -> None:
         self.home = home
         self.store = store
         self.router = router
+        #: every job's time bound (``IMAGEGEN_JOB_TIMEOUT_S``; the contract's default; 0: unbounded)
+        timeout = REQUEST_LIMITS.job_timeout_s if job_timeout_s is None else job_timeout_s
+        self.job_timeout_s = timeout if timeout > 0 else None
         self._recorder = recorder
         self.hooks = hooks
 
@@ -112,6 +125,8 @@ class JobRunner:
         """Run ``job`` to its end (see the module docstring for the steps)."""
         started = time.monotonic()
         worker = control.worker_id
+        deadline = None if self.job_timeout_s is None else started + self.job_timeout_s
+        progress = JobProgress(self.store, control, self.hooks, deadline)
         try:
             # 1.-2.
             spec = spec_from_json(job.params["spec"], load_inputs(self.store, self.home, job.id))
@@ -119,16 +134,19 @@ class JobRunner:
             # 3.
             engine = self.router.engine_for(job.model)
             # 4.
-            if control.cancelled():
+            if progress.cancelled():
                 raise _Interrupted
-            progress = JobProgress(self.store, control, self.hooks)
             if job.operation == "edit":
                 assert isinstance(spec, EditSpec)
                 result = engine.edit(spec, progress)
             else:
                 result = engine.generate(spec, progress)
         except BaseException as exc:  # every way out must leave the job in a final state
-            self._end_without_result(job, control, exc)
+            ending: BaseException = exc
+            if progress.timed_out() and not control.cancelled():
+                ending = JobTimeout(f"The job {job.id} ran longer than {self.job_timeout_s:g} s "
+                                    "(IMAGEGEN_JOB_TIMEOUT_S) and was stopped.")
+            self._end_without_result(job, control, ending)
             if not isinstance(exc, Exception | _Interrupted):
                 raise
             return

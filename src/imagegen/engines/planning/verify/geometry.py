@@ -135,12 +135,15 @@ def check_overlap(plan: Plan, rendering: Rendering) -> list[Check]:
         if drawn.parent_id and node_id not in parent_of:
             parent_of[node_id] = drawn.parent_id
     items = _overlap_items(plan, rendering)
+    grid = _Grid(items)
     checks: list[Check] = []
     for item in items:
         if item.kind != "text":
             continue
         worst: tuple[float, _Item] | None = None
-        for other in items:
+        # only items sharing a grid cell can intersect: near-linear in the node count, not quadratic;
+        # visited in list order so the worst overlap (and its tie-break) is what a full scan would find
+        for other in (items[k] for k in grid.near(item.box)):
             if other.node_id == item.node_id or _related(item.node_id, other.node_id, parent_of, rendering):
                 continue
             area = _intersection(item.box, other.box)
@@ -161,6 +164,52 @@ def check_overlap(plan: Plan, rendering: Rendering) -> list[Check]:
                 )
             )
     return checks
+
+
+class _Grid:
+    """A uniform grid of buckets over the items' boxes (a spatial index for the overlap check).
+
+    Each box is filed under every cell it touches; ``near(box)`` gives the indices filed under the cells
+    ``box`` touches, sorted. The cell is sized so the items spread over about one per cell, and a box
+    that would touch too many cells (a full-canvas frame) is kept on a short list checked against all."""
+
+    MAX_CELLS_PER_BOX = 256
+
+    def __init__(self, items: list[_Item]) -> None:
+        boxes = [item.box for item in items]
+        left = min((b.x for b in boxes), default=0.0)
+        top = min((b.y for b in boxes), default=0.0)
+        right = max((b.right for b in boxes), default=1.0)
+        bottom = max((b.bottom for b in boxes), default=1.0)
+        area = max(1.0, (right - left) * (bottom - top))
+        self.origin = (left, top)
+        self.cell = max(16.0, (area / max(1, len(boxes))) ** 0.5)
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.wide: list[int] = []
+        for index, box in enumerate(boxes):
+            span = self._span(box)
+            if span is None:
+                self.wide.append(index)
+                continue
+            for key in span:
+                self.cells.setdefault(key, []).append(index)
+
+    def _span(self, box: Box) -> list[tuple[int, int]] | None:
+        ox, oy = self.origin
+        x0, x1 = int((box.x - ox) // self.cell), int((box.right - ox) // self.cell)
+        y0, y1 = int((box.y - oy) // self.cell), int((box.bottom - oy) // self.cell)
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > self.MAX_CELLS_PER_BOX:
+            return None
+        return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+    def near(self, box: Box) -> list[int]:
+        span = self._span(box)
+        if span is None:  # a wide query box: every item may touch it
+            return sorted({i for bucket in self.cells.values() for i in bucket} | set(self.wide))
+        found: set[int] = set(self.wide)
+        for key in span:
+            found.update(self.cells.get(key, ()))
+        return sorted(found)
 
 
 def _intersection(a: Box, b: Box) -> float:
