@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import hashlib
 import io
 import threading
 import time
@@ -81,12 +80,11 @@ def make_transport(config: UpstreamConfig, env: Mapping[str, str]) -> Transport:
 
 def _decode(data: bytes, label: str) -> tuple[Image.Image, str]:
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            fmt = _FORMATS.get(im.format or "")
-            im.load()
-            pixels = im.copy()
+        pixels = Image.open(io.BytesIO(data))
+        pixels.load()  # decoded from memory: no file stays open, no copy is needed
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UpstreamError(f"{label} returned a file that is not a readable image.") from exc
+    fmt = _FORMATS.get(pixels.format or "")
     if fmt is None:
         raise UpstreamError(f"{label} returned an image in an unsupported format ({pixels.format}).")
     return pixels, fmt
@@ -101,10 +99,6 @@ def _fit(image: Image.Image, width: int, height: int) -> Image.Image:
                           Image.Resampling.LANCZOS)
     left, top = (scaled.width - width) // 2, (scaled.height - height) // 2
     return scaled.crop((left, top, left + width, top + height))
-
-
-def _rgba_sha256(image: Image.Image) -> str:
-    return hashlib.sha256(image.convert("RGBA").tobytes()).hexdigest()
 
 
 class UpstreamEngine:
@@ -166,7 +160,9 @@ class UpstreamEngine:
         t_call = time.perf_counter()
         reply = self._invoke(call, spec, progress)
         upstream_s = time.perf_counter() - t_call
+        t_images = time.perf_counter()
         images = [self._image(data, reply, spec, i) for i, data in enumerate(reply.files[: spec.n])]
+        decode_s = time.perf_counter() - t_images
         first = images[0].pixels
         quality = _QUALITY.get(reply.resolved.get("quality", ""), _QUALITY.get(spec.quality, "medium"))
         background: ResolvedBackground
@@ -180,7 +176,8 @@ class UpstreamEngine:
             images=images, width=first.width, height=first.height, quality=quality, background=background,
             engine=self.name, engine_version=self.version, backend=f"{self.label}:{reply.model}",
             seed=spec.seed,
-            timings={"upstream": round(upstream_s, 4), "total": round(time.perf_counter() - started, 4)},
+            timings={"upstream": round(upstream_s, 4), "decode": round(decode_s, 4),
+                     "total": round(time.perf_counter() - started, 4)},
             usage=usage, upstream_cost=self._cost(reply, usage, quality, len(images)),
         )
 
@@ -251,7 +248,8 @@ class UpstreamEngine:
         return EngineImage(
             pixels=pixels, revised_prompt=spec.prompt, plan=None,
             report={"backend": self.label, "upstream": upstream},
-            render_sha256=_rgba_sha256(pixels), editable_region=editable_region, extra=extra,
+            # no render_sha256: an upstream's pixels are not reproducible here (the sources keep its file)
+            render_sha256=None, editable_region=editable_region, extra=extra,
             sources=[SourceFile(data=data, format=fmt, title=title)],
         )
 
