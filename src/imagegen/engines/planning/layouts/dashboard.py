@@ -83,24 +83,31 @@ def layout_dashboard(ctx: Ctx) -> list[Node]:
     rest = [i for i in ctx.items if i not in navs and i not in heads and id(i) not in in_pairs]
     side = ctx.w >= ctx.h
     unit = ctx.unit
-    pad = ctx.grid.margin * 0.6
+    pad = ctx.grid.margin
     if side:
+        bar_w = max(canvas.w * 0.2, 260 * unit)
         bar = (
-            Region(canvas.right - canvas.w * 0.2, 0, canvas.w * 0.2, canvas.h)
+            Region(canvas.right - bar_w, 0, bar_w, canvas.h)
             if ctx.mirrored
-            else Region(0, 0, canvas.w * 0.2, canvas.h)
+            else Region(0, 0, bar_w, canvas.h)
         )
         main = (
             Region(0, 0, canvas.w - bar.w, canvas.h)
             if ctx.mirrored
             else Region(bar.right, 0, canvas.w - bar.w, canvas.h)
-        ).inset(pad * 1.4, pad * 1.4)
+        ).inset(pad, pad)
     else:
-        bar = Region(0, 0, canvas.w, min(canvas.h * 0.09, 150 * unit))
-        main = Region(0, bar.bottom, canvas.w, canvas.h - bar.h).inset(pad * 1.4, pad * 1.4)
+        bar = Region(0, 0, canvas.w, max(canvas.h * 0.09, pad * 2 + 40 * unit))
+        main = Region(0, bar.bottom, canvas.w, canvas.h - bar.h).inset(pad, pad * 0.5)
     bar_fill = pal.primary if not ctx.theme.dark else pal.surface
     nodes.append(ctx.shape(bar, "rect", fill=bar_fill, z=0, stem="sidebar"))
-    nodes.extend(_nav(ctx, navs, bar.inset(pad, pad), side, bar_fill))
+    if side:
+        # the outer edge keeps the safe margin; the edge toward the content half of it
+        left = pad * 0.5 if ctx.mirrored else pad
+        nav_area = Region(bar.x + left, bar.y + pad, bar.w - pad * 1.5, bar.h - 2 * pad)
+    else:
+        nav_area = bar.inset(pad, pad)
+    nodes.extend(_nav(ctx, navs, nav_area, side, bar_fill))
     foot_nodes, foot_h = footer(ctx, [], ctx.codes, main)
     nodes.extend(foot_nodes)
     area = main.above(foot_h, ctx.gap * 2) if foot_h else main
@@ -161,8 +168,8 @@ def _nav(ctx: Ctx, navs: list[TextItem], inner: Region, side: bool, fill: str) -
             )
             on = pal.accent
         icon_side = min(cell.h * 0.5, 34 * unit)
-        icon = Region(cell.x + 12 * unit, cell.cy - icon_side / 2, icon_side, icon_side)
-        text_r = Region(icon.right + 12 * unit, cell.y, cell.right - icon.right - 18 * unit, cell.h)
+        icon = Region(cell.x + 10 * unit, cell.cy - icon_side / 2, icon_side, icon_side)
+        text_r = Region(icon.right + 10 * unit, cell.y, cell.right - icon.right - 14 * unit, cell.h)
         node = ctx.text(
             item, text_r, role="nav", size=ctx.role_size("body"), valign="middle", on=on, max_lines=1
         )

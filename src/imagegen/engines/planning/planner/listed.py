@@ -243,8 +243,8 @@ def _container_role(noun: str) -> str | None:
 
 #: where a list opens: a parenthesis, a colon, or "with"/"listing"/"labelled" after the container noun
 _LIST_OPEN = re.compile(
-    r"\((?P<paren>[^()\x00]+)\)|(?::|\s+(?:with|listing|labell?ed|reading))\s+"
-    r"(?P<colon>[^.\x00\n()]+(?:\.\d[^.\x00\n()]*)*)"
+    r"\((?P<paren>[^()\x00]+)\)|:\s+(?P<colon>[^.\x00\n()]+(?:\.\d[^.\x00\n()]*)*)"
+    r"|\s+(?:with|listing|labell?ed|reading)\s+(?P<worded>[^.\x00\n():]+(?:\.\d[^.\x00\n():]*)*)"
 )
 _NOUN_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)\s*$")
 
@@ -267,9 +267,13 @@ def read(masked: str, prompt: str) -> Reading:
                 taken.append((m.start("body"), m.end("body")))
     # 2. lists after a container noun
     for m in _LIST_OPEN.finditer(masked):
-        body_key = "paren" if m.group("paren") is not None else "colon"
+        body_key = next(k for k in ("paren", "colon", "worded") if m.group(k) is not None)
         body = m.group(body_key)
         base = m.start(body_key)
+        head = body.split(";", 1)[0]
+        if body_key != "paren" and ";" in body and "," in head and ":" not in head:
+            # "tabs: Home, Search, Library; buttons (…)": a comma list ends at the semicolon
+            body = body.split(";", 1)[0]
         noun_m = _NOUN_BEFORE.search(masked[max(0, m.start() - 80) : m.start()])
         if noun_m is None or not free(base, base + len(body)):
             continue
@@ -277,9 +281,9 @@ def read(masked: str, prompt: str) -> Reading:
         if role is None:
             continue
         pieces = _split_items(body)
-        if body_key == "colon" and len(pieces) < 2 and role not in ("row", "button", "badge"):
+        if body_key != "paren" and len(pieces) < 2 and role not in ("row", "button", "badge"):
             continue
-        worded = not m.group(0).lstrip().startswith((":", "("))
+        worded = body_key == "worded"
         named = all(re.match(r"[A-Z0-9$€£¥₹#+]", body[a:b]) for a, b in pieces)
         if (worded or role == "label") and not named:
             # "sections with icons and bars" describes; a list introduced by a word names things (capitals)
