@@ -4,6 +4,7 @@ one identity across n frames, and what happens when the library is missing (setu
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import os
 import subprocess
@@ -15,7 +16,6 @@ from PIL import Image
 
 from imagegen.engines.planning.plan import Box, Brief, Canvas, ImageNode, Plan, Theme
 from imagegen.engines.planning.render import render
-from imagegen.engines.planning.render.illustrations import illustrate as illustrate_mod
 from imagegen.engines.planning.render.illustrations.embed import encoder
 from imagegen.engines.planning.render.illustrations.illustrate import frame_beat, illustrate, reading_for
 from imagegen.engines.planning.render.illustrations.index import index
@@ -231,7 +231,8 @@ def test_abstract_briefs_keep_the_geometric_art() -> None:
 
 def test_a_missing_library_falls_back_to_abstract_art_with_a_warning(tmp_path, monkeypatch, caplog) -> None:
     monkeypatch.setenv(ENV_DIR, str(tmp_path))
-    monkeypatch.setattr(illustrate_mod, "_warned", set())
+    module = importlib.import_module("imagegen.engines.planning.render.illustrations.illustrate")
+    monkeypatch.setattr(module, "_warned", set())
     with pytest.raises(IllustrationsMissingError, match="run scripts/setup"):
         library()
     node = _node("a cat on a roof")

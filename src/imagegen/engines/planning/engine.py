@@ -33,6 +33,7 @@ from imagegen.engines.planning.budget import Budget, budget_for, resolve_quality
 from imagegen.engines.planning.painting import Painting, paint_plan
 from imagegen.engines.planning.plan import Plan
 from imagegen.engines.planning.refine import refine
+from imagegen.engines.planning.render.illustrations import warm as warm_illustrations
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import Fix, VerifyReport
 from imagegen.engines.planning.verify import verify
@@ -94,8 +95,10 @@ class PlanningEngine:
         self.picture_model = picture_model or getattr(painter, "model", "")
 
     def warm(self) -> None:
-        """Load what the first request would otherwise pay for (font cmaps of every script)."""
+        """Load what the first request would otherwise pay for (font cmaps of every script, the
+        illustration index and its embedding model)."""
         self.fonts.warm()
+        warm_illustrations()
 
     # -- identity -----------------------------------------------------------------------------------
     def capabilities(self) -> Capabilities:

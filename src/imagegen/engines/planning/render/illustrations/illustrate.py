@@ -116,3 +116,14 @@ def illustrate(
     if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
         img = ImageOps.autocontrast(img.convert("L"), cutoff=1).convert("RGB")
     return img
+
+
+def warm() -> bool:
+    """Load the set, its index and the embedding model now (server start) instead of on the first
+    request; False when the library is not installed (the first picture then logs the fallback)."""
+    try:
+        idx = index()
+    except (IllustrationsMissingError, EmbeddingModelMissingError):
+        return False
+    idx.embed("a picture")
+    return True

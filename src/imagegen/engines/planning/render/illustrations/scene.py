@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from imagegen.engines.planning.render.fields import linear_gradient, radial_gradient, rgb_array, to_image
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet
-from imagegen.engines.planning.render.illustrations.raster import rasterize
+from imagegen.engines.planning.render.illustrations.raster import rasterize, snap
 from imagegen.engines.planning.render.illustrations.recolor import recolor_fills, tint_fills
 from imagegen.engines.planning.render.illustrations.words import Reading, Thing, word_set
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
@@ -246,7 +246,7 @@ def _setting(
     if row:
         span = w / len(row)
         for i, (name, rel) in enumerate(row):
-            size = m * rel * float(rng.uniform(0.9, 1.1))
+            size = m * rel
             x = span * (i + 0.5) + float(rng.uniform(-0.15, 0.15)) * span
             _paste(
                 img,
@@ -332,11 +332,23 @@ def _stars(img: Image.Image, w: int, h: int, bottom: float, rng: np.random.Gener
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 250, 230, int(rng.uniform(120, 255))))
 
 
+def _soft_blob(
+    img: Image.Image, box: tuple[float, float, float, float], blur: float, color: str, alpha: int
+) -> None:
+    """A blurred ellipse painted over ``img``, computed on a local patch (not the whole canvas)."""
+    pad = blur * 3 + 2
+    x0, y0 = int(box[0] - pad), int(box[1] - pad)
+    x1, y1 = int(box[2] + pad) + 1, int(box[3] + pad) + 1
+    if x1 <= 0 or y1 <= 0 or x0 >= img.width or y0 >= img.height:
+        return
+    mask = Image.new("L", (x1 - x0, y1 - y0), 0)
+    ImageDraw.Draw(mask).ellipse((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0), fill=alpha)
+    mask = mask.filter(ImageFilter.GaussianBlur(blur))
+    img.paste(Image.new("RGB", mask.size, hex_rgba(color)[:3]), (x0, y0), mask)
+
+
 def _glow(img: Image.Image, x: float, y: float, r: float, color: str) -> None:
-    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
-    ImageDraw.Draw(layer).ellipse((x - r, y - r, x + r, y + r), fill=hex_rgba(color, 0.45))
-    layer = layer.filter(ImageFilter.GaussianBlur(r * 0.45))
-    img.paste(layer, (0, 0), layer)
+    _soft_blob(img, (x - r, y - r, x + r, y + r), r * 0.45, color, 115)
 
 
 def _weather(img: Image.Image, w: int, h: int, weather: str, rng: np.random.Generator) -> None:
@@ -411,9 +423,9 @@ def _place(
     hanging = subject.name in HANGING_THINGS
     copies = 5 if subject.plural and hanging else (3 if subject.plural else 1)
     if hanging:
-        sub_size = m * (0.3 if copies > 1 else 0.46)
+        sub_size = m * (0.3 if copies > 1 else 0.46) * zoom
         for i in range(copies):
-            x = w * (0.1 + 0.8 * i / (copies - 1)) if copies > 1 else w * 0.5
+            x = w * ((0.1 + 0.8 * i / (copies - 1)) if copies > 1 else 0.5 + shift)
             drop = h * (0.08 + 0.36 * ((i * 3 + 1) % 5) / 4) if copies > 1 else h * 0.16
             placed.append(
                 Placed(
@@ -493,7 +505,7 @@ def _inside(p: Placed, w: int, h: int) -> Placed:
 
 
 def _box(p: Placed) -> tuple[int, int, int]:
-    size = max(4, round(p.size))
+    size = snap(p.size)  # a cached raster size, never larger than asked
     x = round(p.x - size / 2)
     y = round(p.y) if p.hanging else round(p.y - size)
     return x, y, size
@@ -514,12 +526,9 @@ def _shadow(img: Image.Image, p: Placed) -> None:
         return
     x, y, size = _box(p)
     bottom = y + size * 0.97
-    layer = Image.new("L", img.size, 0)
     rx, ry = size * 0.38, size * 0.05
     cx = x + size / 2
-    ImageDraw.Draw(layer).ellipse((cx - rx, bottom - ry, cx + rx, bottom + ry), fill=90)
-    layer = layer.filter(ImageFilter.GaussianBlur(max(1.0, size * 0.03)))
-    img.paste(Image.new("RGB", img.size, (20, 18, 30)), (0, 0), layer)
+    _soft_blob(img, (cx - rx, bottom - ry, cx + rx, bottom + ry), max(1.0, size * 0.03), "#14121e", 90)
 
 
 def _badge(img: Image.Image, p: Placed, colors: SceneColors) -> None:
