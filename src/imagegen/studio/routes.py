@@ -31,6 +31,7 @@ from imagegen.studio.views import (
     format_bytes,
     format_seconds,
     review_words,
+    source_type_words,
     summarize_report,
 )
 from imagegen.tenants import key_id_of
@@ -55,6 +56,7 @@ templates.filters["bytes"] = format_bytes
 templates.filters["seconds"] = format_seconds
 templates.globals["review_words"] = review_words
 templates.globals["c2pa_words"] = c2pa_words
+templates.globals["source_type_words"] = source_type_words
 
 
 @dataclass(frozen=True)

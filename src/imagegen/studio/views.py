@@ -33,6 +33,15 @@ def c2pa_words(c2pa: dict[str, Any] | None) -> tuple[str, str]:
     return _C2PA.get(state, (state, ""))
 
 
+def source_type_words(uri: str | None) -> str:
+    """An IPTC digital source type as words: ``...trainedAlgorithmicMedia`` -> "Trained algorithmic media"."""
+    if not uri:
+        return "-"
+    code = uri.rsplit("/", 1)[-1]
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in code).strip()
+    return words[:1].upper() + words[1:]
+
+
 def format_bytes(n: int | float | None) -> str:
     if n is None:
         return "-"
