@@ -8,7 +8,7 @@ from ..planner.content import TextItem
 from .kit import Ctx, Region, StackEntry, code_region, size_cap, stack, type_only_head_size
 
 #: roles that live in a footer band when the layout has no better place for them
-FOOTER_ROLES = ("caption", "source", "footer", "date")
+FOOTER_ROLES = ("caption", "source", "footer", "date", "contact")
 #: reading order of roles in a text block
 ROLE_ORDER = {
     "volume": 0,
@@ -17,11 +17,15 @@ ROLE_ORDER = {
     "title": 3,
     "headline": 4,
     "subhead": 5,
+    "offer": 5.5,
     "cover_line": 6,
     "stat": 7,
     "stat_value": 7,
     "body": 8,
     "bullet": 9,
+    "step": 9.5,
+    "place": 13.5,
+    "badge": 14.5,
     "row": 10,
     "item": 11,
     "price": 12,
@@ -32,6 +36,7 @@ ROLE_ORDER = {
     "caption": 17,
     "source": 18,
     "date": 19,
+    "contact": 20,
 }
 
 

@@ -46,6 +46,13 @@ ROLE_STEP: dict[str, float] = {
     "body": 0.0,
     "bullet": 0.0,
     "price": 0.5,
+    "offer": 3.5,
+    "step": 0.0,
+    "place": -0.5,
+    "badge": -0.5,
+    "contact": -1.0,
+    "kpi_label": -0.5,
+    "kpi_value": 3.0,
     "button": 0.0,
     "label": 0.0,
     "date": 0.0,
@@ -276,6 +283,7 @@ class Ctx:
             "stat_value",
             "cover_line",
             "subhead",
+            "offer",
         )
         default = self.theme.heading_font if heading else self.theme.body_font
         if role == "subhead":

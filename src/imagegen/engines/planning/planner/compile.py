@@ -33,6 +33,9 @@ from .segments import first_of
 from .typography import typographic_intent
 
 _PRIMARY = ("headline", "title", "masthead", "sign")
+_PRICE_ONLY = re.compile(
+    r"(?:from |only |just )?[$€£¥₹]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?[kKmM])?|\d[\d,.]*\s?(?:€|£|USD|EUR)"
+)
 #: more texts than this cannot be set readably (or verified in time) on one canvas
 MAX_TEXTS = 200
 _DESIGN_WORDS = frozenset(
@@ -207,6 +210,15 @@ def resolve_roles(items: list[TextItem], arch: Archetype) -> list[TextItem]:
     out = []
     for it in items:
         role = it.role
+        if (
+            arch.name != "menu"
+            and it.price_for is None
+            and (role == "price" or (role is None and _PRICE_ONLY.fullmatch(it.text.strip())))
+        ):
+            # hierarchy follows meaning: a price on its own (a house, a ticket, an offer) is the page's
+            # second voice, above body copy and any name, whatever order the prompt wrote it in
+            out.append(replace(it, role="offer"))
+            continue
         if role is None:
             if not primary_taken:
                 role = arch.primary_role

@@ -41,6 +41,11 @@ ROLE_CUES: tuple[tuple[str, str], ...] = (
     ),
     ("label", r"\blabell?ed\b|\blabels?\b|\btags?\b|\bbadges?\b|\bstickers?\b"),
     ("date", r"\bdates?\b"),
+    (
+        "contact",
+        r"\b(?:listing |real[- ]estate )?agent\b|\brealtor\b|\bbroker\b|\bcontact(?: details| info)?\b|"
+        r"\bhosted by\b|\bpresented by\b|\bphone(?: number)?\b|\bcall\b",
+    ),
     ("code", r"\bqr(?:[- ]?codes?)?\b|\bean[- ]?13\b|\bean\b|\bupc\b|\bcode[- ]?128\b|\bbar[- ]?codes?\b"),
 )
 _CUES = [(role, re.compile(p, re.IGNORECASE)) for role, p in ROLE_CUES]
