@@ -462,15 +462,29 @@ def _place(
             placed.append(
                 Placed(
                     subject.attribute,
-                    sx - sub_size * 0.42,
-                    sy - sub_size * 0.22,
-                    sub_size * 0.42,
+                    sx - sub_size * 0.3,
+                    sy - sub_size * 0.26,
+                    sub_size * 0.45,
                     shadow=False,
                     front=True,
                 )
             )
     # ground props: ahead of the subject (a chase: the chased one, running away), then beside it
     slots = [0.24, 0.88, 0.1] if not hanging else [0.3, 0.7, 0.5]
+    front_row = subject.plural and not hanging and any(t.plural for t in ground_props)
+    if front_row:
+        # a group and a plural prop (marigolds and lamps): the group stands back, the props make a row
+        # in front of it across the picture
+        back = h * 0.08
+        for p in placed:
+            p.y -= back
+        t = next(t for t in ground_props if t.plural)
+        ground_props = [g for g in ground_props if g is not t]
+        n = 5
+        size = min(m * 0.2, w * 0.9 / n)
+        for j in range(n):
+            x = w * (0.5 + (j - (n - 1) / 2) * 0.9 / n)
+            placed.append(Placed(t.name, x, base_y + h * 0.04, size, fills(t, False)))
     for i, t in enumerate(ground_props[:3]):
         animal = lib.categories.get(t.name) in (_ANIMALS, _PEOPLE)
         size = sub_size * (0.55 if animal else 0.42)
