@@ -29,7 +29,7 @@ GPT_IMAGE_2_IDS: tuple[str, ...] = ("gpt-image-2", "gpt-image-2-2026-04-21")
 GPT_IMAGE_1_IDS: tuple[str, ...] = ("gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini")
 #: imagegen's own ids that are always listed; ``diffusers/`` and ``upstream/`` are prefix families
 IMAGEGEN_IDS: tuple[str, ...] = ("imagegen-design",)
-IMAGEGEN_PREFIXES: tuple[str, ...] = ("diffusers/", "upstream/")
+IMAGEGEN_PREFIXES: tuple[str, ...] = ("diffusers/", "upstream/", "pipeline/")
 
 #: dated snapshots such as ``gpt-image-2-2026-04-21`` follow their base model's contract
 _DATED = re.compile(r"^(?P<base>gpt-image-[0-9.]+(?:-mini)?)-\d{4}-\d{2}-\d{2}$")

@@ -64,6 +64,11 @@ class EngineImage:
     extra: dict[str, Any] = field(default_factory=dict)
     #: files from other services these pixels were made from (C2PA ingredients, ``componentOf``)
     sources: list[SourceFile] = field(default_factory=list)
+    #: index of an earlier image of the same result these pixels were made from (a pipeline step's
+    #: input): provenance records it as this image's parent and C2PA ingredient instead of the request's
+    derived_from: int | None = None
+    #: a review decision to record with the image (a pipeline's review step): ``(state, comment)``
+    review: tuple[str, str] | None = None
 
 
 @dataclass

@@ -6,8 +6,9 @@ ids win over prefix routes (``"diffusers/"``: a key ending in ``/`` matches ever
 Operators override or add routes with ``IMAGEGEN_ROUTES`` (a JSON object) or ``IMAGEGEN_ROUTES_FILE``
 (a JSON file holding one); code (and tests) use ``EngineRouter.register``. Engines are built on first
 use and cached per route key and model id, because building one may load fonts or weights.
-A factory is called with whichever of ``settings`` and ``model`` it accepts as keyword arguments, and with
-``painter`` (the ``IMAGEGEN_PICTURE_MODEL`` backend as an ``EnginePainter``) when it takes one and one is set.
+A factory is called with whichever of ``settings`` and ``model`` it accepts as keyword arguments, with
+``painter`` (the ``IMAGEGEN_PICTURE_MODEL`` backend as an ``EnginePainter``) when it takes one and one is set,
+and with ``resolve`` (this router's ``engine_for``) when it takes one (``pipeline/<recipe>``).
 A route may also name another model id (``{"gpt-image-2": "upstream/openai"}``): clients keep sending their
 id and get that model's engine (SPEC §10).
 """
@@ -27,6 +28,7 @@ from imagegen.contract.errors import EngineUnavailable, InvalidValue, ModelNotFo
 from imagegen.engines.base import Engine
 from imagegen.engines.diffusion import DiffusionEngine
 from imagegen.engines.painter import EnginePainter
+from imagegen.engines.pipeline import PipelineEngine
 from imagegen.engines.planning.engine import PlanningEngine
 from imagegen.engines.upstream import upstream_engine
 
@@ -44,6 +46,7 @@ ENGINES: dict[str, Factory] = {
     "imagegen-design": PlanningEngine,
     "diffusers/": DiffusionEngine,
     "upstream/": upstream_engine,
+    "pipeline/": PipelineEngine,
 }
 
 #: the routes every router starts from (operators override them, SPEC §10)
@@ -108,7 +111,8 @@ def _is_alias(route: Route) -> bool:
 
 
 def _call_factory(factory: Factory, settings: Settings, model: str,
-                  painter: EnginePainter | None = None) -> Engine:
+                  painter: EnginePainter | None = None,
+                  resolve: Callable[[str], Engine] | None = None) -> Engine:
     try:
         params = inspect.signature(factory).parameters
     except (TypeError, ValueError):
@@ -121,6 +125,8 @@ def _call_factory(factory: Factory, settings: Settings, model: str,
         kwargs["model"] = model
     if painter is not None and "painter" in params:
         kwargs["painter"] = painter
+    if resolve is not None and "resolve" in params:
+        kwargs["resolve"] = resolve  # an engine that runs other engines (a pipeline) resolves them here
     return factory(**kwargs)
 
 
@@ -206,7 +212,7 @@ class EngineRouter:
                 return engine
             factory = _load(route) if isinstance(route, str) else route
             try:
-                engine = _call_factory(factory, self.settings, model, self._painter())
+                engine = _call_factory(factory, self.settings, model, self._painter(), self.engine_for)
             except (EngineUnavailable, ModelNotFound):
                 raise
             except Exception as exc:

@@ -30,6 +30,7 @@ from imagegen.db.engine import session_factory
 from imagegen.engines.base import EngineImage, EngineResult
 from imagegen.provenance.catalog.families import assign_family
 from imagegen.provenance.catalog.models import Asset
+from imagegen.provenance.catalog.review import set_review
 from imagegen.provenance.catalog.repository import CatalogRepository, referenced_storage_keys
 from imagegen.provenance.marking import mark
 from imagegen.provenance.records import (
@@ -174,6 +175,11 @@ class Recorder:
         # 1. finalize + store every file first (a crash here leaves only unreferenced files: swept later)
         for img in result.images:
             asset_id = new_asset_id()
+            # an image made from an earlier image of this result (a pipeline step) has that file as its
+            # parent ingredient; the others have the request's inputs
+            derived = _derived_from(img, pending)
+            own = (Ingredient(data=derived.data, format=derived.fmt, title=derived.asset_id,
+                              asset_id=derived.asset_id),) if derived is not None else ingredients
             prov = FileProvenance(
                 asset_id=asset_id,
                 tenant_id=ctx.tenant_id,
@@ -184,8 +190,8 @@ class Recorder:
                 backend=result.backend,
                 prompt=ctx.prompt,
                 created_at=now.isoformat(timespec="seconds") + "Z",
-                operation="edit" if is_edit else "generate",
-                ingredients=ingredients + _source_ingredients(img),
+                operation="edit" if is_edit or derived is not None else "generate",
+                ingredients=own + _source_ingredients(img),
                 user=ctx.user,
             )
             marked = mark(
@@ -266,7 +272,15 @@ class Recorder:
                     compute_seconds=round(per_image_s, 4),
                     cost_credits=cost_credits(self.settings, per_image_s, p.width, p.height),
                 )
-                repo.add_parents(p.asset_id, parents, relation)
+                derived = _derived_from(p.image, pending)
+                if derived is not None:
+                    repo.add_parents(p.asset_id, [derived.asset_id], "pipeline_step")
+                else:
+                    repo.add_parents(p.asset_id, parents, relation)
+                if p.image.review is not None:
+                    state, comment = p.image.review
+                    set_review(session, ctx.tenant_id, p.asset_id, state, comment=comment or None,
+                               by=f"pipeline:{result.backend}")
         return [
             StoredAsset(
                 asset_id=p.asset_id,
@@ -450,6 +464,15 @@ class Recorder:
             plan=row.plan,
             filename=f"{row.asset_id}.{row.output_format}",
         )
+
+
+def _derived_from(img: EngineImage, pending: list[_Pending]) -> _Pending | None:
+    """The already finalized image ``img`` was made from (``EngineImage.derived_from``), if any."""
+    if img.derived_from is None:
+        return None
+    if not 0 <= img.derived_from < len(pending) or pending[img.derived_from].image is img:
+        raise ValueError(f"derived_from={img.derived_from} must name an earlier image of the same result")
+    return pending[img.derived_from]
 
 
 def _source_ingredients(img: EngineImage) -> tuple[Ingredient, ...]:

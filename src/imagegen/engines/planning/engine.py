@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +125,8 @@ class PlanningEngine:
         except Exception as exc:  # a bug in a stage must reach the client as an error envelope, not a 500
             raise EngineFailure.from_exception("The planning engine failed", exc) from exc
 
-    def _generate(self, spec: GenerateSpec, progress: Progress) -> EngineResult:
+    def _generate(self, spec: GenerateSpec, progress: Progress,
+                  references: Sequence[Image.Image] = ()) -> EngineResult:
         started = time.perf_counter()
         timings: dict[str, float] = {}
 
@@ -166,7 +167,7 @@ class PlanningEngine:
             # 3. render  4. verify  5. refine (bounded by the budget)
             realized = self.realize(
                 plan, budget=budget, on_stage=on_stage, on_step=on_step, cancelled=progress.cancelled,
-                node_images=paintings[index].images,
+                node_images=paintings[index].images, references=references,
             )
             for stage, seconds in realized.timings.items():
                 timings[stage] = timings.get(stage, 0.0) + seconds
@@ -194,8 +195,13 @@ class PlanningEngine:
         )
 
     def edit(self, spec: EditSpec, progress: Progress) -> EngineResult:
-        """Masked and plan-level edits (``engines/planning/edits``), wrapped into an ``EngineResult``."""
+        """Masked and plan-level edits (``engines/planning/edits``), wrapped into an ``EngineResult``.
+        With a client plan, the plan is rendered as given with the input images as its references
+        (``Background(kind="image")``, reference image nodes): e.g. exact text set over a picture."""
         from imagegen.engines.planning.edits import apply_edit
+
+        if spec.plan is not None:
+            return self.generate_with(spec, progress, references=[im.image for im in spec.images])
 
         started = time.perf_counter()
         budget = budget_for(spec.quality)
@@ -230,6 +236,16 @@ class PlanningEngine:
             },
             usage=dict(ZERO_USAGE),
         )
+
+    def generate_with(self, spec: GenerateSpec, progress: Progress,
+                      references: Sequence[Image.Image]) -> EngineResult:
+        """``generate`` with the request's input images as the plan's references."""
+        try:
+            return self._generate(spec, progress, references)
+        except ImagegenError:
+            raise
+        except Exception as exc:
+            raise EngineFailure.from_exception("The planning engine failed", exc) from exc
 
     # -- stages other parts reuse (edits, reproduce) --------------------------------------------------
     def plans_for(self, spec: GenerateSpec) -> list[Plan]:
@@ -273,7 +289,8 @@ class PlanningEngine:
         ]
 
     def render(self, plan: Plan, *, quality: str = "medium", scale: float | None = None,
-               node_images: dict[str, Image.Image] | None = None) -> Rendering:
+               node_images: dict[str, Image.Image] | None = None,
+               references: Sequence[Image.Image] = ()) -> Rendering:
         """Draw a plan at the budget's supersampling (or an explicit ``scale``); ``node_images``: pictures
         a backend painted for ``source="backend"`` image nodes, by node id."""
         scale = _scale_for(plan, budget_for(quality)) if scale is None else scale
@@ -281,7 +298,7 @@ class PlanningEngine:
             return self._renderer(plan, scale, self._fonts)
         from imagegen.engines.planning.render import render
 
-        return render(plan, scale=scale, fonts=self.fonts, node_images=node_images)
+        return render(plan, scale=scale, fonts=self.fonts, node_images=node_images, references=references)
 
     def verify(self, plan: Plan, rendering: Rendering, *, quality: str = "medium") -> VerifyReport:
         """The budget's checks on one rendering (no refinement)."""
@@ -297,6 +314,7 @@ class PlanningEngine:
         on_step: Callable[[float, str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
         node_images: dict[str, Image.Image] | None = None,
+        references: Sequence[Image.Image] = (),
     ) -> Realized:
         """Render -> verify -> refine until every check passes or the budget is spent.
 
@@ -315,7 +333,8 @@ class PlanningEngine:
         for pass_index in range(total_steps):
             _checkpoint(cancelled)
             t = time.perf_counter()
-            rendering = self.render(current, scale=_scale_for(current, budget), node_images=node_images)
+            rendering = self.render(current, scale=_scale_for(current, budget), node_images=node_images,
+                                    references=references)
             timings["render"] += time.perf_counter() - t
             if on_stage is not None:
                 on_stage(rendering.image)

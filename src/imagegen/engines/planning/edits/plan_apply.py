@@ -18,6 +18,7 @@ from imagegen.contract.specs import EditSpec, GenerateSpec
 from imagegen.engines.base import EngineImage
 from imagegen.engines.planning.budget import Budget
 from imagegen.engines.planning.edits import instructions, relight
+from imagegen.engines.planning.edits.asks_follow import follow_asks
 from imagegen.engines.planning.edits.instructions import Op
 from imagegen.engines.planning.edits.mask import (
     composite,
@@ -76,6 +77,7 @@ def render_edited_plan(
     """
     from imagegen.engines.planning.refine import refine
 
+    new = follow_asks(old, new)
     old_r = render(old)
     new_r = render(new)
     report = verify(new, new_r)
