@@ -271,10 +271,11 @@ class PlanningEngine:
             return [
                 base.model_copy(update={"variant": i, "variants": spec.n}, deep=True) for i in range(spec.n)
             ]
-        from imagegen.engines.planning.planner import compile_prompt
+        # the compiler, or a model planner in front of it when IMAGEGEN_PLANNER_URL is set (planner/llm.py)
+        from imagegen.engines.planning.planner.llm import plan_prompt
 
         return [
-            compile_prompt(
+            plan_prompt(
                 spec.prompt,
                 width=spec.width,
                 height=spec.height,
