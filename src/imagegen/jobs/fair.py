@@ -1,4 +1,4 @@
-"""Fair order of the shared queue: round-robin across tenants, each tenant's jobs oldest first.
+"""Fair order of the queue: round-robin across tenants, each tenant's jobs oldest first.
 
 A queued job's *turn* is the number of its tenant's jobs running now plus its rank (1, 2, ...) among its
 tenant's queued jobs, oldest first. Workers take the smallest turn, then the oldest job: a tenant with one
@@ -7,26 +7,27 @@ backlog, and a tenant that already holds workers yields its next turn to tenants
 does not change when a job moves from queued to running (rank -1, running +1), so positions only shrink
 while nobody new arrives.
 
-The same ordering answers ``queue_position`` (``position_of``) and drives ``claim`` (``fair_candidates``).
-Per-tenant concurrency caps (``tenant_cap``) drop from the candidates every tenant that already runs
-``tenant_cap`` jobs; ``JobStore.claim`` re-checks the cap at the claim itself.
+Everything is computed from per-tenant aggregates of the jobs table (one grouped scan, no window and no
+sort of the whole queue), so it stays cheap with a deep queue and keeps no state outside the table:
 
-Both are plain SQL window functions (SQLite >= 3.25, PostgreSQL): no per-tenant state outside the table.
+- ``claim_order``: the tenants in the order their next job is due (their head's turn, then its age),
+  leaving out tenants that run ``tenant_cap`` jobs already; ``JobStore.claim`` takes the oldest unlocked
+  job of the first tenant it can (``next_of_tenant``) and re-checks the cap inside the claiming UPDATE.
+- ``fair_position``: the job's 1-based place in the same order (``queue_position``).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 
 from imagegen.jobs.models import JobRow
 
 #: which queue: the shared one (no owner), jobs reserved by one in-process pool (``owner``), or given ids
 Queue = Literal["shared", "reserved", "ids"]
-#: the cap passed when there is none (every tenant runs fewer jobs than this)
-NO_CAP = 2**31 - 1
 
 
 def _queue_filter(queue: Queue) -> ColumnElement[bool]:
@@ -37,43 +38,62 @@ def _queue_filter(queue: Queue) -> ColumnElement[bool]:
     return JobRow.id.in_(bindparam("ids", expanding=True))
 
 
-def _running_counts() -> Any:
-    """(tenant_id, n): jobs of each tenant that are running now."""
-    return (select(JobRow.tenant_id.label("tenant_id"), func.count().label("n"))
-            .where(JobRow.status == "in_progress").group_by(JobRow.tenant_id).subquery("running"))
+# Statements are built once per shape and bound per call: executing a cached statement skips rebuilding and
+# recompiling it (a status poll or a claim costs its SQL, not SQLAlchemy's Python).
 
-
-def _turns(queue: Queue) -> Any:
-    """Every queued job of one queue with its turn (see the module docstring)."""
-    running = _running_counts()
-    rank = func.row_number().over(partition_by=JobRow.tenant_id, order_by=(JobRow.created_at, JobRow.id))
-    queued = (select(JobRow.id.label("id"), JobRow.tenant_id.label("tenant_id"),
-                     JobRow.created_at.label("created_at"), rank.label("rank"))
-              .where(JobRow.status == "in_queue", _queue_filter(queue)).subquery("queued"))
-    n_running = func.coalesce(running.c.n, 0)
-    return (select(queued.c.id, queued.c.tenant_id, queued.c.created_at, n_running.label("running"),
-                   (queued.c.rank + n_running).label("turn"))
-            .select_from(queued.outerjoin(running, running.c.tenant_id == queued.c.tenant_id))
-            .subquery("turns"))
+@functools.cache
+def running_counts() -> Select[str, int]:
+    """(tenant_id, running jobs) of every tenant running any."""
+    return (select(JobRow.tenant_id, func.count()).where(JobRow.status == "in_progress")
+            .group_by(JobRow.tenant_id))
 
 
 @functools.cache
-def fair_candidates(queue: Queue, limit: int) -> Select[Any]:
-    """(id, tenant_id) of the next ``limit`` jobs in fair order, skipping tenants that run ``:cap`` jobs.
-
-    Bind ``cap`` (``NO_CAP`` for none) and ``owner`` or ``ids`` as the queue needs. Built once per shape:
-    executing a cached statement skips rebuilding and recompiling it."""
-    t = _turns(queue)
-    return (select(t.c.id, t.c.tenant_id).where(t.c.running < bindparam("cap"))
-            .order_by(t.c.turn, t.c.created_at, t.c.id).limit(limit))
+def tenant_heads(queue: Queue) -> Select[str, float]:
+    """(tenant_id, created_at of its oldest queued job) per tenant with queued jobs in the queue."""
+    return (select(JobRow.tenant_id, func.min(JobRow.created_at))
+            .where(JobRow.status == "in_queue", _queue_filter(queue)).group_by(JobRow.tenant_id))
 
 
 @functools.cache
-def position_of(queue: Queue) -> Select[Any]:
-    """1-based place of the job ``:job_id`` in the fair order of its queue (bind ``owner`` as needed)."""
-    t = _turns(queue)
-    me = select(t.c.turn, t.c.created_at, t.c.id).where(t.c.id == bindparam("job_id")).subquery("me")
-    ahead = or_(t.c.turn < me.c.turn,
-                and_(t.c.turn == me.c.turn, t.c.created_at < me.c.created_at),
-                and_(t.c.turn == me.c.turn, t.c.created_at == me.c.created_at, t.c.id < me.c.id))
-    return select(func.count(t.c.id) + 1).select_from(me.join(t, ahead, isouter=True))
+def next_of_tenant(queue: Queue) -> Select[str]:
+    """The oldest queued job of ``:tenant`` in the queue that no other claimer holds locked."""
+    return (select(JobRow.id).where(JobRow.status == "in_queue", JobRow.tenant_id == bindparam("tenant"),
+                                    _queue_filter(queue))
+            .order_by(JobRow.created_at, JobRow.id).limit(1).with_for_update(skip_locked=True))
+
+
+@functools.cache
+def tenant_counts(queue: Queue) -> Select[str, int, Any]:
+    """Per tenant with queued jobs in the queue: (tenant_id, queued, older), ``older`` = its queued jobs
+    created before the job ``(:created_at, :job_id)``."""
+    before = or_(JobRow.created_at < bindparam("created_at"),
+                 and_(JobRow.created_at == bindparam("created_at"), JobRow.id < bindparam("job_id")))
+    return (select(JobRow.tenant_id, func.count(), func.sum(case((before, 1), else_=0)))
+            .where(JobRow.status == "in_queue", _queue_filter(queue)).group_by(JobRow.tenant_id))
+
+
+def claim_order(heads: Iterable[tuple[str, float]], running: Mapping[str, int], *,
+                tenant_cap: int | None) -> list[str]:
+    """Tenants in the order their next job is due (``tenant_heads`` + ``running_counts``), skipping any
+    that already run ``tenant_cap`` jobs: smallest turn (running + 1) first, then the oldest head."""
+    due = [(running.get(t, 0) + 1, float(created), t) for t, created in heads
+           if tenant_cap is None or running.get(t, 0) < tenant_cap]
+    return [t for _turn, _created, t in sorted(due)]
+
+
+def fair_position(tenant: str, counts: Iterable[tuple[str, int, int]], running: Mapping[str, int]) -> int:
+    """1-based place in the fair order of a queued job of ``tenant``, from ``tenant_counts`` (taken for that
+    job) and ``running_counts``. Its turn is ``k = running + rank``; another tenant U is ahead with every
+    job of a smaller turn, ``min(queued_U, k - 1 - running_U)``, plus its turn-``k`` job when that one is
+    older, i.e. when at least ``k - running_U`` of U's jobs are older."""
+    rows = [(u, int(q), int(older or 0)) for u, q, older in counts]
+    mine = next((older for u, _q, older in rows if u == tenant), 0)
+    k = running.get(tenant, 0) + mine + 1
+    ahead = 0
+    for u, queued, older in rows:
+        r_u = running.get(u, 0)
+        ahead += min(queued, max(0, k - 1 - r_u))
+        if u != tenant and k - r_u >= 1 and older >= k - r_u:
+            ahead += 1
+    return ahead + 1

@@ -31,11 +31,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from imagegen.contract.errors import NotFound
 from imagegen.db.engine import session_factory
-from imagegen.jobs.fair import NO_CAP, fair_candidates, position_of
+from imagegen.jobs.fair import (
+    Queue,
+    claim_order,
+    fair_position,
+    next_of_tenant,
+    running_counts,
+    tenant_counts,
+    tenant_heads,
+)
 from imagegen.jobs.models import TERMINAL_STATUSES, JobInputRow, JobRow
 from imagegen.jobs.records import JobRecord
 
-#: how many fair-order candidates one claim looks at before it gives up on this round
+#: how many tenants (in fair order) one claim round tries before it looks again
 CLAIM_CANDIDATES = 8
 
 
@@ -116,11 +124,13 @@ class JobStore:
         if row.status == "in_queue":
             # jobs reserved by an in-process pool do not wait in the shared queue (and vice versa);
             # within a queue the place is the fair order workers claim in (jobs.fair)
+            binds = {"job_id": row.id, "created_at": row.created_at}
             if row.worker_id is None:
-                ahead = s.scalar(position_of("shared"), {"job_id": row.id})
+                counts = s.execute(tenant_counts("shared"), binds)
             else:
-                ahead = s.scalar(position_of("reserved"), {"job_id": row.id, "owner": row.worker_id})
-            position = int(ahead or 1)
+                counts = s.execute(tenant_counts("reserved"), binds | {"owner": row.worker_id})
+            running = {t: int(n) for t, n in s.execute(running_counts())}
+            position = fair_position(row.tenant_id, counts.all(), running)
         return JobRecord(
             id=row.id, tenant_id=row.tenant_id, operation=row.operation, model=row.model,
             status=row.status, progress=float(row.progress or 0.0), created_at=row.created_at,
@@ -132,7 +142,7 @@ class JobStore:
 
     def claim(self, worker_id: str, *, only_ids: Iterable[str] | None = None,
               tenant_cap: int | None = None) -> JobRecord | None:
-        """Take the next queued job in fair order for ``worker_id`` (None when there is none).
+        """Take the next queued job in fair order (``jobs.fair``) for ``worker_id``; None when there is none.
 
         ``tenant_cap``: at most this many running jobs per tenant (None or 0: no cap)."""
         ids = None if only_ids is None else list(only_ids)
@@ -140,31 +150,32 @@ class JobStore:
             return None
         cap = tenant_cap if tenant_cap and tenant_cap > 0 else None
         # a queued row with a worker id is reserved by the in-process pool that submitted it
-        query = fair_candidates("shared" if ids is None else "ids", CLAIM_CANDIDATES)
-        binds: dict[str, Any] = {"cap": cap or NO_CAP} | ({} if ids is None else {"ids": ids})
-        for _ in range(3):  # every candidate lost to another claimer: look again
+        queue: Queue = "shared" if ids is None else "ids"
+        binds: dict[str, Any] = {} if ids is None else {"ids": ids}
+        for _ in range(3):  # every tenant's next job lost to other claimers: look again
             with self._sessions() as s:
-                candidates = list(s.execute(query, binds))
-            if not candidates:
+                running = {t: int(n) for t, n in s.execute(running_counts())}
+                tenants = claim_order(s.execute(tenant_heads(queue), binds).all(), running, tenant_cap=cap)
+            if not tenants:
                 return None
-            for job_id, tenant_id in candidates:
-                record = self._try_claim(job_id, tenant_id, worker_id, cap)
+            for tenant_id in tenants[:CLAIM_CANDIDATES]:
+                record = self._try_claim(queue, binds, tenant_id, worker_id, cap)
                 if record is not None:
                     return record
         return None
 
-    def _try_claim(self, job_id: str, tenant_id: str, worker_id: str, cap: int | None) -> JobRecord | None:
+    def _try_claim(self, queue: Queue, binds: dict[str, Any], tenant_id: str, worker_id: str,
+                   cap: int | None) -> JobRecord | None:
         with self._sessions.begin() as s:
-            postgres = s.get_bind().dialect.name == "postgresql"
-            # SKIP LOCKED lets concurrent claimers pass each other on PostgreSQL (SQLite ignores it: the
-            # guarded UPDATE below decides there, under the database write lock)
-            locked = s.scalar(select(JobRow.id).where(JobRow.id == job_id, JobRow.status == "in_queue")
-                              .with_for_update(skip_locked=True))
-            if locked is None:
+            # SKIP LOCKED lets concurrent claimers pass each other on PostgreSQL (each takes the tenant's
+            # oldest job nobody else holds); SQLite ignores it and the guarded UPDATE below decides there,
+            # under the database write lock
+            job_id = s.scalar(next_of_tenant(queue), binds | {"tenant": tenant_id})
+            if job_id is None:
                 return None
             guard: list[ColumnElement[bool]] = [JobRow.id == job_id, JobRow.status == "in_queue"]
             if cap is not None:
-                if postgres:
+                if s.get_bind().dialect.name == "postgresql":
                     # claimers of one tenant take turns until commit, so each count sees the others' claims
                     s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _tenant_lock_key(tenant_id)})
                 running = (select(func.count()).select_from(JobRow)
