@@ -11,7 +11,7 @@ import sys
 import click
 
 from imagegen import __version__
-from imagegen.cli import catalog, generate, keys, queue, review, serve, worker
+from imagegen.cli import catalog, generate, keys, queue, recipes, review, serve, worker
 from imagegen.contract.errors import ImagegenError
 
 EX_OK, EX_USAGE, EX_DATAERR, EX_UNAVAILABLE, EX_TEMPFAIL, EX_NOPERM = 0, 64, 65, 69, 75, 77
@@ -23,7 +23,7 @@ def cli() -> None:
     """imagegen: self-hosted image generation that speaks the GPT Image API."""
 
 
-for _module in (generate, serve, worker, queue, keys, catalog, review):
+for _module in (generate, serve, worker, queue, keys, catalog, review, recipes):
     _module.register(cli)
 
 

@@ -168,7 +168,9 @@ def parse_recipe(text: str, *, origin: str = "<text>") -> LoadedRecipe:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InvalidValue(f"Invalid recipe {origin}: {where}: {first['msg']}", param="recipe") from exc
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidValue(f"Invalid recipe {origin}: {where + ': ' if where else ''}{message}",
+                           param="recipe") from exc
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return LoadedRecipe(recipe, hashlib.sha256(canonical.encode()).hexdigest(), origin)
 
