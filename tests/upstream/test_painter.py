@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fakes import FakeOpenAI, picture
+from fakes import FakeOpenAI, Scripted, picture
 
-from conftest import openai_engine
-from imagegen.contract.errors import UpstreamError
+from conftest import Recording, openai_engine
+from imagegen.contract.errors import JobCancelled, UpstreamError
 from imagegen.contract.sizes import FlexibleSizes
 from imagegen.contract.specs import GenerateSpec
 from imagegen.engines.base import Engine, NullProgress
@@ -167,3 +167,13 @@ def test_picture_model_through_the_router(tmp_path, fake_openai: FakeOpenAI, mon
     assert len(fake_openai.requests) == 1 and NEGATIVE in fake_openai.requests[0]["fields"]["prompt"]
     assert image.extra["contributors"][1]["backend"] == "upstream/gw:gpt-image-2"
     assert painted_nodes(image.plan or {})
+
+
+def test_cancelling_the_job_cancels_the_painters_upstream_call(fake_openai: FakeOpenAI) -> None:
+    fake_openai.script = [Scripted(hang_s=20)]
+    upstream = openai_engine(fake_openai)
+    painter = EnginePainter("upstream/gw", {"upstream/gw": upstream}.__getitem__)
+    spec = GenerateSpec(prompt=BOTTLE, model="gpt-image-2", width=1024, height=1536, quality="low", seed=4)
+    with pytest.raises(JobCancelled):  # not a fallback: the job is going away
+        PlanningEngine(painter=painter).generate(spec, Recording(cancel_after_s=0.5))
+    assert fake_openai.disconnected.wait(5)

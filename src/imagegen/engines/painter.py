@@ -18,7 +18,7 @@ from PIL import Image
 from imagegen.contract.errors import EngineUnavailable
 from imagegen.contract.sizes import FlexibleSizes
 from imagegen.contract.specs import GenerateSpec, Quality
-from imagegen.engines.base import Engine, NullProgress, SourceFile
+from imagegen.engines.base import CallbackProgress, Engine, SourceFile
 from imagegen.engines.planning import ENGINE_NAME as PLANNING_ENGINE
 
 #: what every picture prompt ends with, so a model does not invent lettering the verifier cannot vouch for
@@ -47,6 +47,8 @@ class PictureRequest:
     quality: Quality = "medium"
     #: the plan node the picture fills
     node_id: str = ""
+    #: the job's cancel flag: a backend stops (and its upstream call is aborted) when it turns true
+    cancelled: Callable[[], bool] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -95,7 +97,7 @@ class EnginePainter:
         width, height = painter_size(request.width, request.height)
         spec = GenerateSpec(prompt=request.prompt, model=self.model, n=1, width=width, height=height,
                             quality=request.quality, background="opaque", seed=request.seed)
-        result = engine.generate(spec, NullProgress())
+        result = engine.generate(spec, CallbackProgress(is_cancelled=request.cancelled))
         image = result.images[0]
         upstream = image.extra.get("upstream") if isinstance(image.extra.get("upstream"), dict) else None
         model = str(upstream.get("model")) if upstream else self.model

@@ -141,7 +141,7 @@ class PlanningEngine:
         progress.progress(0.05, "planned")
 
         # 2b. picture regions painted by the picture backend, when one is configured (texts stay ours)
-        paintings = [self._paint(plan, budget.quality) for plan in plans]
+        paintings = [self._paint(plan, budget.quality, progress.cancelled) for plan in plans]
         if self._painter is not None:
             timings["paint"] = sum(p.seconds for p in paintings)
 
@@ -400,11 +400,11 @@ class PlanningEngine:
             plan.canvas.background = bg.model_copy(update={"kind": "solid", "colors": [color]})
         return plan
 
-    def _paint(self, plan: Plan, quality: Quality) -> Painting:
+    def _paint(self, plan: Plan, quality: Quality, cancelled: Callable[[], bool]) -> Painting:
         """The plan's picture regions from the painter (nothing without one)."""
         if self._painter is None:
             return Painting()
-        return paint_plan(plan, self._painter, model=self.picture_model, quality=quality)
+        return paint_plan(plan, self._painter, model=self.picture_model, quality=quality, cancelled=cancelled)
 
     def _painted(self, image: EngineImage, painting: Painting, requested: str) -> EngineImage:
         """Record who painted what (catalog ``contributors``, report ``painter``, C2PA sources)."""

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image
 
+from imagegen.contract.errors import JobCancelled
 from imagegen.contract.specs import Quality
 from imagegen.engines.base import SourceFile
 from imagegen.engines.painter import NEGATIVE, Painter, PictureRequest
@@ -77,7 +79,8 @@ def subject_of(plan: Plan, node: ImageNode) -> str:
     return (plan.brief.subject or node.prompt or plan.brief.prompt).strip()
 
 
-def picture_request(plan: Plan, node: ImageNode, role: str, index: int, quality: Quality) -> PictureRequest:
+def picture_request(plan: Plan, node: ImageNode, role: str, index: int, quality: Quality,
+                    cancelled: Callable[[], bool] | None = None) -> PictureRequest:
     """The prompt and size for one region, written from the plan."""
     subject = subject_of(plan, node)
     theme = plan.theme
@@ -98,10 +101,12 @@ def picture_request(plan: Plan, node: ImageNode, role: str, index: int, quality:
         # one seed family per request: every variant starts from the request seed, regions offset by index
         seed=(plan.seed + 7919 * plan.variant + 104729 * index) & 0x7FFFFFFF,
         region=role, subject=subject, style=theme.style, palette=palette, quality=quality, node_id=node.id,
+        cancelled=cancelled,
     )
 
 
-def paint_plan(plan: Plan, painter: Painter, *, model: str, quality: Quality) -> Painting:
+def paint_plan(plan: Plan, painter: Painter, *, model: str, quality: Quality,
+               cancelled: Callable[[], bool] | None = None) -> Painting:
     """Ask ``painter`` for every picture region of ``plan``; mark the painted nodes ``source="backend"``.
 
     After the first failure the remaining regions go straight to the offline illustrator (a backend that
@@ -113,9 +118,11 @@ def paint_plan(plan: Plan, painter: Painter, *, model: str, quality: Quality) ->
     for index, (node, role) in enumerate(regions):
         where = {"node_id": node.id, "region": role, "model": model}
         if failure is None:
-            request = picture_request(plan, node, role, index, quality)
+            request = picture_request(plan, node, role, index, quality, cancelled)
             try:
                 picture = painter.paint(request)
+            except JobCancelled:
+                raise  # the job is going away: no fallback to draw
             except Exception as exc:  # any backend failure falls back; the reason is reported
                 failure = f"{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"
                 log.warning("picture backend %s failed for %s: %s", model, node.id, failure)
