@@ -10,6 +10,7 @@ others once its heartbeat goes stale (``IMAGEGEN_JOB_STALE_AFTER_S``). See docs/
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from types import FrameType
@@ -39,6 +40,10 @@ def worker(workers: int | None, log_level: str) -> None:
     if settings.database_url.startswith("sqlite"):
         click.echo("imagegen: warning: the queue is a SQLite file; workers on other machines need "
                    "IMAGEGEN_DATABASE_URL=postgresql+psycopg://...", err=True)
+    if not os.environ.get("IMAGEGEN_SIGNING_CERT"):
+        click.echo(f"imagegen: warning: C2PA manifests are signed with the local CA in {settings.keys_dir}; "
+                   "give every machine one signing identity (IMAGEGEN_SIGNING_CERT / IMAGEGEN_SIGNING_KEY, "
+                   "or a copy of one keys folder) so the API trusts what workers sign", err=True)
     if not settings.store_url:
         click.echo(f"imagegen: warning: assets go to the local folder {store.location}; workers on other "
                    "machines need a shared IMAGEGEN_STORE_URL (s3://bucket/prefix)", err=True)
