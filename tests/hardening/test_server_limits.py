@@ -298,7 +298,13 @@ def test_queue_urls_use_the_public_url(public) -> None:
         assert body["status_url"] == f"https://images.example.com/v1/requests/{body['request_id']}/status"
         images = http.post("/v1/images/generations", json={"model": "test-quick", "prompt": "p",
                                                            "response_format": "url"}).json()
-        assert images["data"][0]["url"].startswith("https://images.example.com/v1/assets/"), images
+        url = images["data"][0]["url"]
+        assert url.startswith("https://images.example.com/v1/assets/"), images
+        # a public URL this server handed out is recognised as its own asset (never downloaded)
+        edit = http.post("/v1/models/test-quick/edit", json={"prompt": "again", "images": [url]})
+        assert edit.status_code == 200, edit.text
+        request_id = edit.json()["request_id"]
+        wait_for(lambda: http.get(f"/v1/requests/{request_id}/status").json()["status"] == "completed", 30)
 
 
 # -- API docs are a setting, off in production mode --------------------------------------------------------

@@ -88,13 +88,19 @@ def _accepted(request: Request, record: JobRecord) -> dict[str, Any]:
 
 
 def _own_asset_ref(request: Request, url: str) -> dict[str, str] | None:
-    """``{"file_id": ...}`` when ``url`` names an asset on this server (relative, or our origin)."""
+    """``{"file_id": ...}`` when ``url`` names an asset on this server: a path, our public origin, or the
+    host name this client called us by (the file is then looked up in the caller's own catalog: nothing
+    is fetched, so trusting the client's Host header here grants nothing)."""
     parts = urlsplit(url)
+    path = parts.path
     if parts.scheme or parts.netloc:
         origin = urlsplit(_origin(request))
-        if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
+        prefix = origin.path.rstrip("/")
+        if (parts.scheme, parts.netloc) == (origin.scheme, origin.netloc) and path.startswith(prefix + "/"):
+            path = path[len(prefix):]
+        elif parts.netloc != request.headers.get("host"):
             return None
-    m = _OWN_ASSET_PATH.match(parts.path)
+    m = _OWN_ASSET_PATH.match(path)
     return {"file_id": m.group(1)} if m else None
 
 
