@@ -171,15 +171,26 @@ def parse_multipart(content_type: str, raw: bytes) -> dict[str, list[Any]]:
 
 
 class FakeOpenAI(_Base):
-    """The OpenAI Images API. ``make_file(width, height, fields)`` builds each output (default: a PNG)."""
+    """The OpenAI Images API. ``make_file(width, height, fields)`` builds each output (default: a PNG).
+    With ``url_origin`` set, outputs are answered as ``url`` on that origin (served under ``/files/``)."""
 
     def __init__(self, make_file: Callable[[int, int, dict[str, Any]], bytes] | None = None) -> None:
         super().__init__()
         self.make_file = make_file or (lambda w, h, fields: png(picture(w, h)))
         self.counter = 0
+        self.url_origin: str | None = None
+        self.files: dict[str, bytes] = {}
 
     def handle(self, h: BaseHTTPRequestHandler, method: str, record: dict[str, Any]) -> None:
         ctype = h.headers.get("Content-Type", "")
+        if method == "GET" and h.path in self.files:
+            data = self.files[h.path]
+            h.send_response(200)
+            h.send_header("Content-Type", "image/png")
+            h.send_header("Content-Length", str(len(data)))
+            h.end_headers()
+            h.wfile.write(data)
+            return
         if h.path.endswith("/images/generations"):
             fields = json.loads(record["raw"] or b"{}")
             prefix = "image_generation"
@@ -228,8 +239,14 @@ class FakeOpenAI(_Base):
                 h.wfile.flush()
             return
         n = int(fields.get("n") or 1)
-        data = [{"b64_json": base64.b64encode(self.make_file(width, height, fields)).decode()}
-                for _ in range(n)]
+        files = [self.make_file(width, height, fields) for _ in range(n)]
+        if self.url_origin is not None:
+            data = []
+            for i, content in enumerate(files):
+                self.files[f"/files/{request_id}-{i}.png"] = content
+                data.append({"url": f"{self.url_origin}/files/{request_id}-{i}.png"})
+        else:
+            data = [{"b64_json": base64.b64encode(content).decode()} for content in files]
         self.send_json(h, 200, {"created": int(time.time()), "data": data, "usage": USAGE, **common},
                        {"x-request-id": request_id})
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from fakes import FakeOpenAI, FakeQueueHost, Scripted, error
+from fakes import FakeOpenAI, FakeQueueHost, Scripted, error, picture, png
+from PIL import Image
 
 from conftest import Recording, openai_engine, queue_engine
 from imagegen.contract.errors import (
@@ -16,7 +17,7 @@ from imagegen.contract.errors import (
     UpstreamRejected,
     UpstreamTimeout,
 )
-from imagegen.contract.specs import GenerateSpec
+from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.engines.upstream.config import Prices
 
 
@@ -53,7 +54,7 @@ def test_generate_maps_fields_usage_and_cost(fake_openai: FakeOpenAI) -> None:
 
 
 def test_gpt_image_id_passes_through_and_size_is_exact(fake_openai: FakeOpenAI) -> None:
-    fake_openai.make_file = lambda w, h, f: __import__("fakes").png(__import__("fakes").picture(1024, 1024))
+    fake_openai.make_file = lambda w, h, f: png(picture(1024, 1024))
     result = openai_engine(fake_openai).generate(spec(model="gpt-image-1.5", width=1536, height=1024),
                                                  Recording())
     assert fake_openai.requests[0]["fields"]["model"] == "gpt-image-1.5"
@@ -169,3 +170,25 @@ def test_queue_host_submit_retries_429(fake_queue: FakeQueueHost) -> None:
     result = queue_engine(fake_queue).generate(spec(), Recording())
     assert len(result.images) == 1
     assert sum(1 for r in fake_queue.requests if r["method"] == "POST") == 3
+
+
+def test_url_outputs_are_fetched_only_from_the_upstreams_origin(fake_openai: FakeOpenAI) -> None:
+    fake_openai.url_origin = fake_openai.url
+    result = openai_engine(fake_openai).generate(spec(), Recording())
+    assert result.images[0].pixels.size == (1024, 1024)
+    assert [r["method"] for r in fake_openai.requests] == ["POST", "GET"]
+    fake_openai.url_origin = "http://127.0.0.2:9"
+    with pytest.raises(UpstreamError, match="own origin"):
+        openai_engine(fake_openai).generate(spec(), Recording())
+    assert [r["method"] for r in fake_openai.requests] == ["POST", "GET", "POST"]
+
+
+def test_edit_streams_partials(fake_openai: FakeOpenAI) -> None:
+    source = Image.new("RGB", (1024, 1024), (10, 20, 30))
+    data = png(source)
+    progress = Recording()
+    edit = EditSpec(prompt="add a moon", model="upstream/gw", stream=True, partial_images=1, seed=1,
+                    images=(InputImage(image=source, data=data, sha256="x", filename="in.png"),))
+    result = openai_engine(fake_openai).edit(edit, progress)
+    assert fake_openai.requests[0]["fields"]["stream"] is True
+    assert [p.index for p in progress.partials] == [0] and len(result.images) == 1
