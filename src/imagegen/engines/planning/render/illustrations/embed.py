@@ -107,7 +107,10 @@ class MiniLM:
     def encode(self, texts: list[str], batch: int = 128) -> Array:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        parts = [self._encode(texts[i : i + batch]) for i in range(0, len(texts), batch)]
+        # one BLAS thread: the matrices of a few phrases are tiny, and OpenBLAS's spinning worker threads
+        # made one phrase take seconds instead of milliseconds on a busy 2-core machine
+        with one_blas_thread():
+            parts = [self._encode(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         return np.concatenate(parts)
 
     def _encode(self, texts: list[str]) -> Array:
@@ -155,6 +158,18 @@ class MiniLM:
         pooled = (x * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norm = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norm, 1e-12)).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS runs on the calling thread only (small products, busy machines)."""
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 _model_lock = threading.Lock()

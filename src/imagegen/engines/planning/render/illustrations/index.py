@@ -25,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 
-from imagegen.engines.planning.render.illustrations.embed import MODEL_NAME, Array, encoder
+from imagegen.engines.planning.render.illustrations.embed import MODEL_NAME, Array, encoder, one_blas_thread
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet, library
 
 #: cosine similarity a nearest name needs to count as a match (below it the phrase draws nothing)
@@ -53,14 +53,20 @@ class IllustrationIndex:
         for i, ws in enumerate(self.words):
             for w in set(ws):
                 self._by_word.setdefault(w, []).append(i)
+        self._row = {n: i for i, n in enumerate(names)}
         self._lock = threading.Lock()
 
     # -- queries -------------------------------------------------------------------------------------------
     def embed(self, phrase: str) -> Array:
         return _embed_query(phrase)
 
+    def similarity(self, name: str, phrase: str) -> float:
+        return float(self.vectors[self._row[name]] @ self.embed(phrase))
+
     def nearest(self, phrase: str, k: int = 5) -> list[tuple[str, float]]:
-        scores = self.vectors @ self.embed(phrase)
+        q = self.embed(phrase)
+        with one_blas_thread():
+            scores = self.vectors @ q
         top = np.argsort(-scores)[:k]
         return [(self.names[i], float(scores[i])) for i in top]
 
@@ -76,7 +82,9 @@ class IllustrationIndex:
         if not heads:
             return None
         q = self.embed(context or word)
-        best = max(heads, key=lambda i: (float(self.vectors[i] @ q), -len(self.words[i])))
+        with one_blas_thread():
+            scores = self.vectors[heads] @ q
+        best = heads[max(range(len(heads)), key=lambda j: (float(scores[j]), -len(self.words[heads[j]])))]
         return self.names[best]
 
     def match(self, phrase: str, *, min_score: float = MIN_SCORE) -> Match | None:
@@ -84,9 +92,7 @@ class IllustrationIndex:
         for w in reversed(words):  # the head noun of an English noun phrase is its last word
             name = self.exact(w, phrase)
             if name is not None:
-                return Match(
-                    phrase, name, float(self.vectors[self.names.index(name)] @ self.embed(phrase)), "exact"
-                )
+                return Match(phrase, name, self.similarity(name, phrase), "exact")
         name, score = self.nearest(phrase, 1)[0]
         if score >= min_score:
             return Match(phrase, name, score, "embedding")

@@ -312,14 +312,10 @@ def _compound(a: str, b: str, idx: IllustrationIndex) -> Match | None:
     name, score = idx.nearest(phrase, 1)[0]
     if score < _COMPOUND_MIN:
         return None
-    q = idx.embed(phrase)
     own = []
     for w in (a, b):
         m = idx.match(w)
-        if m is None:
-            own.append(0.0)
-        else:
-            own.append(float(idx.vectors[idx.names.index(m.name)] @ q))
+        own.append(0.0 if m is None else idx.similarity(m.name, phrase))
     if score - min(own) >= _COMPOUND_GAP:
         return Match(phrase, name, score, "embedding")
     return None
