@@ -17,7 +17,7 @@ Crash protocol (the blob is always written before its catalog row, never the oth
    Same bytes -> same key: writing twice is a no-op.
 2. The caller then inserts the catalog row in one transaction. A crash before the commit leaves at most an
    unreferenced blob (or a local temp file), never a row without its blob.
-3. ``sweep`` (run at server start and by ``imagegen doctor``) deletes temp files and blobs that no catalog
+3. ``sweep`` (run in the background when a server or worker starts) deletes temp files and blobs that no catalog
    row references, once they are older than a grace period, so a write in flight in another process (blob
    written, row not yet committed) is never swept. One store per catalog: a sweep deletes whatever the
    catalog it is given does not reference.
