@@ -43,33 +43,36 @@ def check_string(value: str, name: str, *, cap: int | None = None, param: str | 
 
 
 def check_json_value(value: Any, param: str | None) -> None:
-    """Refuse nesting deeper than ``json_depth`` and strings (values or keys) that are not valid Unicode.
+    """Refuse nesting deeper than ``json_depth`` and strings (values or keys) that are not valid Unicode;
+    the error names where (``prompt``, ``plan.nodes[3].text``).
 
     Iterative, so a hostile depth never reaches Python's recursion limit here."""
     max_depth = REQUEST_LIMITS.json_depth
-    stack: list[tuple[Any, int]] = [(value, 0)]
+    stack: list[tuple[Any, int, str | None]] = [(value, 0, param)]
     while stack:
-        item, depth = stack.pop()
+        item, depth, where = stack.pop()
         if isinstance(item, str):
             if _unencodable(item):
                 raise InvalidValue(
-                    f"Invalid {_where(param)}: a string contains a lone surrogate code point, which is not "
-                    "valid Unicode text.",
-                    param=param,
+                    f"Invalid {_where(where)}: it contains a lone surrogate code point, which is not valid "
+                    "Unicode text.",
+                    param=where,
                 )
             continue
         if isinstance(item, dict | list):
             if depth >= max_depth:
                 raise InvalidValue(
-                    f"Invalid {_where(param)}: JSON nested deeper than {max_depth} levels.", param=param
+                    f"Invalid {_where(where)}: JSON nested deeper than {max_depth} levels.", param=where
                 )
-            children = list(item.items()) if isinstance(item, dict) else [(None, v) for v in item]
-            for key, child in children:
+            if isinstance(item, list):
+                stack.extend((child, depth + 1, f"{where or ''}[{i}]") for i, child in enumerate(item))
+                continue
+            for key, child in item.items():
                 if isinstance(key, str) and _unencodable(key):
                     raise InvalidValue(
-                        f"Invalid {_where(param)}: a key contains a lone surrogate code point.", param=param
+                        f"Invalid {_where(where)}: a key contains a lone surrogate code point.", param=where
                     )
-                stack.append((child, depth + 1))
+                stack.append((child, depth + 1, f"{where}.{key}" if where else str(key)))
 
 
 def _where(param: str | None) -> str:
