@@ -17,10 +17,10 @@ Crash protocol (the blob is always written before its catalog row, never the oth
    Same bytes -> same key: writing twice is a no-op.
 2. The caller then inserts the catalog row in one transaction. A crash before the commit leaves at most an
    unreferenced blob (or a local temp file), never a row without its blob.
-3. ``sweep`` (run in the background when a server or worker starts) deletes temp files and blobs that no catalog
-   row references, once they are older than a grace period, so a write in flight in another process (blob
-   written, row not yet committed) is never swept. One store per catalog: a sweep deletes whatever the
-   catalog it is given does not reference.
+3. ``sweep`` (run in the background when a server or worker starts, and by ``imagegen sweep``) deletes temp
+   files and blobs that no catalog row references, once they are older than a grace period, so a write in
+   flight in another process (blob written, row not yet committed) is never swept. One store per catalog: a
+   sweep deletes whatever the catalog it is given does not reference.
 """
 
 from __future__ import annotations
@@ -175,12 +175,12 @@ class S3Objects:
 
     def write(self, key: str, data: bytes) -> None:
         ext = key.rsplit(".", 1)[-1].lower()
-        with self._errors("write"):
+        with self._errors("could not store the file"):
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
                                    ContentType=CONTENT_TYPES.get(ext, "application/octet-stream"))
 
     def read(self, key: str) -> bytes:
-        with self._errors("read"):
+        with self._errors("could not read the file"):
             try:
                 obj = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
             except Exception as exc:
@@ -190,7 +190,7 @@ class S3Objects:
             return bytes(obj["Body"].read())
 
     def size(self, key: str) -> int | None:
-        with self._errors("look up"):
+        with self._errors("could not look the file up"):
             try:
                 head = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
             except Exception as exc:
@@ -200,11 +200,11 @@ class S3Objects:
             return int(head["ContentLength"])
 
     def delete(self, key: str) -> None:
-        with self._errors("delete"):
+        with self._errors("could not delete the file"):
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def listing(self) -> Iterator[tuple[str, float, bool]]:
-        with self._errors("list"):
+        with self._errors("could not list its files"):
             pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
                                                                           Prefix=self.prefix)
             for page in pages:
@@ -212,7 +212,7 @@ class S3Objects:
                     yield obj["Key"][len(self.prefix):], obj["LastModified"].timestamp(), False
 
     def check(self) -> None:
-        with self._errors("reach"):
+        with self._errors("could not be reached"):
             self.client.head_bucket(Bucket=self.bucket)
 
     @contextlib.contextmanager
@@ -223,8 +223,8 @@ class S3Objects:
         except (FileNotFoundError, ValueError, EngineUnavailable):
             raise
         except Exception as exc:
-            log.error("asset store %s: cannot %s: %s", self.location, what, exc)
-            raise EngineUnavailable(f"The asset store cannot {what} right now; try again later.") from exc
+            log.error("asset store %s %s: %s", self.location, what, exc)
+            raise EngineUnavailable(f"The asset store {what}; try again later.") from exc
 
 
 def _not_found(exc: Exception) -> bool:
