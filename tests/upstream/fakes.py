@@ -180,6 +180,8 @@ class FakeOpenAI(_Base):
         self.counter = 0
         self.url_origin: str | None = None
         self.files: dict[str, bytes] = {}
+        #: streams end with an ``error`` event carrying this message instead of the completed image
+        self.stream_error: str | None = None
 
     def handle(self, h: BaseHTTPRequestHandler, method: str, record: dict[str, Any]) -> None:
         ctype = h.headers.get("Content-Type", "")
@@ -230,6 +232,9 @@ class FakeOpenAI(_Base):
             final = base64.b64encode(self.make_file(width, height, fields)).decode()
             frames.append((f"{prefix}.completed", {"type": f"{prefix}.completed", "b64_json": final,
                                                    "created_at": int(time.time()), "usage": USAGE, **common}))
+            if self.stream_error is not None:
+                frames[-1] = ("error", {"error": {"message": self.stream_error, "type": "server_error",
+                                                  "code": "server_error"}})
             h.send_response(200)
             h.send_header("Content-Type", "text/event-stream")
             h.send_header("x-request-id", request_id)

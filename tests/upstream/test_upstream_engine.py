@@ -192,3 +192,11 @@ def test_edit_streams_partials(fake_openai: FakeOpenAI) -> None:
     result = openai_engine(fake_openai).edit(edit, progress)
     assert fake_openai.requests[0]["fields"]["stream"] is True
     assert [p.index for p in progress.partials] == [0] and len(result.images) == 1
+
+
+def test_an_error_event_mid_stream_is_an_upstream_error(fake_openai: FakeOpenAI) -> None:
+    fake_openai.stream_error = "generation failed half way"
+    progress = Recording()
+    with pytest.raises(UpstreamError, match="generation failed half way"):
+        openai_engine(fake_openai, max_retries=1).generate(spec(stream=True, partial_images=1), progress)
+    assert len(fake_openai.requests) == 2  # a 5xx-like failure: retried once, then 502

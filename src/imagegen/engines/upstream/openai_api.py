@@ -99,6 +99,8 @@ class OpenAIImages:
             raise TimeoutError(str(exc)) from exc
         except openai.APIConnectionError as exc:
             raise Failure(None, str(exc)) from exc
+        except openai.APIError as exc:  # e.g. an ``error`` event in the middle of a stream
+            raise Failure(502, exc.message, code=exc.code, param=exc.param) from exc
 
     async def _collect(self, stream: Any, call: UpstreamCall, on_partial: OnPartial) -> UpstreamReply:
         files: list[bytes] = []
