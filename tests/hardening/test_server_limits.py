@@ -288,6 +288,14 @@ def test_queue_urls_ignore_the_host_header(limited) -> None:
         edit = http.post("/v1/models/test-quick/edit", headers=evil,
                          json={"prompt": "again", "images": [result["output"]["image"]]})
         assert edit.status_code == 200, edit.text
+        # the client's own spelling of this very address is kept (its same-origin checks still hold)
+        local = {"Authorization": f"Bearer {key}", "Host": f"localhost:{server.port}"}
+        body = http.post("/v1/models/test-quick/text-to-image", json={"prompt": "p"}, headers=local).json()
+        assert body["status_url"].startswith(f"http://localhost:{server.port}/v1/requests/"), body
+        wrong_port = {"Authorization": f"Bearer {key}", "Host": f"localhost:{server.port + 1}"}
+        body = http.post("/v1/models/test-quick/text-to-image", json={"prompt": "p"},
+                         headers=wrong_port).json()
+        assert body["status_url"].startswith(server.url + "/v1/requests/"), body
 
 
 def test_queue_urls_use_the_public_url(public) -> None:

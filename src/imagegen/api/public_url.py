@@ -4,7 +4,9 @@ Never the request's ``Host`` header: a client (or anyone who can make a victim's
 controls it, and a reflected host turns the server's answers into links to an attacker's site. The
 origin is ``IMAGEGEN_PUBLIC_URL`` when the operator set it (the address clients reach, e.g. the reverse
 proxy: ``https://images.example.com``), else the address the connection was accepted on (the socket's
-own local address, ``scope["server"]``), which a client cannot choose.
+own local address, ``scope["server"]``), which a client cannot choose. The one use of ``Host`` is to keep
+a client's own spelling of that same address (``localhost:8000`` for a server on 127.0.0.1:8000), so its
+same-origin checks hold; any other name is ignored.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 
 from imagegen.config import Settings
+from imagegen.service.auth_policy import is_loopback
 
 
 def configured_public_url(settings: Settings) -> str | None:
@@ -40,7 +43,24 @@ def public_origin(request: Request) -> str:
         # no socket (an in-process test client): the loopback address is the honest answer
         return f"{scheme}://127.0.0.1"
     host, port = server[0], server[1]
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    called = request.headers.get("host", "")
+    if _names_this_address(called, host, port or default_port, default_port):
+        return f"{scheme}://{called}"
     if ":" in host:
         host = f"[{host}]"
-    default_port = {"http": 80, "https": 443}.get(scheme)
     return f"{scheme}://{host}" + ("" if port in (None, default_port) else f":{port}")
+
+
+def _names_this_address(called: str, host: str, port: int | None, default_port: int | None) -> bool:
+    """Whether a ``Host`` header value names exactly the bound ``host:port`` (or ``localhost`` for a
+    loopback bind)."""
+    parts = urlsplit(f"//{called}")
+    try:
+        called_port = parts.port or default_port
+    except ValueError:
+        return False
+    name = (parts.hostname or "").lower()
+    if not name or "@" in called or called_port != port or called != parts.netloc:
+        return False
+    return name == host.lower() or (name == "localhost" and is_loopback(host))
