@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import re
-import subprocess
 import unicodedata
 
 #: script -> Tesseract language (traineddata installed by Debian's tesseract-ocr-* packages)
@@ -67,15 +65,11 @@ def extended_latin(text: str) -> bool:
     return any(ord(c) > 127 and c.isalpha() and "LATIN" in unicodedata.name(c, "") for c in text)
 
 
-@functools.cache
 def tesseract_has(language: str) -> bool:
     """Whether Tesseract has that traineddata (``Latin`` comes from Debian's tesseract-ocr-script-latn)."""
-    # pytesseract.get_languages() drops capitalised script models such as "Latin": ask the binary
-    try:
-        listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):  # no tesseract binary: OCR checks report misreads instead
-        return False
-    return language in {line.strip() for line in (listed.stdout + listed.stderr).splitlines()}
+    from imagegen.engines.planning.verify.recognizers import tesseract_languages
+
+    return language in tesseract_languages()
 
 
 def normalize(text: str) -> str:
