@@ -92,7 +92,7 @@ def _cover_pixels(image: Image.Image, size: tuple[int, int], method: Image.Resam
     """``image`` scaled to cover ``size`` and centre-cropped to it (no distortion)."""
     (w, h), (tw, th) = image.size, size
     scale = max(tw / w, th / h)
-    cw, ch = tw / scale, th / scale
+    cw, ch = min(w, tw / scale), min(h, th / scale)  # min(): float noise must not leave the image
     box = ((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
     return image.resize(size, method, box=box, reducing_gap=3.0 if scale < 1 else None)
 
