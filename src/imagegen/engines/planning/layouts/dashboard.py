@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 
 from ..plan import ChartNode, DataPoint, GroupNode, Node
 from ..planner.content import TextItem
+from ..planner.contrast import LARGE_MIN, ensure_contrast
 from ..planner.listed import ChartSpec
 from .common import block_order, entries_for, footer
 from .kit import Ctx, Region, stack
@@ -124,7 +126,7 @@ def layout_dashboard(ctx: Ctx) -> list[Node]:
         row = Region(area.x, y, area.w, card_h)
         for k, cell in enumerate(row.cols(n_cards, ctx.gap * 1.5)):
             pair = pairs[k] if k < len(pairs) else (None, None)
-            nodes.append(_kpi_card(ctx, cell, *pair))
+            nodes.append(kpi_card(ctx, cell, *pair))
         y += card_h + ctx.gap * 2
     rest_h = 0.0
     if rest:
@@ -178,7 +180,7 @@ def _nav(ctx: Ctx, navs: list[TextItem], inner: Region, side: bool, fill: str) -
     return out
 
 
-def _kpi_card(ctx: Ctx, cell: Region, label: TextItem | None, value: TextItem | None) -> GroupNode:
+def kpi_card(ctx: Ctx, cell: Region, label: TextItem | None, value: TextItem | None) -> GroupNode:
     pal = ctx.theme.palette
     unit = ctx.unit
     children: list[Node] = [ctx.card(cell, z=1)]
@@ -215,7 +217,7 @@ def _kpi_card(ctx: Ctx, cell: Region, label: TextItem | None, value: TextItem | 
 def chart_node(ctx: Ctx, spec: ChartSpec, region: Region) -> ChartNode:
     """A chart of the brief's numbers (labels and values drawn), or a wordless one when it gave none."""
     pal = ctx.theme.palette
-    colors = [pal.accent, *pal.extra] if spec.kind == "donut" else [pal.accent]
+    colors = series_colors(ctx, len(spec.points)) if spec.kind == "donut" else [pal.accent]
     if spec.points:
         return ChartNode(
             id=ctx.new_id("chart"),
@@ -242,3 +244,25 @@ def chart_node(ctx: Ctx, spec: ChartSpec, region: Region) -> ChartNode:
         show_values=False,
         note="no data in the brief: an unlabelled chart shape",
     )
+
+
+def series_colors(ctx: Ctx, n: int) -> list[str]:
+    """``n`` distinct slice colours: the theme's accent and extras, then the accent's hue turned in even
+    steps, each kept at 3:1 on the page (slices read as different things)."""
+    pal = ctx.theme.palette
+    out: list[str] = []
+    for c in [pal.accent, *pal.extra]:
+        if c.lower() not in out:
+            out.append(c.lower())
+    r, g, b = (int(pal.accent[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    h, s, v = colorsys.rgb_to_hsv(r, g, b)
+    k = 1
+    while len(out) < n:
+        rr, gg, bb = colorsys.hsv_to_rgb((h + k * 0.618034) % 1.0, max(s, 0.45), max(min(v, 0.85), 0.45))
+        c = ensure_contrast(
+            f"#{round(rr * 255):02x}{round(gg * 255):02x}{round(bb * 255):02x}", pal.background, LARGE_MIN
+        )
+        if c not in out:
+            out.append(c)
+        k += 1
+    return out[: max(n, 1)]

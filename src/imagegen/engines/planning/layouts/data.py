@@ -14,7 +14,7 @@ from ..plan import Node
 from ..planner.content import TextItem
 from ..planner.icons import icon_for
 from .common import FOOTER_ROLES, block_order, entries_for, footer, place_codes_row
-from .dashboard import chart_node
+from .dashboard import chart_node, counted, kpi_card, kpi_pairs
 from .kit import Ctx, Region, StackEntry, stack
 
 _HEAD_ROLES = ("masthead", "title", "headline", "subhead")
@@ -28,7 +28,13 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
     heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
     stats = [i for i in ctx.items if i.stat is not None and i not in heads]
     captions = [i for i in ctx.items if i.role in FOOTER_ROLES and i not in stats]
-    rest = [i for i in ctx.items if i not in heads and i not in stats and i not in captions]
+    pairs = kpi_pairs([i for i in ctx.items if i.role in ("kpi_label", "kpi_value")])
+    in_pairs = {id(x) for p in pairs for x in p if x is not None}
+    rest = [
+        i
+        for i in ctx.items
+        if i not in heads and i not in stats and i not in captions and id(i) not in in_pairs
+    ]
     foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe)
     nodes.extend(foot_nodes)
     area = safe.above(foot_h, ctx.gap * 2) if foot_h else safe
@@ -46,6 +52,19 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
             )
         )
         y += ctx.gap * 2
+    n_kpi = max(len(pairs), counted(ctx, "kpi"))
+    if n_kpi:
+        # the brief's KPI cards (label over value), a row per three, before any chart or illustration
+        per_row = min(n_kpi, 3)
+        rows_n = (n_kpi + per_row - 1) // per_row
+        card_h = min(240 * ctx.unit, (area.bottom - y) * 0.4 / rows_n)
+        for r in range(rows_n):
+            row = Region(area.x, y, area.w, card_h)
+            for c, cell in enumerate(row.cols(per_row, ctx.gap * 1.5)):
+                k = r * per_row + c
+                if k < n_kpi:
+                    nodes.append(kpi_card(ctx, cell, *(pairs[k] if k < len(pairs) else (None, None))))
+            y += card_h + ctx.gap * 2
     body = Region(area.x, y, area.w, area.bottom - y)
     cards = stats
     rest_h = 0.0

@@ -203,6 +203,12 @@ def _split_items(body: str) -> list[tuple[int, int]]:
     for c in [*cuts, len(body)]:
         spans.append((prev, c))
         prev = c + 1
+    if ";" in body and len(spans) > 1:
+        # "A; B; C, apply at …": a semicolon list ends at the first comma of its last item
+        s, e = spans[-1]
+        comma = body.find(", ", s, e)
+        if comma >= 0:
+            spans[-1] = (s, comma)
     out: list[tuple[int, int]] = []
     for s, e in spans:
         piece = body[s:e]
@@ -243,8 +249,8 @@ def _container_role(noun: str) -> str | None:
 
 #: where a list opens: a parenthesis, a colon, or "with"/"listing"/"labelled" after the container noun
 _LIST_OPEN = re.compile(
-    r"\((?P<paren>[^()\x00]+)\)|:\s+(?P<colon>[^.\x00\n()]+(?:\.\d[^.\x00\n()]*)*)"
-    r"|\s+(?:with|listing|labell?ed|reading)\s+(?P<worded>[^.\x00\n():]+(?:\.\d[^.\x00\n():]*)*)"
+    r"\((?P<paren>[^()\x00]+)\)|:\s+(?P<colon>[^.\x00\n()]+(?:\.(?=[\w$€£])[^.\x00\n()]*)*)"
+    r"|\s+(?:with|listing|labell?ed|reading)\s+(?P<worded>[^.\x00\n():]+(?:\.(?=[\w$€£])[^.\x00\n():]*)*)"
 )
 _NOUN_BEFORE = re.compile(r"((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)\s*$")
 
@@ -293,7 +299,7 @@ def read(masked: str, prompt: str) -> Reading:
         if not texts:
             continue
         out.texts.extend(texts)
-        taken.append((base, base + len(body)))
+        taken.append((base + pieces[0][0], base + pieces[-1][1]))
     # 3. numbered steps and bullet lines
     numbered = list(_NUMBERED.finditer(masked))
     if len(numbered) >= 2 and [int(x.group("n")) for x in numbered] == list(range(1, len(numbered) + 1)):

@@ -238,6 +238,9 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
             lx, ly, lw, lh = b.x, ring.bottom + b.h * 0.04, b.w, b.bottom - ring.bottom - b.h * 0.04
         row = lh / n
         size = max(9.0, min(row * 0.5, 28.0))
+        # with values on, each legend row also states its slice's value (right-aligned): a pie of several
+        # slices is read from its legend, not guessed from arc lengths
+        value_w = (lw * 0.3) if node.show_values and any(p.label for p in node.series) else 0.0
         for i, p in enumerate(node.series):
             dot = size * 0.7
             dx, dy, dw, dh = ctx.sbox(_box(x=lx, y=ly + i * row + (row - dot) / 2, w=dot, h=dot))
@@ -247,10 +250,21 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
                 node,
                 f"label.{i}",
                 p.label,
-                _box(x=lx + dot * 1.6, y=ly + i * row, w=lw - dot * 1.6, h=row),
+                _box(x=lx + dot * 1.6, y=ly + i * row, w=lw - dot * 1.6 - value_w, h=row),
                 size,
                 align="left",
             )
+            if value_w and i > 0:
+                _label(
+                    ctx,
+                    node,
+                    f"value.{i}",
+                    format_value(p.value, node.unit),
+                    _box(x=lx + lw - value_w, y=ly + i * row, w=value_w, h=row),
+                    size,
+                    align="right",
+                    weight=700,
+                )
 
 
 def _line(ctx: RenderContext, node: ChartNode) -> None:
