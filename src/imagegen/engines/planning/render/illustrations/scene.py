@@ -73,6 +73,7 @@ _BACKDROP: dict[str, list[tuple[str, float]]] = {
     "mountains": [("snow-capped-mountain", 0.5), ("mountain", 0.38), ("snow-capped-mountain", 0.44)],
     "desert": [("cactus", 0.14), ("cactus", 0.1), ("cactus", 0.12)],
     "sea": [("sailboat", 0.1)],
+    "open": [("deciduous-tree", 0.14), ("evergreen-tree", 0.18), ("deciduous-tree", 0.12)],
 }
 #: things that belong in the sky, and things that hang from above
 SKY_THINGS = word_set(
@@ -169,7 +170,7 @@ def compose_scene(
     motion = bool(_MOTION & set(reading.words))
     for p in placed:
         if p.shadow and kind != "space":
-            _shadow(img, p)
+            _shadow(img, lib, p)
     if motion and placed and not placed[0].hanging:
         _speed_lines(img, placed[0], rng)
     for p in placed:
@@ -280,16 +281,40 @@ def _setting(
         ground = mix(ground, "#6b7280", 0.35)
     field_img = linear_gradient(w, max(1, int(h - horizon)), [mix(ground, haze, 0.25), ground], 90)
     img.paste(field_img, (0, int(horizon)))
-    if setting == "city":
-        # roofs: a ridge line of the rooftops the subject stands on
-        ridge = mix(ground, "#000000", 0.18)
-        pts = [(0.0, h * 0.8)]
-        x = 0.0
-        while x < w:
-            step = w * float(rng.uniform(0.14, 0.22))
-            pts += [(x + step * 0.5, h * float(rng.uniform(0.72, 0.76))), (x + step, h * 0.8)]
-            x += step
-        draw.polygon([*pts, (w, h), (0, h)], fill=hex_rgba(ridge))
+    if setting == "city" and {"roof", "roofs", "rooftop", "rooftops"} & set(reading.words):
+        _roofs(img, w, h, h * 0.74, night, rng)
+    elif setting == "city":
+        # a kerb between the street and the pavement
+        draw.rectangle((0, h * 0.74, w, h * 0.75), fill=hex_rgba(mix(ground, "#ffffff", 0.25)))
+
+
+def _roofs(img: Image.Image, w: int, h: int, top: float, night: bool, rng: np.random.Generator) -> None:
+    """The roofs the subject walks on: overlapping terracotta gables with tile courses and chimneys."""
+    draw = ImageDraw.Draw(img)
+    tile = "#b5533c" if not night else mix("#b5533c", "#0b1030", 0.55)
+    x = -w * 0.05
+    while x < w:
+        span = w * float(rng.uniform(0.3, 0.45))
+        peak = top + h * float(rng.uniform(-0.03, 0.02))
+        shade = mix(tile, "#000000", float(rng.uniform(0.0, 0.15)))
+        # a chimney behind the slope
+        cx = x + span * float(rng.uniform(0.25, 0.7))
+        draw.rectangle(
+            (cx, peak - h * 0.06, cx + w * 0.035, peak + h * 0.04), fill=hex_rgba(mix(shade, "#4a2a22", 0.5))
+        )
+        poly = [(x, h), (x + span * 0.12, peak), (x + span * 0.88, peak), (x + span, h)]
+        draw.polygon(poly, fill=hex_rgba(shade))
+        line = hex_rgba(mix(shade, "#000000", 0.25))
+        y = peak + h * 0.035
+        while y < h:
+            draw.line((x, y, x + span, y), fill=line, width=max(1, h // 300))
+            y += h * 0.035
+        draw.line(
+            (x + span * 0.12, peak, x + span * 0.88, peak),
+            fill=hex_rgba(mix(shade, "#000000", 0.35)),
+            width=max(2, h // 120),
+        )
+        x += span * 0.85
 
 
 def _planks(img: Image.Image, w: int, h: int, top: float, night: bool) -> None:
@@ -435,9 +460,10 @@ def _place(
     else:
         # drawings face left (the emoji convention): a chaser runs leftward after what it chases, and
         # props stand on the side the subject faces
+        group_and_row = subject.plural and any(t.plural for t in ground_props)
         if chase:
             sx = w * (0.68 + shift * 0.5)
-        elif ground_props:
+        elif ground_props and not group_and_row:
             sx = w * (0.6 + shift * 0.5)
         else:
             sx = w * (0.5 + shift)
@@ -475,7 +501,7 @@ def _place(
     if front_row:
         # a group and a plural prop (marigolds and lamps): the group stands back, the props make a row
         # in front of it across the picture
-        back = h * 0.08
+        back = h * 0.16
         for p in placed:
             p.y -= back
         t = next(t for t in ground_props if t.plural)
@@ -535,13 +561,18 @@ def _paste(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
     img.paste(drawing, (x, y), drawing)
 
 
-def _shadow(img: Image.Image, p: Placed) -> None:
+def _shadow(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
+    """A soft contact shadow as wide as the drawing's own feet (its ink's bottom edge), under it."""
     if p.hanging:
         return
     x, y, size = _box(p)
-    bottom = y + size * 0.97
-    rx, ry = size * 0.38, size * 0.05
-    cx = x + size / 2
+    ink = rasterize(lib, p.name, size, p.fills or None).getchannel("A").getbbox()
+    if ink is None:
+        return
+    left, _, right, low = ink
+    bottom = y + low - size * 0.02
+    rx, ry = max(size * 0.12, (right - left) * 0.55), size * 0.045
+    cx = x + (left + right) / 2
     _soft_blob(img, (cx - rx, bottom - ry, cx + rx, bottom + ry), max(1.0, size * 0.03), "#14121e", 90)
 
 
@@ -558,9 +589,11 @@ def _badge(img: Image.Image, p: Placed, colors: SceneColors) -> None:
 
 def _speed_lines(img: Image.Image, p: Placed, rng: np.random.Generator) -> None:
     x, y, size = _box(p)
-    draw = ImageDraw.Draw(img)
-    for i in range(4):
-        ly = y + size * (0.35 + 0.15 * i)
-        length = size * float(rng.uniform(0.25, 0.45))
-        x1 = x + size * 1.02  # behind a left-facing drawing
-        draw.line((x1, ly, x1 + length, ly), fill=(255, 255, 255, 255), width=max(2, round(size * 0.02)))
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for i in range(3):
+        ly = y + size * (0.4 + 0.17 * i)
+        length = size * float(rng.uniform(0.16, 0.28))
+        x1 = x + size * 0.98  # behind a left-facing drawing
+        draw.line((x1, ly, x1 + length, ly), fill=(255, 255, 255, 190), width=max(2, round(size * 0.018)))
+    img.paste(layer, (0, 0), layer)
