@@ -336,8 +336,10 @@ class JobStore:
     def drop_finished_inputs(self) -> int:
         """Delete input rows of jobs that have ended (a safety net: each ending already drops its own)."""
         with self._sessions.begin() as s:
-            res = s.execute(delete(JobInputRow).where(JobInputRow.job_id.in_(
-                select(JobRow.id).where(JobRow.status.in_(TERMINAL_STATUSES)))))
+            # correlated: driven by the (few) input rows and the jobs primary key, never a jobs scan
+            ended = select(JobRow.id).where(JobRow.id == JobInputRow.job_id,
+                                            JobRow.status.in_(TERMINAL_STATUSES)).exists()
+            res = s.execute(delete(JobInputRow).where(ended))
             return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
