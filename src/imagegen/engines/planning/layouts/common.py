@@ -8,7 +8,7 @@ from ..planner.content import TextItem
 from .kit import Ctx, Region, StackEntry, code_region, size_cap, stack, type_only_head_size
 
 #: roles that live in a footer band when the layout has no better place for them
-FOOTER_ROLES = ("caption", "source", "footer", "date", "contact")
+FOOTER_ROLES = ("caption", "source", "footer", "contact")
 #: reading order of roles in a text block
 ROLE_ORDER = {
     "volume": 0,

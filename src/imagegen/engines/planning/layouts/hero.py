@@ -15,6 +15,7 @@ from ..plan import Node
 from ..planner.content import TextItem
 from .common import FOOTER_ROLES, entries_for, footer
 from .kit import Ctx, Region, stack
+from .lists import mark_lists
 
 
 def layout_hero(ctx: Ctx) -> list[Node]:
@@ -59,7 +60,7 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         )
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))
-        return nodes
+        return mark_lists(ctx, nodes)
 
     landscape = ctx.w / ctx.h >= 1.25
     if not body:
@@ -137,7 +138,7 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         )
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))
-    return nodes
+    return mark_lists(ctx, nodes)
 
 
 def _accent_rule(ctx: Ctx, text_nodes: list[Node], align: str) -> list[Node]:

@@ -167,6 +167,7 @@ for _a in (
             (r"\bhero\b", 1),
             (r"e-?commerce|packshot|product (?:shot|photo)|still life", 2),
             (r"\bcommercial\b|\badvert(?:isement|ising)?\b|\bad\b", 1.5),
+            (r"\bpackag(?:ing|e)\b|\bpack ?(?:shot|front)\b|\bbox front\b|\bcereal box\b", 4),
         ),
     ),
     Archetype("poster", "hero", 2 / 3, ((r"\bposter\b|\bflyer\b|\bplacard\b", 4),)),

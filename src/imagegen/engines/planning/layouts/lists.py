@@ -1,0 +1,105 @@
+"""Lists look like lists: numbered steps get a numbered disc, bullets a dot, badges a pill.
+
+Layouts stack texts one under another; this pass (run by the hero family after stacking) marks the brief's
+list items so a recipe's five steps read as steps and a pack's badges as badges, not as loose lines:
+
+- ``step`` texts: an accent disc with the step's number (1, 2, 3 ... in the brief's order) just before the
+  text's first line; the numbers are the list's order, not copy;
+- ``bullet`` texts: a small accent dot before the text;
+- ``badge`` texts: an accent pill around the text (the text node's box shrinks to its width, centered where
+  the text was, and takes the pill as its plate, so contrast is checked against it).
+
+Markers never leave the safe area: when the text's left edge leaves no room, the text's box moves right.
+"""
+
+from __future__ import annotations
+
+from ..plan import Box, Node, TextNode
+from ..planner.contrast import BODY_MIN, ensure_contrast
+from .kit import Ctx, Region
+from .metrics import em_width
+
+
+def mark_lists(ctx: Ctx, nodes: list[Node]) -> list[Node]:
+    """``nodes`` with markers added before steps and bullets and badges set as pills."""
+    out: list[Node] = []
+    steps = [n for n in nodes if isinstance(n, TextNode) and n.role == "step"]
+    number = {n.id: k + 1 for k, n in enumerate(sorted(steps, key=lambda n: (n.box.y, n.box.x)))}
+    safe_x = ctx.grid.margin
+    pal = ctx.theme.palette
+    for node in nodes:
+        if not isinstance(node, TextNode) or node.role not in ("step", "bullet", "badge"):
+            out.append(node)
+            continue
+        if node.role == "badge":
+            out.append(_pill(ctx, node))
+            continue
+        ink_w = min(node.box.w, em_width(node.text, node.font) * node.size)
+        side = node.size * (1.25 if node.role == "step" else 0.45)
+        gap = node.size * 0.45
+        if node.align == "center":
+            left = node.box.x + (node.box.w - ink_w) / 2
+        elif node.align == "right":
+            left = node.box.right - ink_w
+        else:
+            left = node.box.x
+        x = left - gap - side
+        if x < safe_x:
+            # no room before the text: the text moves right by the marker's width
+            shift = safe_x - x
+            node = node.model_copy(
+                update={
+                    "box": Box(
+                        x=node.box.x + shift, y=node.box.y, w=max(1.0, node.box.w - shift), h=node.box.h
+                    )
+                }
+            )
+            x = safe_x
+        cy = node.box.y + node.size * 0.6 * node.line_height
+        if node.valign == "middle":
+            cy = node.box.y + node.box.h / 2
+        region = Region(x, cy - side / 2, side, side)
+        out.append(
+            ctx.shape(region, "ellipse", fill=pal.accent, z=max(0, node.z - 1), stem=f"{node.role}-marker")
+        )
+        if node.role == "step":
+            out.append(
+                TextNode(
+                    id=ctx.new_id("step-no"),
+                    box=region.box(),
+                    z=node.z,
+                    text=str(number[node.id]),
+                    role="step_no",
+                    font=node.font.model_copy(update={"weight": 700}),
+                    size=round(side * 0.58, 1),
+                    min_size=round(min(side * 0.58, max(9.0, node.min_size)), 1),
+                    color=ensure_contrast(pal.on_accent, pal.accent, BODY_MIN),
+                    align="center",
+                    valign="middle",
+                    max_lines=1,
+                    note="the step's number (its order in the brief's list)",
+                )
+            )
+        out.append(node)
+    return out
+
+
+def _pill(ctx: Ctx, node: TextNode) -> TextNode:
+    pal = ctx.theme.palette
+    ink_w = min(node.box.w, em_width(node.text, node.font) * node.size)
+    pad = node.size * 0.7
+    w = min(node.box.w, ink_w + 2 * pad)
+    if node.align == "center":
+        x = node.box.x + (node.box.w - w) / 2
+    elif node.align == "right":
+        x = node.box.right - w
+    else:
+        x = node.box.x
+    return node.model_copy(
+        update={
+            "box": Box(x=round(x, 2), y=node.box.y, w=round(w, 2), h=node.box.h),
+            "align": "center",
+            "plate": pal.accent,
+            "color": ensure_contrast(pal.on_accent, pal.accent, BODY_MIN),
+        }
+    )
