@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "queue"))
 from queue_helpers import Server, create_key, server_env
 from studio_helpers import launch, sign_in
 
@@ -38,6 +39,13 @@ def wait(client, job: dict, timeout: float = 600) -> list[str]:
             return list(res["asset_ids"])
         time.sleep(0.5)
     raise TimeoutError(job)
+
+
+def settle(page) -> None:
+    """Wait until every image on the page has loaded (thumbnails are lazy)."""
+    page.evaluate("() => document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)", timeout=20_000)
+    page.wait_for_timeout(300)
 
 
 def main(out: Path) -> None:
@@ -75,19 +83,19 @@ def main(out: Path) -> None:
             page.goto("/studio/login")
             page.screenshot(path=str(out / "login.png"))
             page = sign_in(browser, server.url, key)
-            page.wait_for_timeout(800)
+            settle(page)
             page.screenshot(path=str(out / "grid.png"))
             page.goto("/studio?group=family")
-            page.wait_for_timeout(500)
+            settle(page)
             page.screenshot(path=str(out / "families.png"))
             page.goto(f"/studio/assets/{v2}")
-            page.wait_for_timeout(800)
+            settle(page)
             page.screenshot(path=str(out / "asset.png"), full_page=True)
             page.goto(f"/studio/compare?a={v1}&b={v2}")
-            page.wait_for_timeout(800)
+            settle(page)
             page.screenshot(path=str(out / "compare.png"))
             page.get_by_role("button", name="Difference overlay").click()
-            page.wait_for_timeout(800)
+            settle(page)
             page.screenshot(path=str(out / "compare-overlay.png"))
             page.goto(f"/studio/create?from={ids[5]}")
             page.get_by_label("Prompt").fill("Replace the chart with a line chart")
@@ -106,7 +114,7 @@ def main(out: Path) -> None:
             page.locator("#verify-file").set_input_files(
                 files=[{"name": "stripped.jpg", "mimeType": "image/jpeg", "buffer": stripped.getvalue()}])
             page.locator(".verified").wait_for(timeout=60_000)
-            page.wait_for_timeout(500)
+            settle(page)
             page.screenshot(path=str(out / "verify.png"))
             browser.close()
     finally:
