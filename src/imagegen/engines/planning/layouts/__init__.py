@@ -14,6 +14,7 @@ from .data import layout_infographic, layout_menu, layout_rows, layout_ticket
 from .editorial import layout_magazine
 from .hero import layout_hero
 from .kit import Ctx
+from .map import layout_map
 from .screen import layout_app
 from .sequential import frames_for_variant, layout_comic, layout_storyboard
 from .sign import layout_sign
@@ -37,6 +38,7 @@ LAYOUTS: dict[str, Layout] = {
     "ticket": layout_ticket,
     "data": layout_rows,
     "dashboard": layout_dashboard,
+    "map": layout_map,
     "app_screen": layout_app,
     "screen": layout_app,
     "comic_page": layout_comic,

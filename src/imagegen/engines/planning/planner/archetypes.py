@@ -97,6 +97,17 @@ for _a in (
         "title",
     ),
     Archetype(
+        "map",
+        "map",
+        3 / 2,
+        (
+            (r"\bmap\b(?! icon| pin)", 5),
+            (r"\bwayfinding\b|\bsite plan\b", 4),
+        ),
+        lambda c: 2.0 if _roles(c, "place") >= 2 else 0.0,
+        "title",
+    ),
+    Archetype(
         "infographic",
         "data",
         2 / 3,
