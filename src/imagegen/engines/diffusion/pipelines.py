@@ -111,10 +111,12 @@ class PipelineCache:
 def _load(info: ModelInfo, placement: Placement) -> Any:
     torch = require_torch()
     from diffusers import DiffusionPipeline
+    from diffusers.utils import logging as diffusers_logging
 
+    diffusers_logging.disable_progress_bar()  # a server's log is no terminal
     try:
         pipe = DiffusionPipeline.from_pretrained(
-            str(info.folder), torch_dtype=placement.torch_dtype(torch), local_files_only=True)
+            str(info.folder), dtype=placement.torch_dtype(torch), local_files_only=True)
     except (OSError, ValueError) as exc:
         raise EngineUnavailable(
             f"The diffusion model in {info.folder} could not be loaded ({type(exc).__name__}: {exc}). It "

@@ -1,0 +1,120 @@
+"""The diffusion engine on the tiny pipeline, below the HTTP layer: cancellation between denoising steps
+(through the service's job), batches of n, the bounded pipeline cache, a generic pipeline."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from tiny_sd import need_torch
+
+from imagegen.config import Settings
+from imagegen.contract.errors import JobCancelled
+from imagegen.contract.specs import GenerateSpec
+from imagegen.engines.base import CallbackProgress, NullProgress
+from imagegen.engines.diffusion import DiffusionEngine
+from imagegen.engines.diffusion.pipelines import PipelineCache
+from imagegen.service import Service
+
+need_torch()
+
+MODEL = "diffusers/tiny-sd"
+
+
+def spec(**kw: object) -> GenerateSpec:
+    base: dict[str, object] = dict(prompt="a harbour", model=MODEL, width=1024, height=1024, quality="low",
+                                   seed=9)
+    base.update(kw)
+    return GenerateSpec(**base)  # type: ignore[arg-type]
+
+
+def test_cancel_stops_the_job_between_denoising_steps(settings: Settings) -> None:
+    service = Service(settings, workers=1).start()
+    try:
+        service.tenants.ensure_tenant("acme")
+        job_ids: list[str] = []
+        seen: list[str] = []
+
+        def on_progress(fraction: float, message: str) -> None:
+            seen.append(message)
+            if message.startswith("denoising step 3/") and job_ids:
+                service.cancel("acme", job_ids[0])
+
+        with pytest.raises(JobCancelled):
+            service.run("acme", "generate", spec(), on_progress=on_progress, on_submitted=job_ids.append,
+                        timeout=120)
+        record = service.status("acme", job_ids[0])
+        assert record.status == "cancelled" and not record.asset_ids
+        steps = [m for m in seen if m.startswith("denoising step")]
+        total = int(steps[0].split("/")[1])
+        assert 3 <= len(steps) < total, steps  # stopped mid-denoise, a step or so after the cancel
+    finally:
+        service.stop(timeout=10)
+
+
+def test_n_runs_in_seeded_batches_with_monotonic_progress(settings: Settings) -> None:
+    engine = DiffusionEngine(settings=Settings(home=settings.home, database_url=settings.database_url,
+                                               extra=dict(settings.extra, diffusion_max_batch="2")),
+                             model=MODEL)
+    fractions: list[float] = []
+    result = engine.generate(spec(n=3), CallbackProgress(on_progress=lambda f, m: fractions.append(f)))
+    hashes = [im.render_sha256 for im in result.images]
+    assert len(set(hashes)) == 3
+    assert result.backend == "diffusers:tiny-sd" and result.engine == "imagegen-diffusion"
+    assert fractions == sorted(fractions) and fractions[-1] < 1.0
+    again = engine.generate(spec(n=3), NullProgress())
+    assert [im.render_sha256 for im in again.images] == hashes
+    extra = result.images[0].extra
+    assert extra["render_size"] == "192x192" and extra["family"] == "sd1" and extra["steps"] == 20
+
+
+def test_the_pipeline_cache_is_bounded_lru(settings: Settings, tiny_sd: Path) -> None:
+    models = settings.home / "models"
+    shutil.copytree(tiny_sd, models / "second")  # another folder: another cache entry
+    cache = PipelineCache(capacity=1)
+    first = DiffusionEngine(settings=settings, model=MODEL, cache=cache)
+    second = DiffusionEngine(settings=settings, model="diffusers/second", cache=cache)
+    first.generate(spec(), NullProgress())
+    first.generate(spec(), NullProgress())
+    assert (cache.loads, len(cache)) == (1, 1)
+    second.generate(spec(model="diffusers/second"), NullProgress())
+    assert (cache.loads, len(cache)) == (2, 1)  # the first folder was dropped
+    first.generate(spec(), NullProgress())
+    assert cache.loads == 3
+
+
+def test_concurrent_requests_share_one_pipeline(settings: Settings) -> None:
+    cache = PipelineCache(capacity=2)
+    engine = DiffusionEngine(settings=settings, model=MODEL, cache=cache)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(engine.generate(spec(), NullProgress()).images[0].render_sha256 or "")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors and len(results) == 2 and results[0] == results[1] and cache.loads == 1
+
+
+def test_a_generic_pipeline_uses_its_own_defaults(settings: Settings, tiny_sd: Path) -> None:
+    import json
+
+    generic = settings.home / "models" / "generic"
+    shutil.copytree(tiny_sd, generic)
+    index = json.loads((generic / "model_index.json").read_text())
+    index["_class_name"] = "StableDiffusionPAGPipeline"  # a pipeline outside the known families
+    (generic / "model_index.json").write_text(json.dumps(index))
+    engine = DiffusionEngine(settings=settings, model="diffusers/generic")
+    assert engine.info.family == "generic"
+    result = engine.generate(spec(model="diffusers/generic", quality="low"), NullProgress())
+    assert result.images[0].extra["steps"] == 25  # its __call__ default of 50 steps x 0.5
+    assert result.images[0].pixels.size == (1024, 1024)
