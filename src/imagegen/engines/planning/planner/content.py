@@ -195,6 +195,8 @@ def extract(prompt: str) -> Content:
             between is not None
             and is_list_join(_PRICE_AFTER.sub("", between, count=1))
             and prev_item is not None
+            # a name after "agent" is one person, not the head of a list of contacts
+            and prev_item.role != "contact"
         ):
             role, lead_style = prev_item.role, prev_style
         else:
