@@ -51,6 +51,8 @@ class MarkedFile:
     timings: dict[str, float] = field(default_factory=dict)
     #: the active C2PA manifest label (``urn:c2pa:…``), read back from the signed bytes
     manifest_label: str | None = None
+    #: the pixels as encoded (watermarked): what a lossless file decodes to; a lossy one differs by codec noise
+    pixels: Image.Image | None = None
 
 
 def finalize(
@@ -129,7 +131,7 @@ def mark(
     label = manifest_label(data, MIME[output_format])
     timings["sign_s"] = time.perf_counter() - t2
     timings["total_s"] = time.perf_counter() - t0
-    return MarkedFile(data, MIME[output_format], wm_id, region, notes, timings, label)
+    return MarkedFile(data, MIME[output_format], wm_id, region, notes, timings, label, marked)
 
 
 def manifest_label(data: bytes, mime: str) -> str | None:
