@@ -4,7 +4,8 @@ Routes: the OpenAI-compatible images API (``routes_openai``), the queue API (``r
 catalog (``routes_catalog``), all under ``/v1``; ``GET /healthz`` for readiness probes. Every error
 leaves as the OpenAI envelope (``api.errors``); bodies over the cap are refused with 413.
 
-Run it with ``imagegen serve`` or ``uvicorn --factory imagegen.api.app:app_from_env``.
+Run it with ``imagegen serve`` (connection limits: ``api.server_limits``) or ``uvicorn --factory
+imagegen.api.app:app_from_env --http imagegen.api.server_limits:GuardedH11Protocol``.
 """
 
 from __future__ import annotations
