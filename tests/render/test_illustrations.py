@@ -50,9 +50,10 @@ def test_the_installed_set_names_its_licence_and_the_docs_record_it() -> None:
     assert not lic.attribution_required
     assert Licence("openmoji", "OpenMoji", "CC-BY-SA-4.0", "u", "a", "1").attribution_required
     assert len(lib.names()) > 1000
+    assert "earbud" in lib.keywords["headphone"] and "cyclist" in lib.keywords["person-biking"]
     for doc in ("docs/dependencies.md", "docs/rendering.md"):
         text = (ROOT / doc).read_text()
-        assert "@iconify-json/fluent-emoji-flat" in text and "MIT" in text, doc
+        assert "@iconify-json/fluent-emoji-flat" in text and "MIT" in text and "emojilib" in text, doc
 
 
 def test_minilm_runs_in_numpy_and_knows_what_is_alike() -> None:
@@ -71,10 +72,12 @@ def test_minilm_runs_in_numpy_and_knows_what_is_alike() -> None:
         ("compass", "compass", "exact"),
         ("astronaut", "astronaut", "exact"),
         ("lantern", "red-paper-lantern", "exact"),  # the head word of the drawing's name
-        ("kitten", "cat", "embedding"),
-        ("cyclist", "person-biking", "embedding"),
-        ("bike", "bicycle", "embedding"),
-        ("tire", "wheel", "embedding"),
+        ("kitten", "cat", "exact"),  # an emojilib keyword of cat-face, whose whole animal is drawn
+        ("cyclist", "person-biking", "exact"),  # keyword
+        ("earbud", "headphone", "exact"),  # keyword; the embeddings alone say "ear"
+        ("tea", "teapot", "exact"),  # head word of bubble-tea, keyword of teapot: the nearer wins
+        ("spaceman", "astronaut", "embedding"),
+        ("skyscraper", "tokyo-tower", "embedding"),
     ],
 )
 def test_a_word_finds_its_drawing(phrase: str, name: str, how: str) -> None:

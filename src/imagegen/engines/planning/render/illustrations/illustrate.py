@@ -79,8 +79,14 @@ def reading_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> R
     return framed
 
 
-def _css(word: str) -> str:
+def _value(word: str, planned: str | None) -> str:
+    """The plan's value for a colour word when it is that colour (the planner's tuned table), else the CSS
+    value of the word (the plan's colours may be the theme's, not the words')."""
     r, g, b = ImageColor.getrgb(word)[:3]
+    if planned is not None:
+        pr, pg, pb = ImageColor.getrgb(planned)[:3]
+        if abs(pr - r) + abs(pg - g) + abs(pb - b) < 200:
+            return planned
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
@@ -103,7 +109,8 @@ def illustrate(
     # colour words in the order the brief named them; their values are the plan's (the planner's colour
     # table), else the CSS value of the word
     values = {
-        word: node.colors[i] if i < len(node.colors) else _css(word) for i, word in enumerate(reading.colors)
+        word: _value(word, node.colors[i] if i < len(node.colors) else None)
+        for i, word in enumerate(reading.colors)
     }
     colors = SceneColors(
         background=p.background,

@@ -6,8 +6,9 @@ list it was built from, so a new set version or model rebuilds it.
 
 Matching a phrase from the brief (:meth:`IllustrationIndex.match`):
 
-1. **exact keyword** — a word of the phrase is the whole name of a drawing ("cat", "compass") or its head
-   word ("lantern" -> red-paper-lantern); ties are broken by embedding similarity to the whole phrase;
+1. **exact keyword** — a word of the phrase is the whole name of a drawing ("cat", "compass"), else its head
+   word ("lantern" -> red-paper-lantern) or one of its emojilib keywords ("earbud" -> headphone, "tea" ->
+   teapot), the best of those by embedding similarity to the whole phrase (at least 0.5);
 2. **embedding** — otherwise the nearest name by cosine similarity of MiniLM sentence embeddings
    ("kitten" -> cat, "cyclist" -> person-biking), accepted above :data:`MIN_SCORE`.
 """
@@ -30,6 +31,9 @@ from imagegen.engines.planning.render.illustrations.library import IllustrationS
 
 #: cosine similarity a nearest name needs to count as a match (below it the phrase draws nothing)
 MIN_SCORE = 0.56
+#: a head word or keyword hit must still be this similar to the phrase ("right" is the head word of
+#: person-kneeling-facing-right, at 0.18)
+MIN_KEYWORD_SCORE = 0.5
 #: categories that are signs rather than things (keycaps, zodiac, arrows) stay out of the index
 _SKIP_CATEGORIES = frozenset({"Symbols", "Flags"})
 _VERSION = 1
@@ -50,9 +54,14 @@ class IllustrationIndex:
         self.vectors = vectors
         self.words = [tuple(n.split("-")) for n in names]
         self._by_word: dict[str, list[int]] = {}
+        self._by_keyword: dict[str, list[int]] = {}
         for i, ws in enumerate(self.words):
             for w in set(ws):
                 self._by_word.setdefault(w, []).append(i)
+            for kw in lib.keywords.get(names[i], ()):
+                forms = {kw, kw[:-1]} if kw.endswith("s") and len(kw) > 3 else {kw}
+                for form in forms - set(ws):
+                    self._by_keyword.setdefault(form, []).append(i)
         self._row = {n: i for i, n in enumerate(names)}
         self._lock = threading.Lock()
 
@@ -70,29 +79,38 @@ class IllustrationIndex:
         top = np.argsort(-scores)[:k]
         return [(self.names[i], float(scores[i])) for i in top]
 
-    def exact(self, word: str, context: str | None = None) -> str | None:
-        """The drawing a single word names exactly (whole name, else head word), ranked by ``context``."""
+    def exact(self, word: str, context: str | None = None) -> tuple[str, float] | None:
+        """The drawing a single word names: the drawing of that name, else the best (by similarity to
+        ``context``) of those whose head word or keyword it is, when similar enough."""
         hits = self._by_word.get(word, [])
-        if not hits:
-            return None
         whole = [i for i in hits if self.words[i] == (word,)]
+        phrase = context or word
         if whole:
-            return self.names[whole[0]]
-        heads = [i for i in hits if self.words[i][-1] == word]
-        if not heads:
+            return self.names[whole[0]], self.similarity(self.names[whole[0]], phrase)
+        found = {*(i for i in hits if self.words[i][-1] == word), *self._by_keyword.get(word, [])}
+        # an animal's face ("cat-face", keyword "kitten") stands for the whole animal ("cat") if drawn
+        found |= {
+            self._row[n[:-5]]
+            for n in (self.names[i] for i in found)
+            if n.endswith("-face") and n[:-5] in self._row
+        }
+        pool = sorted(found)
+        if not pool:
             return None
-        q = self.embed(context or word)
+        q = self.embed(phrase)
         with one_blas_thread():
-            scores = self.vectors[heads] @ q
-        best = heads[max(range(len(heads)), key=lambda j: (float(scores[j]), -len(self.words[heads[j]])))]
-        return self.names[best]
+            scores = self.vectors[pool] @ q
+        j = max(range(len(pool)), key=lambda k: (float(scores[k]), -len(self.words[pool[k]])))
+        if float(scores[j]) < MIN_KEYWORD_SCORE:
+            return None
+        return self.names[pool[j]], float(scores[j])
 
     def match(self, phrase: str, *, min_score: float = MIN_SCORE) -> Match | None:
         words = phrase.split()
         for w in reversed(words):  # the head noun of an English noun phrase is its last word
-            name = self.exact(w, phrase)
-            if name is not None:
-                return Match(phrase, name, self.similarity(name, phrase), "exact")
+            found = self.exact(w, phrase)
+            if found is not None:
+                return Match(phrase, found[0], found[1], "exact")
         name, score = self.nearest(phrase, 1)[0]
         if score >= min_score:
             return Match(phrase, name, score, "embedding")

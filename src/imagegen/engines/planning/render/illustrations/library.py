@@ -58,6 +58,8 @@ class IllustrationSet:
     bodies: dict[str, str]
     flips: dict[str, tuple[str, bool]]
     categories: dict[str, str] = field(default_factory=dict)
+    #: search keywords per drawing (emojilib, joined through the set's chars.json); empty when not installed
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         """Names the index offers: every drawing once (no skin-tone copies, no mirrored aliases)."""
@@ -147,7 +149,26 @@ def load_set(root: Path) -> IllustrationSet:
         bodies=bodies,
         flips=flips,
         categories=categories,
+        keywords=_keywords(root, bodies),
     )
+
+
+def _keywords(root: Path, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """emojilib's keywords (``<data root>/emojilib/emoji-en-US.json``, MIT) for each drawing, found through
+    the set's ``chars.json`` (codepoints -> name). Missing files: no keywords (names still match)."""
+    lib_path, chars_path = root.parent / "emojilib" / "emoji-en-US.json", root / "chars.json"
+    if not lib_path.is_file() or not chars_path.is_file():
+        return {}
+    table = {k.replace("\ufe0f", ""): v for k, v in json.loads(lib_path.read_text(encoding="utf-8")).items()}
+    out: dict[str, tuple[str, ...]] = {}
+    for codes, name in json.loads(chars_path.read_text(encoding="utf-8")).items():
+        if name not in bodies or name in out:
+            continue
+        emoji = "".join(chr(int(c, 16)) for c in codes.split("-")).replace("\ufe0f", "")
+        words = table.get(emoji)
+        if words:
+            out[name] = tuple(w.replace("_", " ").lower() for w in words[1:])
+    return out
 
 
 _lock = threading.Lock()

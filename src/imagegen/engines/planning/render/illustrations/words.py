@@ -58,6 +58,16 @@ SETTING_WORDS: dict[str, str] = {
             "village",
             "alley",
             "urban",
+            "cafe",
+            "café",
+            "shop",
+            "store",
+            "storefront",
+            "bakery",
+            "restaurant",
+            "boutique",
+            "market",
+            "bazaar",
         ),
         "city",
     ),
@@ -91,7 +101,7 @@ SETTING_WORDS: dict[str, str] = {
         ("linen", "table", "tabletop", "studio", "counter", "desk", "shelf", "marble", "pedestal", "podium"),
         "tabletop",
     ),
-    **dict.fromkeys(("kitchen", "room", "interior", "office", "bedroom", "cafe", "café", "library"), "room"),
+    **dict.fromkeys(("kitchen", "room", "interior", "office", "bedroom", "library"), "room"),
 }
 #: the pier, dock and linen are also the surface things stand on
 SURFACE_WORDS: dict[str, str] = {"pier": "planks", "dock": "planks", "linen": "linen", "marble": "marble"}
@@ -99,6 +109,8 @@ SURFACE_WORDS: dict[str, str] = {"pier": "planks", "dock": "planks", "linen": "l
 #: a role that another thing can wear: the drawing's attribute prop; with no animal to wear it, a role
 #: the set has no drawing of becomes a standing person with the prop
 ROLES: dict[str, str] = {
+    "courier": "package",
+    "postman": "package",
     "detective": "magnifying-glass-tilted-left",
     "sleuth": "magnifying-glass-tilted-left",
     "fisherman": "fishing-pole",
@@ -128,7 +140,8 @@ _DESIGN = word_set(
     set comic strip shows showing featuring depicting feature headline title subtitle text caption
     tagline slogan copy lettering font typography heading subhead body footer header sidebar button
     badge price date qr code barcode layout page grid column row template mockup brand brochure menu
-    invitation packaging infographic dashboard chart map section frame label number
+    invitation packaging infographic dashboard chart map section frame label number sign signage plaque
+    speech bubble bubbles balloon character characters expression pose shot commerce ecommerce product
     """
 )
 _STOP = word_set(
@@ -137,6 +150,8 @@ _STOP = word_set(
     beside behind between above below around along its his her their our your my this that these
     those is are was were be being been it he she they them who which while as up down out off very
     some any each every one two three four five six seven eight nine ten then than just also not no
+    left right top bottom middle center centre corner side front back volume colour color palette
+    source tone edge half full part piece kind type sort lot bit way thing things written
     """
 )
 #: describing words that would otherwise be matched as things ("matte" -> a mat)
@@ -145,7 +160,8 @@ _ADJECTIVES = word_set(
     matte glossy ceramic warm cool cold hot small big large little tiny giant huge cute happy sad
     angry flat modern vintage retro minimal minimalist elegant simple bold soft bright dark light
     pale deep wooden metal metallic glass plastic paper leather cozy lonely brave young old new tall
-    short wide lush calm quiet busy rainy sunny foggy snowy misty stormy
+    short wide lush calm quiet busy rainy sunny foggy snowy misty stormy wireless neutral chinese
+    japanese korean arabic indian hindi english french italian mexican thai
     """
 )
 _VERBS = word_set(
@@ -163,8 +179,17 @@ _PEOPLE_CATEGORY = "People & Body"
 GARMENTS = word_set(
     """
     coat raincoat jacket shirt dress hoodie sweater scarf hat cap helmet boot trouser jean uniform
-    suit cloak robe apron kimono vest poncho
+    suit cloak robe apron kimono vest poncho hair beard glasses backpack bag
     """
+)
+#: worn but not recoloured from ("short black hair" says nothing about the coat)
+_UNCOLORED_WEAR = frozenset({"hair", "beard", "glasses"})
+_LIGHT_HEADS = word_set(
+    "light lights lighting background backdrop shadow shadows glow highlight highlights reflection"
+)
+#: photographic and layout terms whose words would otherwise read as things or places
+_PHOTO_TERMS = re.compile(
+    r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|bird'?s[- ]eye view"
 )
 _COMPOUND_MIN = 0.7
 _COMPOUND_GAP = 0.1
@@ -196,6 +221,7 @@ class Reading:
 
 
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|「[^」]*」|『[^』]*』')
+_CLAUSE = re.compile(r"[.;!?\n]+")
 _WORD = re.compile(r"[a-zà-ÿ]+(?:'[a-z]+)?")
 
 
@@ -218,15 +244,39 @@ def is_color(word: str) -> bool:
 
 
 def read_brief(text: str, idx: IllustrationIndex) -> Reading:
-    """What ``text`` asks to see, with each thing matched to a drawing of the set."""
+    """What ``text`` asks to see, with each thing matched to a drawing of the set.
+
+    Things come from the first sentence or clause that names any (later ones are usually about light,
+    background or text: "Neutral background, soft window light"); time, weather, setting and colours
+    come from all of them.
+    """
     out = Reading()
     # quoted strings are text to set, not things to draw
-    words = _WORD.findall(_QUOTED.sub(" ", text).lower())
-    out.words = words
-    # content words in runs: a stop word, design word or verb ends a run (compounds never cross one)
+    plain = _PHOTO_TERMS.sub(" ", _QUOTED.sub(" ", text).lower())
+    for clause in _CLAUSE.split(plain):
+        runs = _runs(_WORD.findall(clause), out)
+        if not out.things:
+            for run in runs:
+                out.things.extend(_match_run(run, idx))
+    _apply_roles(out, idx)
+    # one drawing once: the first mention wins
+    seen: set[str] = set()
+    unique = []
+    for t in out.things:
+        if t.name not in seen:
+            seen.add(t.name)
+            unique.append(t)
+    out.things = unique
+    return out
+
+
+def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...], bool]]]:
+    """Content words in runs (a stop word, design word or verb ends a run; compounds never cross one),
+    each with the colour words right before it; time, weather, setting and colours go to ``out``."""
+    out.words.extend(words)
     runs: list[list[tuple[str, tuple[str, ...], bool]]] = [[]]
     pending_colors: list[str] = []
-    for w in words:
+    for k, w in enumerate(words):
         if is_color(w) and w not in SETTING_WORDS:
             out.colors.append(w)
             pending_colors.append(w)
@@ -238,8 +288,16 @@ def read_brief(text: str, idx: IllustrationIndex) -> Reading:
         if w in SETTING_WORDS:
             out.setting = out.setting or SETTING_WORDS[w]
             out.surface = out.surface or SURFACE_WORDS.get(w)
+        one = singular(w)
+        if k + 1 < len(words) and words[k + 1] in _LIGHT_HEADS:
+            # "window light", "rim light", "neutral background": how it is lit or backed, not a thing
+            if runs[-1]:
+                runs.append([])
+            continue
         if (
             w in _STOP
+            or one in _STOP
+            or one in _DESIGN
             or w in _DESIGN
             or w in _VERBS
             or w in _ADJECTIVES
@@ -253,21 +311,9 @@ def read_brief(text: str, idx: IllustrationIndex) -> Reading:
             if w not in _ADJECTIVES:
                 pending_colors = []
             continue
-        one = singular(w)
         runs[-1].append((one, tuple(pending_colors), one != w))
         pending_colors = []
-    for run in runs:
-        out.things.extend(_match_run(run, idx))
-    _apply_roles(out, idx)
-    # one drawing once: the first mention wins
-    seen: set[str] = set()
-    unique = []
-    for t in out.things:
-        if t.name not in seen:
-            seen.add(t.name)
-            unique.append(t)
-    out.things = unique
-    return out
+    return [r for r in runs if r]
 
 
 def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIndex) -> list[Thing]:
@@ -291,7 +337,7 @@ def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIn
                 )
                 i += 2
                 continue
-        if word in ROLES and idx.exact(word) is None:
+        if word in ROLES and word not in idx.lib.bodies:
             things.append(Thing(word, "", 0.0, "role", colors, attribute=ROLES[word], plural=plural))
         else:
             m = idx.match(word)
@@ -330,9 +376,10 @@ def _apply_roles(reading: Reading, idx: IllustrationIndex) -> None:
         role_attr = ROLES.get(t.phrase)
         prev = out[-1] if out else None
         wearer = next((o for o in reversed(out) if idx.lib.categories.get(o.name) == _PEOPLE_CATEGORY), None)
-        if t.phrase in GARMENTS and wearer is not None:
+        if t.phrase.split()[-1] in GARMENTS and wearer is not None:
             k = out.index(wearer)
-            out[k] = replace(wearer, colors=wearer.colors + t.colors)
+            worn = () if t.phrase.split()[-1] in _UNCOLORED_WEAR else t.colors
+            out[k] = replace(wearer, colors=wearer.colors + worn)
             continue
         if (
             role_attr is not None
@@ -345,5 +392,9 @@ def _apply_roles(reading: Reading, idx: IllustrationIndex) -> None:
         if t.how == "role":
             out.append(replace(t, name="person-standing", score=1.0))
             continue
+        # people are drawn whole: a bust ("person", "woman") becomes its standing figure
+        standing = f"{t.name}-standing"
+        if idx.lib.categories.get(t.name) == _PEOPLE_CATEGORY and standing in idx.lib.bodies:
+            t = replace(t, name=standing)
         out.append(t)
     reading.things = out
