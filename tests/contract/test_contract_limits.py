@@ -56,7 +56,7 @@ def test_gpt_image_1_contract() -> None:
 
 
 def test_imagegen_superset() -> None:
-    for model in ("imagegen-design", "diffusers/x", "upstream/y"):
+    for model in ("imagegen-design", "diffusers/x", "upstream/y", "pipeline/z"):
         lim = limits_for(model)
         assert isinstance(lim.sizes, FlexibleSizes)
         assert lim.transparent is True
@@ -108,4 +108,4 @@ def test_describe_is_json_and_complete() -> None:
         "min_pixels": 655360,
         "max_pixels": 8294400,
     }
-    assert set(table["prefix_families"]) == {"diffusers/", "upstream/"}
+    assert set(table["prefix_families"]) == {"diffusers/", "upstream/", "pipeline/"}

@@ -30,8 +30,8 @@ from imagegen.db.engine import session_factory
 from imagegen.engines.base import EngineImage, EngineResult
 from imagegen.provenance.catalog.families import assign_family
 from imagegen.provenance.catalog.models import Asset
-from imagegen.provenance.catalog.review import set_review
 from imagegen.provenance.catalog.repository import CatalogRepository, referenced_storage_keys
+from imagegen.provenance.catalog.review import set_review
 from imagegen.provenance.marking import mark
 from imagegen.provenance.records import (
     DST_COMPOSITE,
