@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 from queue_helpers import Server, create_key, wait_status
 
+from imagegen.contract.limits import limits_for
 from imagegen.tenants import TenantStore
 
 
@@ -124,7 +125,8 @@ def test_edit_from_data_url_and_own_asset_url(live: tuple[Server, str, str]) -> 
         rid2 = submit(c, "test-quick", body, "edit")["request_id"]
         assert wait_status(c, rid2, {"completed", "failed"})["status"] == "completed"
         out = c.get(c.get(f"/v1/requests/{rid2}/result").json()["output"]["image"])
-        assert Image.open(io.BytesIO(out.content)).size == (96, 64)
+        # size=auto: the model's size rule for the input (issue 10: never an input size the rules refuse)
+        assert Image.open(io.BytesIO(out.content)).size == limits_for("test-quick").sizes.fit(96, 64)
     with server.client(globex) as g:  # someone else's asset URL is not an input they can use
         r = g.post("/v1/models/test-quick/edit", json={"prompt": "steal", "images": [url]})
         assert r.status_code == 404

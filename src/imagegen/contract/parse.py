@@ -11,6 +11,7 @@ or ``auto``, aliases resolved, the drawn seed recorded). The job store persists 
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from imagegen.contract.errors import InvalidValue, MissingParameter, ModelNotFou
 from imagegen.contract.images import ImageUpload, load_input_image, load_mask
 from imagegen.contract.limits import ALPHA_FORMATS, TRANSPARENT_REFUSED, IntRange, ModelLimits, limits_for
 from imagegen.contract.sizes import format_size, parse_size
-from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
+from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage, working_pixels
 
 Operation = Literal["generate", "edit"]
 
@@ -374,20 +375,29 @@ def parse_edit_request(
             param="image",
         )
     names = ["image"] if len(images) == 1 else [f"image[{i}]" for i in range(len(images))]
-    decoded = tuple(
-        item if isinstance(item, InputImage) else load_input_image(_as_upload(item, name), limits=uploads)
-        for name, item in zip(names, images, strict=True)
-    )
+    # one input at full size at a time: each is brought to the working size as soon as it is decoded
+    decoded: list[InputImage] = []
+    first_size = (0, 0)
+    for index, (name, item) in enumerate(zip(names, images, strict=True)):
+        image = item if isinstance(item, InputImage) else load_input_image(_as_upload(item, name),
+                                                                          limits=uploads)
+        if index == 0:
+            first_size = image.image.size
+            if kwargs["width"] is None:
+                # ``auto`` for an edit: the model's size for the first input (its own size when the rules
+                # allow it), so no output is ever the size of an input the rules refuse
+                kwargs["width"], kwargs["height"] = limits.sizes.fit(*first_size)
+        target = (kwargs["width"], kwargs["height"])
+        pixels = working_pixels(image.image, target, first=index == 0)
+        decoded.append(image if pixels is image.image else dataclasses.replace(image, image=pixels))
     mask_image = None
     if mask is not None:
-        mask_image = load_mask(
-            _as_upload(mask, "mask"), first_image_size=decoded[0].image.size, limits=uploads
+        # judged against the first image as sent, then brought to the working size with it
+        mask_image = working_pixels(
+            load_mask(_as_upload(mask, "mask"), first_image_size=first_size, limits=uploads),
+            (kwargs["width"], kwargs["height"]), first=True, mask=True,
         )
-    if kwargs["width"] is None:
-        # ``auto`` for an edit: the model's size for the first input (its own size when the rules allow
-        # it); EditSpec brings the inputs to it, so no output is ever the size of an input the rules refuse
-        kwargs["width"], kwargs["height"] = limits.sizes.fit(*decoded[0].image.size)
-    kwargs["images"] = decoded
+    kwargs["images"] = tuple(decoded)
     kwargs["mask"] = mask_image
     spec = EditSpec(**kwargs)
     params = _params("edit", kwargs, response_format)

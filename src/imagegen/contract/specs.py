@@ -79,35 +79,41 @@ class EditSpec(GenerateSpec):
         if self.width is None or self.height is None or not self.images:
             return
         target = (self.width, self.height)
-        images = tuple(
-            _cover(im, target) if i == 0 else _within(im, target) for i, im in enumerate(self.images)
-        )
+        images = tuple(_with_pixels(im, working_pixels(im.image, target, first=i == 0))
+                       for i, im in enumerate(self.images))
         if any(new is not old for new, old in zip(images, self.images, strict=True)):
             object.__setattr__(self, "images", images)
-        if self.mask is not None and self.mask.size != target:
-            object.__setattr__(self, "mask", _cover_pixels(self.mask, target, Image.Resampling.NEAREST))
+        if self.mask is not None:
+            object.__setattr__(self, "mask", working_pixels(self.mask, target, first=True, mask=True))
 
 
-def _cover_pixels(image: Image.Image, size: tuple[int, int], method: Image.Resampling) -> Image.Image:
-    """``image`` scaled to cover ``size`` and centre-cropped to it (no distortion)."""
+def _with_pixels(item: InputImage, pixels: Image.Image) -> InputImage:
+    return item if pixels is item.image else replace(item, image=pixels)
+
+
+#: shrink by a whole factor first (a box filter) while the ratio left stays above this, then Lanczos:
+#: an 8192² input comes to 2880² in about 0.5 s instead of 4 s, with no visible difference
+_GAP = 1.4
+
+
+def working_pixels(
+    image: Image.Image, size: tuple[int, int], *, first: bool, mask: bool = False
+) -> Image.Image:
+    """An edit input at the working ``size`` (``image`` itself when nothing changes): the first image and
+    the mask exactly, scaled to cover it and centre-cropped (no distortion); other inputs only shrunk to
+    fit within it, never enlarged. Front doors call it right after decoding each input, so a request never
+    holds more than one input at its full size."""
     (w, h), (tw, th) = image.size, size
-    scale = max(tw / w, th / h)
-    cw, ch = min(w, tw / scale), min(h, th / scale)  # min(): float noise must not leave the image
-    box = ((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
-    return image.resize(size, method, box=box, reducing_gap=3.0 if scale < 1 else None)
-
-
-def _cover(item: InputImage, size: tuple[int, int]) -> InputImage:
-    if item.image.size == size:
-        return item
-    return replace(item, image=_cover_pixels(item.image, size, Image.Resampling.LANCZOS))
-
-
-def _within(item: InputImage, size: tuple[int, int]) -> InputImage:
-    (w, h), (tw, th) = item.image.size, size
+    if first:
+        if (w, h) == size:
+            return image
+        scale = max(tw / w, th / h)
+        cw, ch = min(w, tw / scale), min(h, th / scale)  # min(): float noise must not leave the image
+        box = ((w - cw) / 2, (h - ch) / 2, (w + cw) / 2, (h + ch) / 2)
+        method = Image.Resampling.NEAREST if mask else Image.Resampling.LANCZOS
+        return image.resize(size, method, box=box, reducing_gap=_GAP if scale < 1 and not mask else None)
     if w <= tw and h <= th:
-        return item
+        return image
     scale = min(tw / w, th / h)
-    shrunk = item.image.resize((max(1, round(w * scale)), max(1, round(h * scale))),
-                               Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return replace(item, image=shrunk)
+    return image.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.LANCZOS,
+                        reducing_gap=_GAP)

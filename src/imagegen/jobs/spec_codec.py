@@ -21,7 +21,7 @@ from PIL import Image
 
 from imagegen.contract.errors import InvalidImage
 from imagegen.contract.images import open_image
-from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
+from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage, working_pixels
 
 CODEC_VERSION = 1
 _GENERATE_FIELDS = tuple(f.name for f in dataclasses.fields(GenerateSpec))
@@ -91,6 +91,14 @@ def _decode(data: bytes, what: str) -> Image.Image:
     return image
 
 
+def _working(image: Image.Image, fields: Mapping[str, Any], first: bool, *, mask: bool = False
+             ) -> Image.Image:
+    # at the working size as soon as decoded: a job never holds more than one input at its full size
+    if fields.get("width") is None or fields.get("height") is None:
+        return image
+    return working_pixels(image, (fields["width"], fields["height"]), first=first, mask=mask)
+
+
 def spec_from_json(data: dict[str, Any], inputs: Mapping[str, bytes]) -> GenerateSpec:
     """Rebuild the spec persisted by ``spec_to_json`` + ``encode_inputs``."""
     fields = {name: data[name] for name in _GENERATE_FIELDS if name in data}
@@ -105,7 +113,8 @@ def spec_from_json(data: dict[str, Any], inputs: Mapping[str, bytes]) -> Generat
             raise InvalidImage(f"Input image {i} of this job is missing from the job store.")
         if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
             raise InvalidImage(f"Input image {i} of this job changed in the job store since it was queued.")
-        images.append(InputImage(image=_decode(raw, f"input image {i}"), data=raw, sha256=meta["sha256"],
+        images.append(InputImage(image=_working(_decode(raw, f"input image {i}"), fields, i == 0), data=raw,
+                                 sha256=meta["sha256"],
                                  asset_id=meta.get("asset_id"), plan=meta.get("plan"),
                                  filename=meta.get("filename")))
     mask = None
@@ -113,5 +122,5 @@ def spec_from_json(data: dict[str, Any], inputs: Mapping[str, bytes]) -> Generat
         raw_mask = inputs.get(MASK)
         if raw_mask is None:
             raise InvalidImage("The mask of this job is missing from the job store.")
-        mask = _decode(raw_mask, "mask")
+        mask = _working(_decode(raw_mask, "mask"), fields, True, mask=True)
     return EditSpec(**fields, images=tuple(images), mask=mask, input_fidelity=data.get("input_fidelity"))
