@@ -28,7 +28,7 @@ Family = Literal["gpt-image-2", "gpt-image-1", "imagegen"]
 GPT_IMAGE_2_IDS: tuple[str, ...] = ("gpt-image-2", "gpt-image-2-2026-04-21")
 GPT_IMAGE_1_IDS: tuple[str, ...] = ("gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini")
 #: imagegen's own ids that are always listed; ``diffusers/``, ``upstream/``, ``pipeline/`` are prefix families
-IMAGEGEN_IDS: tuple[str, ...] = ("imagegen-design",)
+IMAGEGEN_IDS: tuple[str, ...] = ("imagegen-design", "imagegen-upscale")
 IMAGEGEN_PREFIXES: tuple[str, ...] = ("diffusers/", "upstream/", "pipeline/")
 
 #: dated snapshots such as ``gpt-image-2-2026-04-21`` follow their base model's contract

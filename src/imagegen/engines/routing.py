@@ -30,6 +30,7 @@ from imagegen.engines.diffusion import DiffusionEngine
 from imagegen.engines.painter import EnginePainter
 from imagegen.engines.pipeline import PipelineEngine
 from imagegen.engines.planning.engine import PlanningEngine
+from imagegen.engines.upscale import UpscaleEngine
 from imagegen.engines.upstream import upstream_engine
 
 Factory = Callable[..., Engine]
@@ -44,6 +45,7 @@ ENGINES: dict[str, Factory] = {
     "gpt-image-1.5": PlanningEngine,
     "gpt-image-1-mini": PlanningEngine,
     "imagegen-design": PlanningEngine,
+    "imagegen-upscale": UpscaleEngine,
     "diffusers/": DiffusionEngine,
     "upstream/": upstream_engine,
     "pipeline/": PipelineEngine,

@@ -33,8 +33,11 @@ from .segments import first_of
 from .typography import typographic_intent
 
 _PRIMARY = ("headline", "title", "masthead", "sign")
+_CLOCK = re.compile(
+    r"\b\d{1,2}:\d{2}(?:\s?(?:am|pm|a\.m\.|p\.m\.|h)\b|(?=\s*(?:-|–|to)\s*\d{1,2}:\d{2}))", re.I
+)
 _PRICE_ONLY = re.compile(
-    r"(?:from |only |just )?[$€£¥₹]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?[kKmM])?|\d[\d,.]*\s?(?:€|£|USD|EUR)"
+    r"(?:from |only |just )?[$€£¥₹]\s?\d(?:[\d,]*\d)?(?:\.\d{1,2})?(?:\s?[kKmM])?|\d[\d,.]*\s?(?:€|£|USD|EUR)"
 )
 #: more texts than this cannot be set readably (or verified in time) on one canvas
 MAX_TEXTS = 200
@@ -115,7 +118,8 @@ def compile_prompt(
         )
     # 2. archetype and size
     arch, reason = detect(content)
-    ratio, long_edge, aspect_words = parse_aspect(content.masked.replace("\x00", " "))
+    # a clock time ("doors 7:30 pm") is not an aspect ratio
+    ratio, long_edge, aspect_words = parse_aspect(_CLOCK.sub(" ", content.masked.replace("\x00", " ")))
     if width is None or height is None:
         width, height = choose_size(ratio or arch.ratio, long_edge, sizes)
     short = min(width, height)

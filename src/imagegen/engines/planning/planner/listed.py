@@ -75,10 +75,13 @@ CONTAINERS: tuple[tuple[str, str], ...] = (
 )
 _CONTAINER_RES = [(re.compile(rf"(?:{p})$", re.IGNORECASE), role) for p, role in CONTAINERS]
 
-_PRICE = r"[$€£¥₹]\s?\d[\d,]*(?:\.\d{1,2})?(?:\s?[kKmM]\b)?|\d[\d,]*(?:\.\d{1,2})?\s?(?:€|£|USD|EUR|GBP)"
+_PRICE = (
+    r"[$€£¥₹]\s?\d(?:[\d,]*\d)?(?:\.\d{1,2})?(?:\s?[kKmM]\b)?"
+    r"|\d(?:[\d,]*\d)?(?:\.\d{1,2})?\s?(?:€|£|USD|EUR|GBP)"
+)
 _PRICE_TAIL = re.compile(rf"^(?P<name>.+?)\s*(?:[-–—:=]|at|for)?\s+(?P<price>{_PRICE})$")
 _VALUE = (
-    r"[$€£¥₹]?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|ms|s|h|hrs|min|k|K|M|B|bn|GB|MB|TB|kg|g|km|mi|bpm|kcal|°C|°F|°|"
+    r"[$€£¥₹]?\d(?:[\d,]*\d)?(?:\.\d+)?(?:\s?(?:%|ms|s|h|hrs|min|k|K|M|B|bn|GB|MB|TB|kg|g|km|mi|bpm|kcal|°C|°F|°|"
     r"users|jobs|orders|x))?"
 )
 _KPI = re.compile(rf"^(?P<label>.*?[^\d\s:=])\s*[:=]?\s+(?P<value>{_VALUE})$")
@@ -466,7 +469,7 @@ def _chart(m: re.Match[str], masked: str, prompt: str) -> ChartSpec | None:
     for s, e in pieces:
         piece = inner[s:e]
         pm = re.match(
-            r"^(?P<label>.*?[^\s:=])\s*[:=]?\s+(?P<value>[$€£¥₹]?-?\d[\d,]*(?:\.\d+)?\s?(?:%|[kKmMbB]\b)?)$",
+            r"^(?P<label>.*?[^\s:=])\s*[:=]?\s+(?P<value>[$€£¥₹]?-?\d(?:[\d,]*\d)?(?:\.\d+)?\s?(?:%|[kKmMbB]\b)?)$",
             piece,
         )
         if not pm:
