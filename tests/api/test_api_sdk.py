@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 
 import numpy as np
 import pytest
@@ -152,6 +153,12 @@ def test_edit_with_mask_keeps_pixels_outside(client: OpenAI) -> None:
     src = np.asarray(source_image)
     keep = np.asarray(mask.getchannel("A")) > 0
     assert np.array_equal(out[keep], src[keep]), "pixels outside the mask changed"
+    # the answer carries the proof (the SDK keeps unknown keys): the hash of the untouched pixels, computed
+    # as docs/edits.md defines it, is the same before and after, and a client can recompute it
+    proof = r.data[0].model_extra["edit"]  # type: ignore[index]
+    assert proof["unchanged"] is True
+    recomputed = hashlib.sha256(np.ascontiguousarray(out[keep]).tobytes()).hexdigest()
+    assert proof["unchanged_sha256_after"] == recomputed
 
 
 def Image_rgba_mask(size: tuple[int, int], box: tuple[int, int, int, int]):  # type: ignore[no-untyped-def]

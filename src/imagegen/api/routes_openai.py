@@ -31,6 +31,7 @@ from imagegen.contract.parse import (
 from imagegen.contract.responses import (
     ImageItem,
     completed_event,
+    edit_proof,
     estimate_usage,
     images_response,
     partial_image_event,
@@ -81,19 +82,24 @@ def _verification(outcome: Any, index: int) -> dict[str, Any] | None:
     return verification_summary(images[index].report) if index < len(images) else None
 
 
+def _edit_proof(outcome: Any, index: int) -> dict[str, Any] | None:
+    images = outcome.result.images
+    return edit_proof(images[index].extra) if index < len(images) else None
+
+
 def build_response(request: Request, parsed: ParsedRequest, outcome: Any) -> dict[str, Any]:
     """The SPEC §2 body for a finished job."""
     result = outcome.result
     items = []
     for index, asset in enumerate(outcome.assets):
         revised = _revised_prompt(outcome, index, asset)
-        checked = _verification(outcome, index)
+        checked, proof = _verification(outcome, index), _edit_proof(outcome, index)
         if parsed.response_format == "url":
             items.append(ImageItem(revised_prompt=revised, asset_id=asset.asset_id,
-                                   url=_asset_url(request, asset.asset_id), verification=checked))
+                                   url=_asset_url(request, asset.asset_id), verification=checked, edit=proof))
         else:
             items.append(ImageItem(revised_prompt=revised, asset_id=asset.asset_id, b64_json=b64(asset.data),
-                                   verification=checked))
+                                   verification=checked, edit=proof))
     return images_response(
         items,
         background=result.background,

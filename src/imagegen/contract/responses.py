@@ -80,6 +80,8 @@ class ImageItem:
     url: str | None = None
     #: imagegen extension: what the verifier found (``verification_summary``); None for engines without one
     verification: dict[str, Any] | None = None
+    #: imagegen extension, edits only: the proof that pixels outside the edit are untouched (``edit_proof``)
+    edit: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         item: dict[str, Any] = {}
@@ -91,7 +93,19 @@ class ImageItem:
         item["asset_id"] = self.asset_id
         if self.verification is not None:
             item["verification"] = self.verification
+        if self.edit is not None:
+            item["edit"] = self.edit
         return item
+
+
+def edit_proof(extra: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """For an edit (masked, plan-level or through any backend): the sha256 of every pixel outside the
+    edited region before and after (docs/edits.md defines it), and whether they are equal. None otherwise."""
+    if not extra or not extra.get("unmasked_sha256_before"):
+        return None
+    before, after = extra.get("unmasked_sha256_before"), extra.get("unmasked_sha256_after")
+    return {"unchanged_sha256_before": before, "unchanged_sha256_after": after,
+            "unchanged": bool(after) and before == after}
 
 
 def verification_summary(report: Mapping[str, Any] | None) -> dict[str, Any] | None:
