@@ -120,9 +120,16 @@ def illustrate(
         values=values,
     )
     img = compose_scene(idx.lib, w, h, reading, colors, seed)
+    if plan is not None and plan.variants > 1 and plan.variant % 2 == 1 and not _has_beats(plan):
+        # n takes of one brief with nothing to tell them apart: every other one is seen from the other side
+        img = ImageOps.mirror(img)
     if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
         img = ImageOps.autocontrast(img.convert("L"), cutoff=1).convert("RGB")
     return img
+
+
+def _has_beats(plan: Plan) -> bool:
+    return bool(frame_beat(plan.brief.prompt, plan.variant, plan.variants)[1])
 
 
 def warm() -> bool:

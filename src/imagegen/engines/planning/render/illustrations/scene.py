@@ -430,7 +430,7 @@ def _place(
     if not things:
         return []
     m = min(w, h)
-    shift, zoom = float(rng.uniform(-0.08, 0.08)), float(rng.uniform(0.9, 1.08))
+    shift, zoom = float(rng.uniform(-0.12, 0.12)), float(rng.uniform(0.82, 1.1))
     subject, props = things[0], things[1:5]
     chase = bool({"chases", "chasing", "chase", "pursues", "follows"} & set(reading.words)) and props
     float_all = kind == "space"
