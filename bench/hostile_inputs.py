@@ -11,6 +11,8 @@ came back.
 Cases (before the fix, on this machine: issue 10):
 - ``edit_8192``: an 8192x8192 solid PNG (about 215 KB) edited with ``size`` left at auto (was an 8192²
   output after 38 s at 5.8 GB RSS);
+- ``edit_2880``: the same edit of a 2880x2880 input, the largest the rule keeps as it is (the yardstick:
+  what a legitimate edit at the biggest working size costs);
 - ``trace_12000``: a real 12000x12000 PNG (about 420 KB) to ``POST /v1/assets/trace`` (was 12-30 s, 3.6 GB);
 - ``plan_5000``: a client plan of 5,000 text nodes (was 102-260 s holding both workers);
 - ``plan_400``: a client plan at the node cap (400 text nodes), accepted and rendered;
@@ -65,9 +67,14 @@ def text_plan(nodes: int, size: int = 2048) -> dict[str, Any]:
     }
 
 
-def case_edit_8192() -> Any:
-    data = solid_png(8192, 8192)
+def case_edit(side: int) -> Any:
+    def prepare() -> Any:
+        return _edit(solid_png(side, side))
 
+    return prepare
+
+
+def _edit(data: bytes) -> Any:
     def send(client: httpx.Client) -> tuple[httpx.Response, str]:
         r = client.post("/v1/images/edits", data={"prompt": "make it warmer", "model": "gpt-image-2"},
                         files={"image": ("big.png", data, "image/png")})
@@ -144,7 +151,8 @@ def case_json_200mb() -> Any:
 
 #: name -> prepare() (builds the input outside the timing) -> send(client)
 CASES = {
-    "edit_8192": case_edit_8192,
+    "edit_8192": case_edit(8192),
+    "edit_2880": case_edit(2880),
     "trace_12000": case_trace_12000,
     "plan_5000": case_plan(5000),
     "plan_400": case_plan(400),
