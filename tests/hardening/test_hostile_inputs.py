@@ -154,7 +154,7 @@ def test_json_bodies_have_small_caps_and_multipart_files_stream_with_a_cap(hosti
 def test_deeply_nested_json_is_a_400_on_every_route(hostile: Hostile) -> None:
     deep = nested_json(100_000)
     with hostile.client() as c:
-        for path in (GEN, EDITS, Q_GEN, Q_EDIT):
+        for path in (GEN, EDITS, Q_GEN, Q_EDIT, "/v1/assets/img_0123456789abcdef/review"):
             refused(c.post(path, content=deep, headers={"content-type": "application/json"}), 400,
                     "invalid_value")
         # nesting over the contract's depth but under Python's recursion limit is refused too

@@ -10,7 +10,6 @@ blocks the event loop.
 from __future__ import annotations
 
 import io
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +17,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from imagegen.api.auth import reviewer
+from imagegen.api.body_limits import read_json
 from imagegen.api.deps import TenantId, get_service
 from imagegen.contract.errors import InvalidImage, InvalidValue
 from imagegen.provenance.catalog.search import SearchQuery
@@ -83,11 +83,8 @@ def get_asset(asset_id: str, request: Request, tenant: TenantId) -> dict[str, An
 async def review_asset(asset_id: str, request: Request, tenant: TenantId) -> dict[str, Any]:
     """Set the review state: ``{"state": "draft"|"approved"|"rejected", "comment"?, "user"?}``; answers
     the asset."""
-    raw = await request.body()
-    try:
-        body = json.loads(raw) if raw else None
-    except ValueError as exc:
-        raise InvalidValue(f"The request body is not valid JSON: {exc}") from exc
+    # the one bounded JSON reader (depth, valid Unicode): a hostile body is a 400 here as on every route
+    body = await read_json(request, empty="")
     if not isinstance(body, dict):
         raise InvalidValue("The request body must be a JSON object with 'state'.")
     unknown = sorted(set(body) - {"state", "comment", "user"})
