@@ -257,3 +257,9 @@ def test_every_unquoted_text_is_a_slice_of_the_prompt() -> None:
     for prompt in (MUSEUM, DASHBOARD, "Cafe menu with items (Espresso $3.50; Flat white $4.20)"):
         for t in reading(prompt).texts:
             assert prompt[t.at : t.at + len(t.text)] == t.text
+
+
+def test_values_never_end_with_the_sentence_comma_and_times_are_not_ratios() -> None:
+    plan = plan_of("Real-estate flyer, price: $1,250,000, doors 7:30 pm, three bedrooms")
+    assert "$1,250,000" in texts(plan) and "7:30 pm" in texts(plan)
+    assert plan.canvas.height >= plan.canvas.width * 0.5  # 7:30 was read as an aspect ratio before
