@@ -128,6 +128,7 @@ def test_body_caps_per_route() -> None:
     assert route_cap("POST", "/v1/images/edits", "multipart/form-data; boundary=x") >= (
         uploads.max_images + 1) * uploads.max_image_bytes
     assert route_cap("POST", "/v1/assets/trace", "image/png") == uploads.max_image_bytes
+    assert route_cap("POST", "/studio/verify", "image/png") == uploads.max_image_bytes
 
 
 def _rendering_with_texts(count: int) -> tuple[Plan, Rendering]:

@@ -3,10 +3,11 @@
 Every number comes from the contract (``contract.limits``): a JSON body without images is small
 (``json_body_bytes``); a JSON edit may add the base64 of ``json_image_bytes`` of ``data:`` URLs; a
 multipart edit may carry every image and the mask at their cap, streamed to temporary files (each file
-stops at ``max_image_bytes`` as it streams, never read whole into memory); ``POST /v1/assets/trace``
-takes one raw image. A declared ``Content-Length`` over the route's cap is refused before a byte is read;
-a chunked body is counted as it arrives. Either way the answer is 413 ``request_too_large`` in the OpenAI
-envelope. ``IMAGEGEN_MAX_BODY_BYTES`` lowers every cap (it never raises one).
+stops at ``max_image_bytes`` as it streams, never read whole into memory); ``POST /v1/assets/trace`` and
+``POST /studio/verify`` take one raw image. A declared ``Content-Length`` over the route's cap is refused
+before a byte is read; a chunked body is counted as it arrives. Either way the answer is 413
+``request_too_large`` in the OpenAI envelope. ``IMAGEGEN_MAX_BODY_BYTES`` lowers every cap (it never
+raises one).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from imagegen.contract.errors import InvalidImage, InvalidValue, MissingParamete
 from imagegen.contract.limits import REQUEST_LIMITS, UploadLimits
 
 _JSON_EDIT_PATHS = re.compile(r"^/v1/(?:images/edits|models/.+/edit)/?$")
-_TRACE_PATH = "/v1/assets/trace"
+#: routes whose body is one raw image file (trace, the studio's dropped-file verify)
+_RAW_IMAGE_PATHS = frozenset({"/v1/assets/trace", "/studio/verify"})
 
 
 def operator_cap(settings: Settings) -> int | None:
@@ -41,7 +43,7 @@ def route_cap(method: str, path: str, content_type: str, uploads: UploadLimits |
     uploads = uploads or UploadLimits()
     if method in ("GET", "HEAD", "OPTIONS", "DELETE"):
         return REQUEST_LIMITS.json_body_bytes
-    if path == _TRACE_PATH:
+    if path in _RAW_IMAGE_PATHS:
         return uploads.max_image_bytes
     if _JSON_EDIT_PATHS.match(path):
         if content_type.startswith("multipart/form-data"):
