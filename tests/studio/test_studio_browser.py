@@ -234,6 +234,11 @@ def test_the_key_is_never_in_a_url_the_html_or_storage(studio, browser):
     ok = page.request.post(f"/v1/assets/{seeded.ids['alt']}/review", data={"state": "rejected"},
                            headers={"X-CSRF-Token": token})
     assert ok.status == 200 and ok.json()["review"]["state"] == "rejected"
+    # the studio's own forms too: a review form posted without the token changes nothing
+    forged = page.request.post(f"/studio/assets/{seeded.ids['alt']}/review", form={"state": "approved"},
+                               max_redirects=0)
+    assert forged.status == 403
+    assert _api(server, key).get(f"/v1/assets/{seeded.ids['alt']}").json()["review"]["state"] == "rejected"
     # signing out ends the session
     page.goto("/studio")
     page.get_by_role("button", name="Sign out").click()
