@@ -427,7 +427,7 @@ def _fix_ocr(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
         node.font = node.font.model_copy(update={"family": "serif"})
         detail = f"face {old!r} draws look-alike glyphs (read {check.observed!r}) -> serif"
         return [ctx.fix(node.id, "refont", detail)]
-    if ctx.tried[(node.id, "resize")] == 0:
+    if ctx.tried[(node.id, "resize")] == 0 and not _in_a_list(ctx.plan, node):
         fixes: list[Fix] = []
         node.size = max(node.size, size) * 1.2
         node.min_size = max(node.min_size, min(size * 1.1, node.size))
@@ -450,6 +450,9 @@ def _fix_ocr(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
             node.font = node.font.model_copy(update={"weight": 600})
             fixes.append(ctx.fix(node.id, "refont", "weight -> 600 (sturdier strokes read better)"))
         return fixes
+    if _in_a_list(ctx.plan, node) and node.font.weight < 600 and not ctx.tried[(node.id, "refont")]:
+        node.font = node.font.model_copy(update={"weight": 600})
+        return [ctx.fix(node.id, "refont", "weight -> 600 (a list line keeps its siblings' size)")]
     fixes = []
     if node.font.family not in ("sans",) or node.font.style != "normal":
         old = node.font.family
@@ -467,6 +470,22 @@ def _fix_ocr(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
         node.plate, node.color = ("#111827", "#ffffff") if dark_behind else ("#ffffff", "#111827")
         fixes.append(ctx.fix(node.id, "plate", f"plate {node.plate} behind a misread text (busy background)"))
     return fixes
+
+
+#: roles whose texts are set as a list of siblings at one size (menu lines, rows, labels, values)
+LIST_ROLES = frozenset(
+    {"row", "item", "price", "nav", "step", "bullet", "place", "badge", "label", "button"}
+    | {"kpi_label", "kpi_value"}
+)
+
+
+def _in_a_list(plan: Plan, node: TextNode) -> bool:
+    """Whether ``node`` is one of several same-role siblings: growing one line of a menu because its currency
+    sign was misread would set it larger than the lines it belongs with, so a list line is never resized
+    (it gets the sturdier face, plain sans or a plate instead)."""
+    if node.role not in LIST_ROLES:
+        return False
+    return sum(1 for t in plan.texts() if t.role == node.role and t.id != node.id) >= 1
 
 
 def _fix_glyphs(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
