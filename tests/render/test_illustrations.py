@@ -119,6 +119,10 @@ def test_roles_plurals_and_garments() -> None:
     assert [(t.name, t.attribute, t.colors) for t in fisher] == [
         ("person-standing", "fishing-pole", ("yellow",))
     ]
+    courier = read_brief("a courier with a yellow backpack", idx).things
+    assert [(t.name, t.attribute, t.carried) for t in courier] == [
+        ("person-standing", "package", (("backpack", ("yellow",)),))
+    ]
     lanterns = read_brief("lanterns", idx).things[0]
     assert lanterns.plural and lanterns.name == "red-paper-lantern"
 
@@ -166,6 +170,20 @@ def test_the_subject_is_drawn_big_and_recoloured_to_the_named_palette() -> None:
     for hexc in ("#d62828", "#d4af37"):
         rgb = np.array([int(hexc[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(arr - rgb).sum(axis=1) < 60).mean() > 0.01, hexc
+
+
+def test_a_colour_said_of_one_thing_stays_on_it() -> None:
+    def share(prompt: str, hexc: str) -> float:
+        img = illustrate(_node(prompt, colors=["#facc15"]), Theme(), 320, 320, 1)
+        assert img is not None
+        arr = np.asarray(img.convert("RGB")).reshape(-1, 3).astype(int)
+        rgb = np.array([int(hexc[i : i + 2], 16) for i in (1, 3, 5)])
+        return float((np.abs(arr - rgb).sum(axis=1) < 40).mean())
+
+    # the backpack turns yellow (it is red as drawn); the courier's orange shirt stays orange
+    assert share("a courier with a yellow backpack", "#facc15") > 0.01
+    assert share("a courier with a yellow backpack", "#ff6723") > 0.003
+    assert share("a courier with a backpack", "#f8312f") > 0.01
 
 
 def test_settings_time_and_weather_change_the_sky() -> None:

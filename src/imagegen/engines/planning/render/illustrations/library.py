@@ -175,6 +175,16 @@ _lock = threading.Lock()
 _sets: dict[Path, IllustrationSet] = {}
 
 
+def library_at(root: str) -> IllustrationSet:
+    """The set loaded from ``root`` (cached like :func:`library`)."""
+    path = Path(root)
+    with _lock:
+        found = _sets.get(path)
+        if found is None:
+            found = _sets[path] = load_set(path)
+        return found
+
+
 def library(set_name: str = DEFAULT_SET) -> IllustrationSet:
     """The installed set, loaded once per process (raises :class:`IllustrationsMissingError`)."""
     root = data_root() / set_name

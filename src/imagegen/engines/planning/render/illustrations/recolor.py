@@ -2,7 +2,7 @@
 
 Drawings are flat fills, so recolouring is a map from each '#rrggbb' fill to a new one, applied to the SVG
 text before rasterising (:meth:`IllustrationSet.svg`). ``recolor_fills`` groups the drawing's saturated
-fills into hue families weighted by how much they paint (path data length, a cheap area proxy) and moves the
+fills into hue families weighted by the area they visibly paint (pixels of a 64 px raster) and moves the
 largest families to the asked colours, keeping each fill's lightness relative to its family, so shading
 survives. Skin tones of people stay as drawn. ``tint_fills`` mixes every fill toward one colour (backdrop
 depth, night, haze).
@@ -11,12 +11,16 @@ depth, night, haze).
 from __future__ import annotations
 
 import colorsys
-import re
+from functools import lru_cache
 
-from imagegen.engines.planning.render.illustrations.library import IllustrationSet, _norm_hex
+import numpy as np
+
+from imagegen.engines.planning.render.illustrations.library import IllustrationSet
+from imagegen.engines.planning.render.illustrations.raster import rasterize
 from imagegen.engines.planning.render.paint import mix
 
-_FILL = re.compile(r'fill="(#[0-9a-fA-F]{3,6})"([^>]*?)\sd="([^"]*)"')
+#: the raster size at which a drawing's colour areas are measured
+_PROBE = 64
 
 
 def _hls(color: str) -> tuple[float, float, float]:
@@ -30,14 +34,25 @@ def _hex(h: float, lum: float, s: float) -> str:
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
 
 
+@lru_cache(maxsize=2048)
+def _weights(lib_root: str, name: str) -> tuple[tuple[str, float], ...]:
+    from imagegen.engines.planning.render.illustrations.library import library_at
+
+    lib = library_at(lib_root)
+    arr = np.asarray(rasterize(lib, name, _PROBE))
+    solid = arr[..., 3] == 255
+    rgb = arr[..., :3][solid].astype(np.int32)
+    packed = (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+    out = []
+    for color in lib.colors(name):
+        value = int(color[1:], 16)
+        out.append((color, float((packed == value).sum())))
+    return tuple(out)
+
+
 def fill_weights(lib: IllustrationSet, name: str) -> dict[str, float]:
-    """Each fill colour of the drawing with the length of path data it paints."""
-    base = lib.flips.get(name, (name, False))[0] if name not in lib.bodies else name
-    weights: dict[str, float] = {}
-    for m in _FILL.finditer(lib.bodies[base]):
-        c = _norm_hex(m.group(1))
-        weights[c] = weights.get(c, 0.0) + len(m.group(3))
-    return weights
+    """Each fill colour of the drawing with the area it visibly paints (pixels of a small raster)."""
+    return dict(_weights(str(lib.root), name))
 
 
 def _is_skin(color: str) -> bool:

@@ -164,6 +164,12 @@ def compose_scene(
         back = colors.background
         img = radial_gradient(w, h, [mix(back, "#ffffff", 0.45), mix(back, colors.surface, 0.6)], 0.5, 0.42)
     things = [t for t in reading.things if t.name in lib]
+    if colors.values:
+        # the subject takes only the colours said of the picture, not those said of a thing ("a courier
+        # with a yellow backpack" has a yellow backpack, not a yellow courier)
+        attached = {c for t in things for c in (*t.colors, *(c for _, cs in t.carried for c in cs))}
+        loose = tuple(colors.values[c] for c in reading.colors if c in colors.values and c not in attached)
+        colors = replace(colors, named=loose)
     placed = _place(lib, things, reading, colors, w, h, base_y, kind, rng)
     if kind == "studio" and "mascot" in reading.words and placed:
         _badge(img, placed[0], colors)
@@ -404,14 +410,16 @@ def _weather(img: Image.Image, w: int, h: int, weather: str, rng: np.random.Gene
 
 # -- things -------------------------------------------------------------------------------------------------
 def _fills_for(lib: IllustrationSet, thing: Thing, colors: SceneColors, is_subject: bool) -> dict[str, str]:
+    """The fill map for a thing: the colours said of it; the subject also takes the colours said of the
+    whole picture ("red and gold, lanterns"), in the order the brief named them."""
     person = lib.categories.get(thing.name) == _PEOPLE
-    named = colors.named
-    wanted = [colors.values[c] for c in thing.colors if c in colors.values]
-    if wanted and not (is_subject and len(named) > len(wanted)):
-        return recolor_fills(lib, thing.name, list(wanted), person=person)
-    if is_subject and named:
-        return recolor_fills(lib, thing.name, list(named), person=person)
-    return {}
+    if not colors.values:
+        targets = list(colors.named) if is_subject else []
+    elif is_subject:
+        targets = [v for c, v in colors.values.items() if c in thing.colors or v in colors.named]
+    else:
+        targets = [colors.values[c] for c in thing.colors if c in colors.values]
+    return recolor_fills(lib, thing.name, targets, person=person) if targets else {}
 
 
 def _place(
@@ -482,6 +490,20 @@ def _place(
                         sub_size * k,
                         fills(subject, True),
                         not float_all,
+                    )
+                )
+        for name, worded in subject.carried[:1]:
+            if name in lib:
+                # on the back of a left-facing figure: behind it, to the right, at shoulder height
+                carried = replace(subject, name=name, colors=worded, carried=())
+                placed.append(
+                    Placed(
+                        name,
+                        sx + sub_size * 0.2,
+                        sy - sub_size * 0.32,
+                        sub_size * 0.42,
+                        fills(carried, False),
+                        shadow=False,
                     )
                 )
         if subject.attribute and subject.attribute in lib:

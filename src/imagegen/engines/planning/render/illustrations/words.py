@@ -179,9 +179,11 @@ _PEOPLE_CATEGORY = "People & Body"
 GARMENTS = word_set(
     """
     coat raincoat jacket shirt dress hoodie sweater scarf hat cap helmet boot trouser jean uniform
-    suit cloak robe apron kimono vest poncho hair beard glasses backpack bag
+    suit cloak robe apron kimono vest poncho hair beard glasses
     """
 )
+#: carried on a person's back rather than standing beside them
+CARRIED = frozenset({"backpack", "rucksack", "bag", "satchel", "schoolbag"})
 #: worn but not recoloured from ("short black hair" says nothing about the coat)
 _UNCOLORED_WEAR = frozenset({"hair", "beard", "glasses"})
 _LIGHT_HEADS = word_set(
@@ -207,6 +209,8 @@ class Thing:
     attribute: str | None = None
     #: the brief said it in the plural ("lanterns"): draw several
     plural: bool = False
+    #: things a person carries on the back (drawing, colour words): "a courier with a yellow backpack"
+    carried: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -376,6 +380,10 @@ def _apply_roles(reading: Reading, idx: IllustrationIndex) -> None:
         role_attr = ROLES.get(t.phrase)
         prev = out[-1] if out else None
         wearer = next((o for o in reversed(out) if idx.lib.categories.get(o.name) == _PEOPLE_CATEGORY), None)
+        if t.phrase.split()[-1] in CARRIED and wearer is not None and t.name:
+            k = out.index(wearer)
+            out[k] = replace(wearer, carried=(*wearer.carried, (t.name, t.colors)))
+            continue
         if t.phrase.split()[-1] in GARMENTS and wearer is not None:
             k = out.index(wearer)
             worn = () if t.phrase.split()[-1] in _UNCOLORED_WEAR else t.colors
