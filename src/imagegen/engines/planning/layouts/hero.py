@@ -85,6 +85,9 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         # so there is no dead band between them
         text_first = head_top or ctx.mirrored
         cap = 1 - (0.58 if ctx.archetype == "product_hero" else 0.55) - (0.08 if ctx.alt else 0.0)
+        if sum(1 for i in body if i.role in ("step", "bullet", "row", "badge")) >= 3:
+            # a list (a recipe's steps, a flyer's key points) needs the room more than the art does
+            cap = max(cap, 0.6)
         if ctx.alt and ctx.placement.h is None:
             align = "center" if align == "left" else align
         text_region = area.top(area.h * cap) if text_first else area.bottom_part(area.h * cap)

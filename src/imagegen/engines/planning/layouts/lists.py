@@ -22,6 +22,7 @@ from .metrics import em_width
 
 def mark_lists(ctx: Ctx, nodes: list[Node]) -> list[Node]:
     """``nodes`` with markers added before steps and bullets and badges set as pills."""
+    nodes = _align_lists(nodes)
     out: list[Node] = []
     steps = [n for n in nodes if isinstance(n, TextNode) and n.role == "step"]
     number = {n.id: k + 1 for k, n in enumerate(sorted(steps, key=lambda n: (n.box.y, n.box.x)))}
@@ -103,3 +104,28 @@ def _pill(ctx: Ctx, node: TextNode) -> TextNode:
             "color": ensure_contrast(pal.on_accent, pal.accent, BODY_MIN),
         }
     )
+
+
+def _align_lists(nodes: list[Node]) -> list[Node]:
+    """A centered list is set as a block: every item starts where the widest one starts (a ragged column of
+    centered steps reads as separate lines, not as one list)."""
+    out = list(nodes)
+    for role in ("step", "bullet"):
+        items = [
+            (k, n)
+            for k, n in enumerate(out)
+            if isinstance(n, TextNode) and n.role == role and n.align == "center"
+        ]
+        if len(items) < 2:
+            continue
+        lefts = []
+        for _, n in items:
+            assert isinstance(n, TextNode)
+            ink = min(n.box.w, em_width(n.text, n.font) * n.size)
+            lefts.append(n.box.x + (n.box.w - ink) / 2)
+        left = min(lefts)
+        for k, n in items:
+            assert isinstance(n, TextNode)
+            box = Box(x=round(left, 2), y=n.box.y, w=round(n.box.right - left, 2), h=n.box.h)
+            out[k] = n.model_copy(update={"box": box, "align": "left"})
+    return out
