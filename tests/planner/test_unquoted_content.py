@@ -263,3 +263,34 @@ def test_values_never_end_with_the_sentence_comma_and_times_are_not_ratios() -> 
     plan = plan_of("Real-estate flyer, price: $1,250,000, doors 7:30 pm, three bedrooms")
     assert "$1,250,000" in texts(plan) and "7:30 pm" in texts(plan)
     assert plan.canvas.height >= plan.canvas.width * 0.5  # 7:30 was read as an aspect ratio before
+
+
+def test_too_many_chart_points_is_a_clear_400() -> None:
+    from imagegen.contract.errors import InvalidValue
+
+    prompt = "bar chart of " + ", ".join(f"Q{i} {i}.5" for i in range(60))
+    with pytest.raises(InvalidValue, match="at most 48"):
+        plan_of(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        " ".join(["tabs (Home, Search)"] * 1500),
+        "rows: " + "; ".join(["Key: 1"] * 3000),
+        " ".join(["June 12, 2027 at 4 pm"] * 1500),
+        "titled " + " ".join(["Alpha"] * 6000),
+        "(" * 5000 + "a" + ")" * 5000,
+    ],
+)
+def test_long_prompts_read_in_bounded_time(prompt: str) -> None:
+    import contextlib
+    import time
+
+    from imagegen.contract.errors import InvalidValue
+
+    started = time.perf_counter()
+    # more than 200 texts is a clear 400 (InvalidValue), never a hang
+    with contextlib.suppress(InvalidValue):
+        plan_of(prompt[:32000])
+    assert time.perf_counter() - started < 5.0

@@ -41,6 +41,8 @@ _PRICE_ONLY = re.compile(
 )
 #: more texts than this cannot be set readably (or verified in time) on one canvas
 MAX_TEXTS = 200
+#: more data points than this cannot be labelled readably on one chart
+MAX_CHART_POINTS = 48
 _DESIGN_WORDS = frozenset(
     re.findall(
         r"[a-z]+",
@@ -116,6 +118,14 @@ def compile_prompt(
             "(each must stay readable and is verified). Split the request or send a plan.",
             param="prompt",
         )
+    for chart in content.charts:
+        if len(chart.points) > MAX_CHART_POINTS:
+            raise InvalidValue(
+                f"The prompt gives a {chart.kind} chart {len(chart.points)} data points; one chart labels at "
+                f"most {MAX_CHART_POINTS} readably (each label and value is drawn and verified). "
+                "Split the data.",
+                param="prompt",
+            )
     # 2. archetype and size
     arch, reason = detect(content)
     # a clock time ("doors 7:30 pm") is not an aspect ratio
