@@ -118,6 +118,12 @@ def test_client_plans_are_judged_at_the_door(hostile: Hostile) -> None:
                 "plan")
         refused(c.post(GEN, json={"prompt": "x", "size": "1536x1024", "plan": a_plan()}), 400,
                 "invalid_value", "size")
+        # the engine that will read the plan judges its schema at submit: a 400, not a failed job
+        broken = {"canvas": {"width": 1024, "height": 1024}, "nodes": [{"kind": "text", "id": "t"}]}
+        for path in ("/v1/models/imagegen-design/text-to-image", GEN):
+            error = refused(c.post(path, json={"prompt": "x", "model": "imagegen-design", "plan": broken}),
+                            400, "invalid_value", "plan")
+            assert "nodes.0" in error["message"]
         # a multipart edit's plan field goes through the same door
         refused(c.post(EDITS, data={"prompt": "x", "plan": json.dumps(a_plan(16, 16))},
                        files={"image": ("a.png", solid_png(64, 64), "image/png")}), 400, "invalid_value",

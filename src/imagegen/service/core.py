@@ -199,6 +199,11 @@ class Service:
             raise InvalidValue(f"Operation {operation!r} does not match the request.", param="operation")
         if not self.is_known_model(spec.model):
             self.router.engine_for(spec.model)  # raises ModelNotFound with the standard message
+        if spec.plan is not None:
+            # a client plan is judged at the door by the engine that will read it (400, not a failed job)
+            check_plan = getattr(self.router.engine_for(spec.model), "check_plan", None)
+            if check_plan is not None:
+                check_plan(spec.plan)
         if self.store.count_open(tenant_id) >= self.max_open_jobs:
             raise RateLimited(f"Too many queued jobs: at most {self.max_open_jobs} per tenant may be "
                               "queued or running. Try again when some have finished.")

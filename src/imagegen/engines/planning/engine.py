@@ -248,15 +248,20 @@ class PlanningEngine:
             raise EngineFailure.from_exception("The planning engine failed", exc) from exc
 
     # -- stages other parts reuse (edits, reproduce) --------------------------------------------------
+    def check_plan(self, plan_json: dict[str, Any]) -> Plan:
+        """A client plan as this engine reads it, or ``400 invalid_value`` naming the first problem. The
+        service calls it when a job is submitted: a bad plan is refused at the door, not as a failed job."""
+        try:
+            return Plan.from_json(plan_json)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise InvalidValue(f"Invalid plan: {where}: {first.get('msg')}", param="plan") from exc
+
     def plans_for(self, spec: GenerateSpec) -> list[Plan]:
         """The n plans of a request: the client's plan (validated) or the compiled prompt, per variant."""
         if spec.plan is not None:
-            try:
-                base = Plan.from_json(spec.plan)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first.get("loc", ()))
-                raise InvalidValue(f"Invalid plan: {where}: {first.get('msg')}", param="plan") from exc
+            base = self.check_plan(spec.plan)
             if spec.width is not None and (spec.width, spec.height) != (
                 base.canvas.width,
                 base.canvas.height,
