@@ -212,15 +212,22 @@ class DiffusionEngine:
             call["strength"] = strength
         call = {k: v for k, v in call.items() if takes_any or k in params}
         hooks = "callback_on_step_end" in params
+        # a pipeline without these runs one image per call (still seeded when it takes a generator)
+        batch = self._max_batch if takes_any or "num_images_per_prompt" in params else 1
+        seeded = takes_any or "generator" in params
         effective = max(1, min(steps, int(steps * strength))) if "strength" in call else steps
-        batches = [(o, min(self._max_batch, spec.n - o)) for o in range(0, spec.n, self._max_batch)]
+        batches = [(o, min(batch, spec.n - o)) for o in range(0, spec.n, batch)]
         packed = render if self.info.family.startswith("flux") else None
         images: list[Image.Image] = []
         started = time.perf_counter()
         for offset, count in batches:
             if progress.cancelled():
                 raise JobCancelled("The job was cancelled.")
-            generators = [torch.Generator("cpu").manual_seed(spec.seed + offset + i) for i in range(count)]
+            if seeded:
+                call["generator"] = [torch.Generator("cpu").manual_seed(spec.seed + offset + i)
+                                     for i in range(count)]
+            if batch > 1:
+                call["num_images_per_prompt"] = count
             if hooks:
                 call["callback_on_step_end"] = StepHook(
                     progress, steps=effective, done_before=offset * effective, steps_total=spec.n * effective,
@@ -228,7 +235,7 @@ class DiffusionEngine:
                     packed_size=packed)
             try:
                 with torch.inference_mode():
-                    result = pipe(**call, num_images_per_prompt=count, generator=generators)
+                    result = pipe(**call)
             except Cancelled:
                 raise JobCancelled("The job was cancelled.") from None
             images.extend(finish(im) for im in result.images[:count])

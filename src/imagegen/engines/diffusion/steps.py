@@ -39,11 +39,20 @@ def decode_latents(pipe: Any, latents: Any, *, packed_size: tuple[int, int] | No
         if packed_size is not None:
             latents = pipe._unpack_latents(latents, packed_size[1], packed_size[0], pipe.vae_scale_factor)
         vae = pipe.vae
-        shift = getattr(vae.config, "shift_factor", None) or 0.0
-        latents = latents.to(vae.dtype) / vae.config.scaling_factor + shift
-        decoded = vae.decode(latents, return_dict=False)[0]
+        # SDXL's VAE overflows in float16 (its config says force_upcast): decode in float32, as the
+        # pipeline's own final decode does, and put it back
+        upcast = vae.dtype == torch.float16 and bool(getattr(vae.config, "force_upcast", False))
+        if upcast:
+            vae.to(torch.float32)
+        try:
+            shift = getattr(vae.config, "shift_factor", None) or 0.0
+            latents = latents.to(vae.dtype) / vae.config.scaling_factor + shift
+            decoded = vae.decode(latents, return_dict=False)[0]
+        finally:
+            if upcast:
+                vae.to(torch.float16)
         if not torch.isfinite(decoded).all():
-            return []  # a float16 VAE can overflow mid-run; the final decode upcasts, a preview is skipped
+            return []  # a preview that overflowed anyway is skipped; the final image is unaffected
         images: list[Image.Image] = pipe.image_processor.postprocess(decoded, output_type="pil")
         return images
 
