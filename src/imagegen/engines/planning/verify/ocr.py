@@ -181,7 +181,7 @@ def _key(job: LineJob) -> tuple[str, str, bytes]:
 
 
 def read_jobs(jobs: list[LineJob], cache: dict[Any, str] | None = None) -> list[str]:
-    """Recognize every job's crop: RapidOCR in one batch, Tesseract lines two at a time.
+    """Recognize every job's crop on two threads: RapidOCR's batches in two groups, Tesseract line by line.
 
     ``cache`` maps crop pixels to readings: a refine pass re-renders the whole canvas, but lines it did
     not touch give identical crops, and identical pixels read the same.
@@ -195,18 +195,26 @@ def read_jobs(jobs: list[LineJob], cache: dict[Any, str] | None = None) -> list[
         return [cache[k] for k in keys]
     readings = [""] * len(jobs)
     rapid = [i for i, j in enumerate(jobs) if not _uses_tesseract(j)]
-    for i, reading in zip(rapid, RECOGNIZERS.read_rapid([jobs[i].crop for i in rapid]), strict=True):
-        readings[i] = reading
     tess = [i for i, j in enumerate(jobs) if _uses_tesseract(j)]
-    if tess:
-        # Tesseract runs as a subprocess per line: two in flight keeps both cores busy
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            for i, reading in zip(
-                tess,
-                pool.map(lambda i: RECOGNIZERS.read_tesseract(jobs[i].crop, _tesseract_lang(jobs[i])), tess),
-                strict=True,
-            ):
+    # both cores: RapidOCR's batches in two groups and Tesseract's lines, all on one 2-thread pool (both
+    # recognizers run without the GIL); a lone small batch stays on this thread
+    groups = [[rapid[k] for k in g] for g in RECOGNIZERS.rapid_groups([jobs[i].crop for i in rapid])]
+    if len(groups) + len(tess) <= 1:
+        for i, reading in zip(rapid, RECOGNIZERS.read_rapid([jobs[i].crop for i in rapid]), strict=True):
+            readings[i] = reading
+        for i in tess:
+            readings[i] = RECOGNIZERS.read_tesseract(jobs[i].crop, _tesseract_lang(jobs[i]))
+        return readings
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rapid_done = [(g, pool.submit(RECOGNIZERS.read_rapid, [jobs[i].crop for i in g])) for g in groups]
+        tess_done = [
+            (i, pool.submit(RECOGNIZERS.read_tesseract, jobs[i].crop, _tesseract_lang(jobs[i]))) for i in tess
+        ]
+        for group, batch in rapid_done:
+            for i, reading in zip(group, batch.result(), strict=True):
                 readings[i] = reading
+        for i, line in tess_done:
+            readings[i] = line.result()
     return readings
 
 
