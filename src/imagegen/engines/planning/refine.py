@@ -106,7 +106,7 @@ def _fix_missing_colors(plan: Plan, failures: list[Check], tried: Counter, pass_
         if tried[(frame_id, "recolor")] or plan.find(frame_id) is not None or len(color) != 7:
             continue
         w, h = plan.canvas.width, plan.canvas.height
-        band = max(4.0, plan.canvas.margin * 0.35) * (1 + 0.6 * len(fixes))
+        band = max(4.0, plan.canvas.margin * 0.18) * (1 + 0.6 * len(fixes))
         inset = band / 2
         plan.nodes.insert(
             0,

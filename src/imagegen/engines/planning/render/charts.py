@@ -310,7 +310,7 @@ def _line(ctx: RenderContext, node: ChartNode) -> None:
                 node,
                 f"value.{i}",
                 format_value(p.value, node.unit),
-                _box(x=px - slot / 2, y=py - label_h - size * 0.2, w=slot, h=label_h),
+                _box(x=px - slot / 2, y=py - label_h - size * 0.5, w=slot, h=label_h),
                 size * 0.9,
                 weight=700,
             )
