@@ -9,6 +9,9 @@ Usage: ``.venv/bin/python bench/service_speed.py [--runs 12] [--load 8,16] [--lo
 3. A reference workload in the same session (the renderer alone drawing ``render_speed.sample_plan`` at
    1024², no verification, no provenance), timed before and after the cases: the machine is shared and
    noisy, so each case is also printed as a ratio to the reference p50.
+   The peer (``bench/peer``: Satori -> SVG -> resvg PNG of a comparable 1024² slide, render only) is timed
+   the same way when its packages are installed (``npm ci --prefix bench/peer``), and each case is printed as
+   a ratio to it too: issue 10's targets are 1024² low <= 1.0x peer, medium <= 300 ms, 2048² high <= 1.5 s.
 4. Load: for each ``--load`` level, that many clients send 1024² low requests for ``--load-seconds``;
    prints throughput, p50/p99, errors, and the server's RSS before and after.
 """
@@ -120,6 +123,19 @@ def reference_p50(runs: int = 7) -> float:
     return statistics.median(times)
 
 
+PEER = Path(__file__).resolve().parent / "peer"
+
+
+def peer_p50(runs: int = 15) -> float | None:
+    """The peer's render-only p50 (s): Satori + resvg in node; None when node or its packages are missing."""
+    node = shutil.which("node")
+    if node is None or not (PEER / "node_modules" / "satori").is_dir():
+        return None
+    out = subprocess.run([node, str(PEER / "render.mjs"), "--runs", str(runs)], capture_output=True,
+                         check=True, timeout=300)
+    return float(json.loads(out.stdout.decode().strip().splitlines()[-1])["p50_ms"]) / 1000
+
+
 def request(client: httpx.Client, size: str, quality: str, i: int) -> float:
     body = {"model": "gpt-image-2", "prompt": PROMPTS[i % len(PROMPTS)], "size": size, "quality": quality,
             "seed": 1000 + i}
@@ -184,6 +200,7 @@ def main() -> None:
         server.start()
         key = server.key()
         ref_before = reference_p50()
+        peer_before = peer_p50()
         with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=300) as c:
             for i in range(3):  # warm: fonts, OCR models, signer, database
                 request(c, "1024x1024", "medium", i)
@@ -193,12 +210,20 @@ def main() -> None:
                                          "p50_ms": round(1000 * statistics.median(times)),
                                          "p95_ms": round(1000 * _pct(times, 0.95))})
         ref_after = reference_p50()
+        peer_after = peer_p50()
         ref = (ref_before + ref_after) / 2
         results["reference"] = {"what": "renderer alone, render_speed.sample_plan(1024), scale 1",
                                 "p50_ms_before": round(1000 * ref_before, 1),
                                 "p50_ms_after": round(1000 * ref_after, 1)}
         for case in results["cases"]:
             case["ratio_to_reference"] = round(case["p50_ms"] / (1000 * ref), 2)
+        if peer_before is not None and peer_after is not None:
+            peer = (peer_before + peer_after) / 2
+            results["peer"] = {"what": "Satori -> SVG -> resvg PNG, 1024² slide, render only (bench/peer)",
+                               "p50_ms_before": round(1000 * peer_before, 1),
+                               "p50_ms_after": round(1000 * peer_after, 1)}
+            for case in results["cases"]:
+                case["ratio_to_peer"] = round(case["p50_ms"] / (1000 * peer), 2)
         for level in [int(x) for x in args.load.split(",") if x.strip()]:
             results["load"].append(load(server, key, level, args.load_seconds))
     finally:
@@ -211,10 +236,16 @@ def main() -> None:
     ref_info = results["reference"]
     print(f"reference (renderer alone, 1024²): p50 {ref_info['p50_ms_before']} ms before, "
           f"{ref_info['p50_ms_after']} ms after")
-    print(f"{'size':>10} {'quality':>8} {'p50 ms':>7} {'p95 ms':>7} {'x ref':>6}")
+    peer_info = results.get("peer")
+    if peer_info:
+        print(f"peer (Satori + resvg, 1024² slide, render only): p50 {peer_info['p50_ms_before']} ms before, "
+              f"{peer_info['p50_ms_after']} ms after")
+    else:
+        print("peer: not measured (install it: npm ci --prefix bench/peer)")
+    print(f"{'size':>10} {'quality':>8} {'p50 ms':>7} {'p95 ms':>7} {'x ref':>6} {'x peer':>7}")
     for case in results["cases"]:
         print(f"{case['size']:>10} {case['quality']:>8} {case['p50_ms']:>7} {case['p95_ms']:>7} "
-              f"{case['ratio_to_reference']:>6}")
+              f"{case['ratio_to_reference']:>6} {case.get('ratio_to_peer', '-'):>7}")
     for row in results["load"]:
         print(f"load {row['clients']:>2} clients: {row['requests']} requests in {row['wall_s']} s = "
               f"{row['throughput_rps']} req/s, p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, errors "
