@@ -139,3 +139,17 @@ def test_the_package_imports_without_torch() -> None:
             "import imagegen.engines.routing, imagegen.engines.diffusion; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_a_missing_folder_without_the_extra_says_both(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from imagegen.config import Settings
+    from imagegen.engines.diffusion import DiffusionEngine
+
+    monkeypatch.setitem(sys.modules, "torch", None)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    settings = Settings(home=tmp_path / "home", database_url="sqlite://")
+    with pytest.raises(EngineUnavailable) as err:
+        DiffusionEngine(settings=settings, model="diffusers/absent")
+    assert str(tmp_path / "home" / "models" / "absent") in err.value.message
+    assert "scripts/setup --diffusion" in err.value.message

@@ -27,13 +27,20 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from imagegen.config import Settings
-from imagegen.contract.errors import EngineFailure, ImagegenError, InvalidMask, InvalidValue, JobCancelled
+from imagegen.contract.errors import (
+    EngineFailure,
+    EngineUnavailable,
+    ImagegenError,
+    InvalidMask,
+    InvalidValue,
+    JobCancelled,
+)
 from imagegen.contract.specs import EditSpec, GenerateSpec
 from imagegen.engines.base import Capabilities, EngineImage, EngineResult, Progress
 from imagegen.engines.diffusion.families import ModelInfo, detect, steps_for
 from imagegen.engines.diffusion.locate import locate, model_name
 from imagegen.engines.diffusion.pipelines import SHARED, Form, Loaded, PipelineCache
-from imagegen.engines.diffusion.runtime import Placement, place, require_torch
+from imagegen.engines.diffusion.runtime import INSTALL_HINT, Placement, extra_installed, place, require_torch
 from imagegen.engines.diffusion.sizes import fit, render_size
 from imagegen.engines.diffusion.steps import Cancelled, StepHook
 from imagegen.engines.planning.edits.mask import (
@@ -76,8 +83,14 @@ class DiffusionEngine:
     def __init__(self, *, settings: Settings, model: str, cache: PipelineCache | None = None) -> None:
         self.model = model
         self.model_name = model_name(model)
+        try:  # where the weights are first: it needs no torch, so a missing folder answers at once
+            folder = locate(settings.home, self.model_name)
+        except EngineUnavailable as exc:
+            if not extra_installed():
+                raise EngineUnavailable(f"{exc.message} {INSTALL_HINT}") from exc
+            raise
         self._torch = require_torch()
-        self.info: ModelInfo = detect(locate(settings.home, self.model_name))
+        self.info: ModelInfo = detect(folder)
         self.backend = f"diffusers:{self.model_name}"
         self._device = settings.extra.get("diffusion_device") or None
         self._max_batch = _positive_int(settings, "diffusion_max_batch", 4)

@@ -6,6 +6,7 @@ request that needs a pipeline imports it here, and a missing extra is a 503 sayi
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
 from types import ModuleType
@@ -15,6 +16,11 @@ from imagegen.contract.errors import EngineUnavailable, InvalidValue
 
 INSTALL_HINT = ("Install the diffusion extra on the server: scripts/setup --diffusion "
                 "(or pip install 'imagegen[diffusion]').")
+
+
+def extra_installed() -> bool:
+    """Whether torch and diffusers are installed, without importing them (a few milliseconds)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "diffusers"))
 
 
 def require_torch() -> ModuleType:
