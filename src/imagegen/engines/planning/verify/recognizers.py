@@ -1,6 +1,7 @@
 """The two recognizers, loaded once per process and guarded by locks: RapidOCR's PP-OCRv4 (models ship in the
-wheel; ~0.3 s to load) and Tesseract through its C API (``tesserocr``, which ships libtesseract in its wheel;
-the traineddata are Debian's ``tesseract-ocr-*`` packages).
+wheel; ~0.3 s to load) and Tesseract through its C API (``tesserocr``, built by ``scripts/setup`` against
+Debian's libtesseract 5.3 and its ``tesseract-ocr-*`` traineddata: the wheel's bundled 5.5 reads some bold
+Arabic lines as nothing in single-line mode).
 
 Tesseract used to run as one ``tesseract`` subprocess per line (pytesseract): every call started a process and
 loaded the language model again, ~0.2 s idle and over 1 s per line on a loaded machine. A loaded
