@@ -138,7 +138,7 @@ def test_edit_loop_then_client_review_and_approval(service: Service) -> None:
     # the client approves; "which version did we approve" is one lineage query
     catalog.review(revised.asset_id, "approved", by="client@example.com", comment="Ship it")
     approved = catalog.search(SearchQuery(review="approved", root=root.asset_id))
-    assert [a.asset_id for a in approved.items] == [revised.asset_id]
+    assert [a["asset_id"] for a in approved.items] == [revised.asset_id]
 
 
 def test_a_cancelled_pipeline_records_nothing(tmp_path: Path) -> None:
