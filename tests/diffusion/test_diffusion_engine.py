@@ -118,3 +118,28 @@ def test_a_generic_pipeline_uses_its_own_defaults(settings: Settings, tiny_sd: P
     result = engine.generate(spec(model="diffusers/generic", quality="low"), NullProgress())
     assert result.images[0].extra["steps"] == 25  # its __call__ default of 50 steps x 0.5
     assert result.images[0].pixels.size == (1024, 1024)
+
+
+def test_an_inpainting_folder_serves_mask_edits_only(settings: Settings, tiny_sd: Path) -> None:
+    import numpy as np
+    from PIL import Image
+    from tiny_sd import build_tiny_inpaint
+
+    from imagegen.contract.errors import InvalidValue
+    from imagegen.contract.specs import EditSpec, InputImage
+
+    build_tiny_inpaint(tiny_sd, settings.home / "models" / "inpaint")
+    engine = DiffusionEngine(settings=settings, model="diffusers/inpaint")
+    assert engine.info.inpainting and not engine.capabilities().generate
+    with pytest.raises(InvalidValue, match="inpainting model"):
+        engine.generate(spec(model="diffusers/inpaint"), NullProgress())
+    source = Image.fromarray(np.random.default_rng(4).integers(0, 256, (320, 512, 3), dtype=np.uint8))
+    mask = Image.new("RGBA", source.size, (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), (100, 60, 300, 200))
+    edit = EditSpec(prompt="a door", model="diffusers/inpaint", quality="low", seed=2, width=512, height=320,
+                    images=(InputImage(image=source, data=b"", sha256="0"),), mask=mask)
+    result = engine.edit(edit, NullProgress())
+    out, src = np.asarray(result.images[0].pixels), np.asarray(source)
+    outside = np.asarray(mask)[:, :, 3] != 0
+    assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
+    assert result.images[0].extra["pipeline"] == "StableDiffusionInpaintPipeline"

@@ -92,6 +92,26 @@ def build_tiny_sd(folder: Path) -> Path:
     return folder
 
 
+def build_tiny_inpaint(base: Path, folder: Path) -> Path:
+    """An inpainting-only folder: the tiny pipeline with a 9-channel UNet (latents + mask + masked image),
+    saved as ``StableDiffusionInpaintPipeline``, as inpainting checkpoints are."""
+    import shutil
+
+    import torch
+    from diffusers import UNet2DConditionModel
+
+    shutil.copytree(base, folder)
+    config = dict(UNet2DConditionModel.load_config(base / "unet"))
+    config["in_channels"] = 9
+    torch.manual_seed(1)
+    shutil.rmtree(folder / "unet")
+    UNet2DConditionModel.from_config(config).save_pretrained(folder / "unet")
+    index = json.loads((folder / "model_index.json").read_text())
+    index["_class_name"] = "StableDiffusionInpaintPipeline"
+    (folder / "model_index.json").write_text(json.dumps(index))
+    return folder
+
+
 if __name__ == "__main__":  # build one by hand: python tests/diffusion/tiny_sd.py OUT_DIR
     import sys
 
