@@ -82,6 +82,35 @@ def mark_lists(ctx: Ctx, nodes: list[Node]) -> list[Node]:
                 )
             )
         out.append(node)
+    return _badges_in_a_row(out, ctx.grid.safe)
+
+
+def _badges_in_a_row(nodes: list[Node], safe: Region) -> list[Node]:
+    """Badges sit side by side on the first badge's line when they fit the block's width (a pack's "Vegan",
+    "Gluten free" read as a set of badges, not as a list)."""
+    badges = [(k, n) for k, n in enumerate(nodes) if isinstance(n, TextNode) and n.role == "badge"]
+    if len(badges) < 2:
+        return nodes
+    first = badges[0][1]
+    left = min(n.box.x for _, n in badges)
+    right = max(n.box.right for _, n in badges)
+    gap = first.size * 0.5
+    total = sum(n.box.w for _, n in badges) + gap * (len(badges) - 1)
+    # keep the block's alignment: centered pills stay centered as a row, left-aligned ones start at the left
+    centered = all(abs((n.box.x + n.box.right) / 2 - (left + right) / 2) < 2 for _, n in badges)
+    room = (
+        min(safe.right - (left + right) / 2, (left + right) / 2 - safe.x) * 2
+        if centered
+        else safe.right - left
+    )
+    if total > room:
+        return nodes
+    x = (left + right - total) / 2 if centered else left
+    h = max(n.box.h for _, n in badges)
+    out = list(nodes)
+    for k, n in badges:
+        out[k] = n.model_copy(update={"box": Box(x=round(x, 2), y=first.box.y, w=n.box.w, h=h)})
+        x += n.box.w + gap
     return out
 
 
