@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 log = logging.getLogger("imagegen.errors")
 
@@ -33,6 +33,15 @@ class ImagegenError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, param={self.param!r}, code={self.code!r})"
+
+    @classmethod
+    def from_exception(cls, what: str, exc: BaseException) -> Self:
+        """The error a client sees for an unexpected exception: ``what`` failed, and a reference to the
+        server log, which holds the traceback. Never the exception's text: it can carry paths, addresses,
+        library internals or the client's own input echoed back."""
+        reference = secrets.token_hex(6)
+        log.error("%s [reference %s]", what, reference, exc_info=exc)
+        return cls(f"{what.rstrip('.')} (internal error, reference {reference} in the server log).")
 
 
 class InvalidValue(ImagegenError):
@@ -112,15 +121,6 @@ class EngineFailure(ImagegenError):
     type = "server_error"
     default_code = "engine_failure"
     exit_code = 69
-
-    @classmethod
-    def from_exception(cls, what: str, exc: BaseException) -> EngineFailure:
-        """The failure a client sees for an unexpected exception: ``what`` failed, and a reference to the
-        server log, which holds the traceback. Never the exception's text: it can carry paths, addresses,
-        library internals or the client's own input echoed back."""
-        reference = secrets.token_hex(6)
-        log.error("%s [reference %s]", what, reference, exc_info=exc)
-        return cls(f"{what.rstrip('.')} (internal error, reference {reference} in the server log).")
 
 
 class UpstreamError(ImagegenError):

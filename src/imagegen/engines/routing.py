@@ -218,7 +218,7 @@ class EngineRouter:
             except (EngineUnavailable, ModelNotFound):
                 raise
             except Exception as exc:
-                raise EngineUnavailable(f"The engine for '{model}' could not start: "
-                                        f"{type(exc).__name__}: {exc}") from exc
+                raise EngineUnavailable.from_exception(f"The engine for '{model}' could not start",
+                                                       exc) from exc
             self._cache[cache_key] = engine
             return engine

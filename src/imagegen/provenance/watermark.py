@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -441,13 +442,35 @@ def _dither_tile(h: int, w: int) -> np.ndarray:
     return np.tile(_BAYER, (h // 8 + 1, w // 8 + 1))[:h, :w]
 
 
+#: images of at least this many pixels are marked in two bands of rows on two threads (OpenCV and numpy's
+#: element-wise loops run without the GIL; every pixel's result depends on that pixel alone)
+PARALLEL_PIXELS = 512 * 512
+_BAND_POOL: ThreadPoolExecutor | None = None
+
+
 def apply_luma_delta(rgb: np.ndarray, dy: np.ndarray) -> np.ndarray:
     """``rgb`` (uint8, H×W×3) with its luma changed by ``dy`` (H×W), as uint8.
 
     Adds ``dy`` (rounded by ordered dithering, so small changes keep their mean) to R, G and B alike; where
     that would clip (saturated colours), the change goes to the channels with room, scaled so the luma still
-    moves by ``dy`` (water-filling over the luma weights).
+    moves by ``dy`` (water-filling over the luma weights). Large images: the lower band of rows on a helper
+    thread (cut at a multiple of 8 rows, so both bands see the same dither tile as the whole).
     """
+    global _BAND_POOL
+    h, w = dy.shape
+    cut = (h // 2) // 8 * 8
+    if h * w < PARALLEL_PIXELS or cut == 0:
+        return _apply_band(rgb, dy)
+    if _BAND_POOL is None:
+        _BAND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagegen-mark")
+    rgb = np.ascontiguousarray(rgb)
+    lower = _BAND_POOL.submit(_apply_band, rgb[cut:], np.ascontiguousarray(dy[cut:]))
+    upper = _apply_band(rgb[:cut], np.ascontiguousarray(dy[:cut]))
+    return np.concatenate([upper, lower.result()])
+
+
+def _apply_band(rgb: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """``apply_luma_delta`` on one band whose first row is a multiple of 8 rows into the image."""
     tile = _dither_tile(*dy.shape)
     dq = np.floor(dy + tile)
     # saturating uint8 arithmetic (OpenCV, SIMD) on the whole image: numpy reductions over the 3-channel axis
