@@ -143,3 +143,32 @@ def test_an_inpainting_folder_serves_mask_edits_only(settings: Settings, tiny_sd
     outside = np.asarray(mask)[:, :, 3] != 0
     assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
     assert result.images[0].extra["pipeline"] == "StableDiffusionInpaintPipeline"
+
+
+def test_a_transformer_family_sd3_without_t5(settings: Settings) -> None:
+    """SD3's path: 2x2 patches (render multiples of 16), a shifted 16-channel latent space decoded for the
+    partials, the inpainting form of the same components, and a folder saved without its T5 encoder."""
+    import numpy as np
+    from PIL import Image
+    from tiny_sd import build_tiny_sd3
+
+    from imagegen.contract.specs import EditSpec, InputImage
+
+    build_tiny_sd3(settings.home / "models" / "tiny-sd3")
+    engine = DiffusionEngine(settings=settings, model="diffusers/tiny-sd3")
+    assert (engine.info.family, engine.info.multiple, engine.info.max_edge) == ("sd3", 16, 192)
+    partials: list[object] = []
+    result = engine.generate(spec(model="diffusers/tiny-sd3", width=1536, height=1024, stream=True,
+                                  partial_images=2), CallbackProgress(on_partial=partials.append))
+    assert result.images[0].pixels.size == (1536, 1024) and result.images[0].extra["render_size"] == "192x128"
+    assert len(partials) == 2
+    source = result.images[0].pixels
+    mask = Image.new("RGBA", source.size, (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), (400, 300, 1000, 700))
+    edit = EditSpec(prompt="a sun", model="diffusers/tiny-sd3", quality="low", seed=2, width=1536,
+                    height=1024, images=(InputImage(image=source, data=b"", sha256="0"),), mask=mask)
+    edited = engine.edit(edit, NullProgress()).images[0]
+    out, src = np.asarray(edited.pixels), np.asarray(source)
+    outside = np.asarray(mask)[:, :, 3] != 0
+    assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
+    assert edited.extra["pipeline"] == "StableDiffusion3InpaintPipeline"

@@ -92,6 +92,48 @@ def build_tiny_sd(folder: Path) -> Path:
     return folder
 
 
+def build_tiny_sd3(folder: Path) -> Path:
+    """A tiny Stable Diffusion 3 folder: an MMDiT transformer with 2x2 patches (renders multiples of 16),
+    a 16-channel VAE with a shift factor, two CLIP encoders with projection and no T5 (SD3 runs without
+    it). The transformer family's paths (patch multiples, latent shift) on a CPU in seconds."""
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        FlowMatchEulerDiscreteScheduler,
+        SD3Transformer2DModel,
+        StableDiffusion3Pipeline,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModelWithProjection, CLIPTokenizer
+
+    torch.manual_seed(0)
+    tok_dir = folder.parent / (folder.name + "-tokenizer-src")
+    write_tokenizer(tok_dir)
+    tokenizer = CLIPTokenizer.from_pretrained(tok_dir)
+
+    def clip() -> CLIPTextModelWithProjection:
+        return CLIPTextModelWithProjection(CLIPTextConfig(
+            vocab_size=len(tokenizer), hidden_size=32, intermediate_size=37, num_attention_heads=4,
+            num_hidden_layers=2, max_position_embeddings=77, projection_dim=32,
+            bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+            pad_token_id=tokenizer.pad_token_id))
+
+    transformer = SD3Transformer2DModel(
+        sample_size=SAMPLE_SIZE, patch_size=2, in_channels=16, out_channels=16, num_layers=2,
+        attention_head_dim=8, num_attention_heads=4, joint_attention_dim=64, caption_projection_dim=32,
+        pooled_projection_dim=64, pos_embed_max_size=32)
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, latent_channels=16, block_out_channels=(8, 8, 16, 16),
+        layers_per_block=1, norm_num_groups=4, sample_size=SAMPLE_SIZE * 8, scaling_factor=1.5305,
+        shift_factor=0.0609, use_quant_conv=False, use_post_quant_conv=False,
+        down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4)
+    pipe = StableDiffusion3Pipeline(
+        transformer=transformer, scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=clip(),
+        tokenizer=tokenizer, text_encoder_2=clip(), tokenizer_2=tokenizer, text_encoder_3=None,
+        tokenizer_3=None)
+    pipe.save_pretrained(folder)
+    return folder
+
+
 def build_tiny_inpaint(base: Path, folder: Path) -> Path:
     """An inpainting-only folder: the tiny pipeline with a 9-channel UNet (latents + mask + masked image),
     saved as ``StableDiffusionInpaintPipeline``, as inpainting checkpoints are."""

@@ -10,9 +10,11 @@ are serialized by its lock: schedulers keep per-run state.
 from __future__ import annotations
 
 import gc
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from imagegen.contract.errors import EngineUnavailable, InvalidValue
@@ -116,7 +118,8 @@ def _load(info: ModelInfo, placement: Placement) -> Any:
     diffusers_logging.disable_progress_bar()  # a server's log is no terminal
     try:
         pipe = DiffusionPipeline.from_pretrained(
-            str(info.folder), dtype=placement.torch_dtype(torch), local_files_only=True)
+            str(info.folder), dtype=placement.torch_dtype(torch), local_files_only=True,
+            **{name: None for name in _absent_components(info.folder)})
     except (OSError, ValueError) as exc:
         raise EngineUnavailable(
             f"The diffusion model in {info.folder} could not be loaded ({type(exc).__name__}: {exc}). It "
@@ -124,6 +127,17 @@ def _load(info: ModelInfo, placement: Placement) -> Any:
     pipe.to(placement.device)
     pipe.set_progress_bar_config(disable=True)
     return pipe
+
+
+def _absent_components(folder: Path) -> list[str]:
+    """Components the folder saved as absent (``[null, null]`` in model_index.json: SD3 without T5, SD
+    without a safety checker). diffusers loads such a folder only when told so again."""
+    try:
+        index = json.loads((folder / "model_index.json").read_text())
+    except (OSError, ValueError):
+        return []
+    return [name for name, value in index.items() if not name.startswith("_")
+            and isinstance(value, list) and value and all(v is None for v in value)]
 
 
 #: the process-wide cache every diffusion engine shares (memory is per process, not per model id)
