@@ -79,3 +79,33 @@ def test_engines_are_pooled_not_shared() -> None:
         t.join()
     assert not errors
     assert len(seen) == 2
+
+
+def test_transparent_canvas_is_flattened_once_per_matte(draw, make_plan, text_node, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from imagegen.engines.planning.verify import ocr
+
+    plan = make_plan(
+        text_node("a", "First line", 20, 20, color="#111111"),
+        text_node("b", "Second line", 20, 120, color="#222222"),
+        text_node("c", "Light line", 20, 220, color="#f0f0f0"),
+        width=700,
+        height=320,
+    )
+    rendering = draw(plan, background="#808080")
+    rgba = rendering.image.convert("RGBA")
+    alpha = np.where(np.asarray(rendering.image.convert("L")) == 128, 0, 255).astype(np.uint8)
+    rgba.putalpha(Image.fromarray(alpha))
+    rendering.image = rgba
+    plain = [ocr.line_crop(rendering, rendering.texts[n], 0, target_height=48) for n in "abc"]
+    calls: list[tuple[int, int, int]] = []
+    real = ocr.flatten
+
+    def counting(image: Image.Image, matte: tuple[int, int, int]) -> Image.Image:
+        calls.append(matte)
+        return real(image, matte)
+
+    monkeypatch.setattr(ocr, "flatten", counting)
+    flats: dict[tuple[int, int, int], Image.Image] = {}
+    shared = [ocr.line_crop(rendering, rendering.texts[n], 0, target_height=48, flats=flats) for n in "abc"]
+    assert [np.asarray(c).tolist() for c in shared] == [np.asarray(c).tolist() for c in plain]
+    assert sorted(calls) == [(0, 0, 0), (255, 255, 255)]  # dark ink on white, light ink on black: once each

@@ -65,7 +65,12 @@ def _matte_for(color: str) -> tuple[int, int, int]:
 
 
 def line_crop(
-    rendering: Rendering, text: RenderedText, line_index: int, *, target_height: int
+    rendering: Rendering,
+    text: RenderedText,
+    line_index: int,
+    *,
+    target_height: int,
+    flats: dict[tuple[int, int, int], Image.Image] | None = None,
 ) -> Image.Image:
     """One line's ink on a clean margin, scaled so its ink is about ``target_height`` px tall (the
     recognizer's preferred line height: RapidOCR's 48 px input, ~64 px lines for Tesseract's ~30-40 px
@@ -73,9 +78,17 @@ def line_crop(
 
     Only the tight line box (+2 px of antialiasing) is copied; the margin is filled with the median
     color of that box's border, so neighbouring lines or nodes never leak into the crop.
+
+    ``flats`` keeps the canvas flattened per matte across the lines of one check: a transparent canvas is
+    composited once per matte, not once per line (~10-20 ms each at 1024²).
     """
     box = text.lines[line_index].box
-    image = flatten(rendering.image, _matte_for(text.color))
+    matte = _matte_for(text.color)
+    image = flats.get(matte) if flats is not None else None
+    if image is None:
+        image = flatten(rendering.image, matte)
+        if flats is not None:
+            flats[matte] = image
     width, height = image.size
     x0, y0 = max(0, int(np.floor(box.x - 2))), max(0, int(np.floor(box.y - 2)))
     x1, y1 = min(width, int(np.ceil(box.right + 2))), min(height, int(np.ceil(box.bottom + 2)))
@@ -104,6 +117,7 @@ def line_crop(
 def _jobs(plan: Plan, rendering: Rendering) -> tuple[list[LineJob], list[Check]]:
     jobs: list[LineJob] = []
     early: list[Check] = []
+    flats: dict[tuple[int, int, int], Image.Image] = {}
     for node_id, text in rendering.texts.items():
         node = plan.find(node_id)
         if isinstance(node, TextNode) and not node.verify:
@@ -143,11 +157,8 @@ def _jobs(plan: Plan, rendering: Rendering) -> tuple[list[LineJob], list[Check]]
                 continue
             script = script_of(line.text, lang)
             target = 64 if script in TESSERACT_LANGS or script in ("mixed", "latin_ext") else 48
-            jobs.append(
-                LineJob(
-                    node_id, index, line.text, script, line_crop(rendering, text, index, target_height=target)
-                )
-            )
+            crop = line_crop(rendering, text, index, target_height=target, flats=flats)
+            jobs.append(LineJob(node_id, index, line.text, script, crop))
     return jobs, early
 
 
