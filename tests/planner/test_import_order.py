@@ -1,4 +1,4 @@
-"""The planner and the layouts import each other's submodules: each must import first on its own."""
+"""Each package of the planning engine imports first on its own (imports run one way, no cycles)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import pytest
         "imagegen.engines.planning.layouts",
         "imagegen.engines.planning.layouts.kit",
         "imagegen.engines.planning.planner",
-        "imagegen.engines.planning.planner.content",
+        "imagegen.engines.planning.reading.content",
+        "imagegen.engines.planning.rules.contrast",
+        "imagegen.engines.planning.edits",
     ],
 )
 def test_imports_first_in_a_fresh_interpreter(module: str) -> None:

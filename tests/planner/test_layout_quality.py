@@ -10,7 +10,7 @@ from planner_geometry import problems
 
 from imagegen.engines.planning.plan import ChartNode, ImageNode, Plan, TextNode
 from imagegen.engines.planning.planner import compile_prompt
-from imagegen.engines.planning.planner.content import asked_text, extract
+from imagegen.engines.planning.reading.content import asked_text, extract
 
 #: one prompt without quotes per archetype (the archetype it must pick, the prompt)
 UNQUOTED: list[tuple[str, str]] = [

@@ -200,7 +200,7 @@ def test_ticket_and_spec_sheet_and_slide_archetypes() -> None:
 
 
 def test_placement_words() -> None:
-    from imagegen.engines.planning.planner.placement import parse_placement
+    from imagegen.engines.planning.reading.placement import parse_placement
 
     assert (parse_placement("top-right").h, parse_placement("top-right").v) == ("right", "top")
     assert (parse_placement("bottom left").h, parse_placement("bottom left").v) == ("left", "bottom")
@@ -299,7 +299,7 @@ def test_text_colors_asked_for_are_kept_when_legible() -> None:
     assert colors["SALE"] == "#d62828"  # asked, and it reads on white
     assert colors["Ends Sunday"] != "#d62828"  # "in a red box" is not the text's color
     white = plan_of('Poster with headline "Snow" in white')
-    from imagegen.engines.planning.planner.contrast import contrast_ratio
+    from imagegen.engines.planning.rules.contrast import contrast_ratio
 
     head = white.texts()[0]
     assert head.color != "#ffffff" and contrast_ratio(head.color, white.theme.palette.background) >= 3.0

@@ -10,10 +10,10 @@ from planner_geometry import problems
 
 from imagegen.engines.planning.plan import Ask, GroupNode, IconNode, Plan, ShapeNode, TextNode
 from imagegen.engines.planning.planner import compile_prompt
-from imagegen.engines.planning.planner.colors import design_colors, named_colors_in
-from imagegen.engines.planning.planner.contrast import contrast_ratio
-from imagegen.engines.planning.planner.typography import parse_font, typographic_intent
+from imagegen.engines.planning.reading.colors import design_colors, named_colors_in
+from imagegen.engines.planning.reading.typography import parse_font, typographic_intent
 from imagegen.engines.planning.rendered import Rendering
+from imagegen.engines.planning.rules.contrast import contrast_ratio
 from imagegen.engines.planning.verify.asks import check_asks, color_share
 
 

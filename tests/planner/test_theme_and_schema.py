@@ -12,8 +12,8 @@ from planner_cases import CASES, compile_case
 
 from imagegen.engines.planning.plan import TextNode
 from imagegen.engines.planning.planner import compile_prompt
-from imagegen.engines.planning.planner.contrast import contrast_ratio, ensure_contrast, luminance
 from imagegen.engines.planning.planner.schema import DEFAULT_PATH, schema_text
+from imagegen.engines.planning.rules.contrast import contrast_ratio, ensure_contrast, luminance
 
 PALETTE_PROMPTS = [
     "gold on deep blue poster",
@@ -113,8 +113,8 @@ def test_compiled_plans_validate_against_the_schema() -> None:
 def test_icon_names_are_drawable() -> None:
     """Every icon name the planner can emit exists in the renderer's icon set (when the renderer is here)."""
     render = pytest.importorskip("imagegen.engines.planning.render")
-    from imagegen.engines.planning.planner.data import METRIC_ICONS
-    from imagegen.engines.planning.planner.icons import ALL_ICONS
+    from imagegen.engines.planning.reading.data import METRIC_ICONS
+    from imagegen.engines.planning.reading.icons import ALL_ICONS
 
     names = set(ALL_ICONS) | {name for _, name in METRIC_ICONS}
     assert names <= render.available_icons(), sorted(names - render.available_icons())

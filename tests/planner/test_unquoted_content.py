@@ -13,8 +13,8 @@ from planner_geometry import problems
 
 from imagegen.engines.planning.plan import ChartNode, GroupNode, Plan, TextNode
 from imagegen.engines.planning.planner import compile_prompt
-from imagegen.engines.planning.planner.listed import read
-from imagegen.engines.planning.planner.quotes import find_quotes, mask_quotes
+from imagegen.engines.planning.reading.listed import read
+from imagegen.engines.planning.reading.quotes import find_quotes, mask_quotes
 
 
 def plan_of(prompt: str, size: str | None = None, variant: int = 0, variants: int = 1) -> Plan:

@@ -56,10 +56,19 @@ def test_qr_has_four_module_quiet_zone_and_crisp_modules(plan_of) -> None:
 
 
 def test_linear_code_prints_human_readable_digits(plan_of) -> None:
-    node = CodeNode(id="e", symbology="ean13", data="590123412345", box=Box(x=20, y=20, w=300, h=140))
+    node = CodeNode(id="e", symbology="ean13", data="5901234123457", box=Box(x=20, y=20, w=300, h=140))
     r = render(plan_of([node]))
     found = [b.text for b in zxingcpp.read_barcodes(r.image)]
-    assert found == ["5901234123457"]  # a 12-digit payload gets its check digit
+    assert found == ["5901234123457"]
+
+
+def test_twelve_digit_ean13_is_refused_with_the_full_code(plan_of) -> None:
+    # one EAN-13 policy (rules/ean13.py): 13 digits with the right check digit, never completed silently
+    reason = validate_code("ean13", "590123412345")
+    assert reason is not None and "'5901234123457'" in reason
+    node = CodeNode(id="e", symbology="ean13", data="590123412345", box=Box(x=20, y=20, w=300, h=140))
+    with pytest.raises(CodeDataError, match="13 digits"):
+        render(plan_of([node]))
 
 
 def test_invalid_payloads_are_refused_loudly(plan_of) -> None:

@@ -1,4 +1,5 @@
-"""The edit recipe: ``apply_edit(spec, progress, engine=...) -> list[EngineImage]``.
+"""The edit recipe: ``apply_edit(spec, progress, engine=...) -> list[EngineImage]``; ``engine`` is any
+:class:`~.stages.EditStages` (the planning engine passes itself), or None for the module-level stages.
 
 1. read the inputs (first image, mask, stored plan) and parse the prompt into operations;
 2. route: a mask -> in-region edit (bit-identical outside the mask); no mask and a known plan -> plan edit
@@ -10,7 +11,6 @@
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING
 
 from imagegen.contract.errors import InvalidValue, JobCancelled, MissingParameter
 from imagegen.contract.specs import EditSpec
@@ -19,12 +19,10 @@ from imagegen.engines.planning.budget import budget_for
 from imagegen.engines.planning.edits import instructions
 from imagegen.engines.planning.edits.plan_apply import plan_edit, plan_edit_in_mask, render_edited_plan
 from imagegen.engines.planning.edits.region_edit import SUPPORTED, procedural_art, region_edit
-
-if TYPE_CHECKING:
-    from imagegen.engines.planning.engine import PlanningEngine
+from imagegen.engines.planning.edits.stages import EditStages
 
 
-def apply_edit(spec: EditSpec, progress: Progress, *, engine: PlanningEngine | None) -> list[EngineImage]:
+def apply_edit(spec: EditSpec, progress: Progress, *, engine: EditStages | None) -> list[EngineImage]:
     """Edit ``spec.images[0]`` as the prompt asks; one EngineImage per ``spec.n`` (see module docstring)."""
     # 1. inputs
     if not spec.images:

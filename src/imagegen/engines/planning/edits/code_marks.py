@@ -16,6 +16,7 @@ import segno
 import zxingcpp
 
 from imagegen.contract.errors import InvalidValue
+from imagegen.engines.planning.rules import ean13
 
 Symbology = Literal["qr", "ean13", "code128"]
 
@@ -26,15 +27,10 @@ def validate_payload(symbology: Symbology, data: str) -> str:
     """The exact payload to encode; raises InvalidValue when the code cannot carry it."""
     if symbology == "ean13":
         digits = data.replace(" ", "").replace("-", "")
-        if not digits.isdigit() or len(digits) not in (12, 13):
-            raise InvalidValue(f"EAN-13 needs 12 or 13 digits, got {data!r}.", param="prompt")
-        check = _ean_check(digits[:12])
-        if len(digits) == 13 and int(digits[12]) != check:
-            raise InvalidValue(
-                f"EAN-13 {digits!r} has check digit {digits[12]}, but its first 12 digits need {check}.",
-                param="prompt",
-            )
-        return digits[:12] + str(check)
+        reason = ean13.problem(digits)
+        if reason:
+            raise InvalidValue(reason, param="prompt")
+        return digits
     if symbology == "code128":
         if not data or any(ord(c) > 127 for c in data):
             raise InvalidValue(f"Code 128 carries ASCII only, got {data!r}.", param="prompt")
@@ -42,11 +38,6 @@ def validate_payload(symbology: Symbology, data: str) -> str:
     if not data:
         raise InvalidValue("A QR code needs a payload.", param="prompt")
     return data
-
-
-def _ean_check(first12: str) -> int:
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return (10 - total % 10) % 10
 
 
 @dataclass

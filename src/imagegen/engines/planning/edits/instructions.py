@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from PIL import ImageColor
 
+from imagegen.engines.planning.rules import ean13
+
 OpKind = Literal[
     "set_text",  # change the <target> to "X"
     "replace_text",  # replace "A" with "B"
@@ -306,7 +308,7 @@ def _code(clause: str, quotes: list[str]) -> tuple[Symbology, str] | None:
     digits = re.search(r"\b\d{8,14}\b", clause)
     if digits:
         number = digits.group(0)
-        if symbology == "code128" and not re.search(r"\bcode[\s-]?128\b", low) and _is_ean13(number):
+        if symbology == "code128" and not re.search(r"\bcode[\s-]?128\b", low) and ean13.is_valid(number):
             # "a barcode 5901234123457": a valid EAN-13 number means a retail barcode
             symbology = "ean13"
         return symbology, number
@@ -333,13 +335,6 @@ def image_reference(words: str) -> int | None:
     if re.search(rf"\b(?:other|attached|reference|provided|given)\s+(?:logo\s+)?{_IMAGE_NOUN}\b", words):
         return 1
     return None
-
-
-def _is_ean13(number: str) -> bool:
-    if len(number) != 13 or not number.isdigit():
-        return False
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(number[:12]))
-    return (10 - total % 10) % 10 == int(number[12])
 
 
 def _restore(text: str, quotes: list[str]) -> str:

@@ -22,9 +22,8 @@ from imagegen.engines.planning.edits.mask import Region, inner_region
 from imagegen.engines.planning.plan import Box, Canvas, Plan
 from imagegen.engines.planning.rendered import RenderedLine, RenderedText, Rendering
 from imagegen.engines.planning.report import Check
+from imagegen.engines.planning.rules.contrast import BODY_MIN, LARGE_MIN, ratio, relative_luminance
 
-#: WCAG AA thresholds
-_AA_NORMAL, _AA_LARGE = 4.5, 3.0
 _DARK, _LIGHT = "#111111", "#ffffff"
 
 
@@ -63,19 +62,6 @@ def _rgb(color: str) -> np.ndarray:
     return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
 
 
-def luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of sRGB values (..., 3) in 0..255."""
-    c = rgb.astype(np.float32) / 255.0
-    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return lin @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
-
-
-def contrast(l1: np.ndarray | float, l2: np.ndarray | float) -> np.ndarray:
-    """WCAG contrast ratio between luminances."""
-    hi, lo = np.maximum(l1, l2), np.minimum(l1, l2)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 def accent_color(pixels: np.ndarray) -> str:
     """The image's most saturated frequent color (a logo's brand color), or a safe blue."""
     small = Image.fromarray(np.ascontiguousarray(pixels[:, :, :3])).resize((64, 64), Image.Resampling.BOX)
@@ -95,12 +81,12 @@ def accent_color(pixels: np.ndarray) -> str:
 
 def _pick_text_color(behind: np.ndarray, large: bool, wanted: str | None) -> tuple[str, float]:
     """The text color with the best worst-case contrast against the pixels behind the glyphs."""
-    lum = luminance(behind.reshape(-1, 3)) if behind.size else np.array([1.0], dtype=np.float32)
-    threshold = _AA_LARGE if large else _AA_NORMAL
+    lum = relative_luminance(behind.reshape(-1, 3)) if behind.size else np.array([1.0], dtype=np.float32)
+    threshold = LARGE_MIN if large else BODY_MIN
     scores: dict[str, float] = {}
     for color in ([wanted] if wanted else []) + [_DARK, _LIGHT]:
-        ratio = contrast(float(luminance(_rgb(color)[None, :])[0]), lum)
-        scores[color] = float(np.percentile(ratio, 5))
+        ratios = ratio(float(relative_luminance(_rgb(color)[None, :])[0]), lum)
+        scores[color] = float(np.percentile(ratios, 5))
     if wanted and scores[wanted] >= threshold:
         return wanted, scores[wanted]
     best = max((c for c in scores if c != wanted), key=lambda c: scores[c])
@@ -350,7 +336,7 @@ def _place_text(
     rows, cols = np.nonzero(ink > 0.02)
     ink_box = (int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1)
     large = layout.size >= 24
-    threshold = _AA_LARGE if large else _AA_NORMAL
+    threshold = LARGE_MIN if large else BODY_MIN
     halo = _dilate(ink > 0.02, max(2, layout.size // 10))
     behind = ctx.pixels[ys, xs][:, :, :3][halo]
     fill, score = _pick_text_color(behind, large, color)
@@ -359,7 +345,7 @@ def _place_text(
     if plate:
         # The plate color comes from the local background, pushed far toward the opposite of the text.
         mean = ctx.pixels[ys, xs][:, :, :3].reshape(-1, 3).mean(axis=0)
-        dark_text = fill == _DARK or float(luminance(_rgb(fill)[None, :])[0]) < 0.2
+        dark_text = fill == _DARK or float(relative_luminance(_rgb(fill)[None, :])[0]) < 0.2
         target = np.array([255.0, 255.0, 255.0]) if dark_text else np.array([12.0, 14.0, 20.0])
         plate_color = _hex(np.rint(mean * 0.12 + target * 0.88))
         ppad = max(3, layout.size // 4)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from imagegen.contract.errors import EngineUnavailable, InvalidValue
+from imagegen.contract.errors import InvalidValue
 from imagegen.contract.specs import EditSpec, GenerateSpec
-from imagegen.engines.base import EngineImage
+from imagegen.engines.base import EngineImage, NullProgress
 from imagegen.engines.planning.budget import Budget
 from imagegen.engines.planning.edits import instructions, relight
 from imagegen.engines.planning.edits.asks_follow import follow_asks
@@ -30,40 +30,31 @@ from imagegen.engines.planning.edits.mask import (
 )
 from imagegen.engines.planning.edits.plan_edit import damage_mask, edit_plan, nodes_under, touched_nodes
 from imagegen.engines.planning.edits.region_edit import region_edit, rgba_sha256
+from imagegen.engines.planning.edits.stages import EditStages
 from imagegen.engines.planning.plan import Plan, TextNode
+from imagegen.engines.planning.planner import compile_prompt
+from imagegen.engines.planning.render import render
+from imagegen.engines.planning.render.fonts import default_fontbook
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import VerifyReport
-
-if TYPE_CHECKING:
-    from imagegen.engines.planning.engine import PlanningEngine
+from imagegen.engines.planning.verify import verify
 
 RenderFn = Callable[[Plan], Rendering]
 VerifyFn = Callable[[Plan, Rendering], VerifyReport]
 
 
-def _renderer(budget: Budget, engine: PlanningEngine | None = None) -> RenderFn:
+def _renderer(budget: Budget, engine: EditStages | None = None) -> RenderFn:
     """The engine's renderer (its font book and supersampling) when there is an engine, else the module's."""
-    if engine is not None and hasattr(engine, "render"):
+    if engine is not None:
         return lambda plan: engine.render(plan, quality=budget.quality)
-    try:
-        from imagegen.engines.planning.render import render
-    except ImportError as exc:  # the renderer is part of the engine; without it nothing can be drawn
-        raise EngineUnavailable("The planning renderer is not available.") from exc
     return lambda plan: render(plan, scale=budget.scale)
 
 
-def _verifier(budget: Budget, engine: PlanningEngine | None = None) -> VerifyFn:
+def _verifier(budget: Budget, engine: EditStages | None = None) -> VerifyFn:
     """The engine's verifier for this budget when there is an engine, else the module's."""
-    if engine is not None and hasattr(engine, "verify"):
+    if engine is not None:
         return lambda plan, rendering: engine.verify(plan, rendering, quality=budget.quality)
-    from imagegen.engines.planning.verify import verify
-
-    try:
-        from imagegen.engines.planning.render.fonts import default_fontbook
-
-        fonts: Any = default_fontbook()
-    except ImportError:
-        fonts = None
+    fonts = default_fontbook()
     return lambda plan, rendering: verify(plan, rendering, checks=budget.checks, fonts=fonts)
 
 
@@ -106,7 +97,7 @@ def plan_edit(
     parsed: instructions.Parsed,
     spec: EditSpec,
     budget: Budget,
-    engine: PlanningEngine | None,
+    engine: EditStages | None,
     *,
     variant: int,
 ) -> EngineImage:
@@ -204,7 +195,7 @@ def plan_edit_in_mask(
     mask: Image.Image,
     parsed: instructions.Parsed,
     budget: Budget,
-    engine: PlanningEngine | None,
+    engine: EditStages | None,
 ) -> EngineImage | None:
     """A masked edit of an imagegen asset done on its plan: the re-render knows what is behind the old
     content (a gradient, a pattern), where inpainting can only guess.
@@ -281,7 +272,7 @@ def _replan(
     plan: Plan,
     spec: EditSpec,
     budget: Budget,
-    engine: PlanningEngine | None,
+    engine: EditStages | None,
     unmapped: list[Op],
     tones: list[Op],
     variant: int,
@@ -291,9 +282,7 @@ def _replan(
     prompt = f"{brief}\n{spec.prompt}"
     why = "; ".join(f'"{op.clause}"' for op in unmapped)
     size = (plan.canvas.width, plan.canvas.height)
-    if engine is not None and hasattr(engine, "generate"):
-        from imagegen.engines.base import NullProgress
-
+    if engine is not None:
         result = engine.generate(
             GenerateSpec(
                 prompt=prompt,
@@ -311,8 +300,6 @@ def _replan(
         generated = result.images[0]
         new_pixels, new_plan_json, report_json = generated.pixels, generated.plan, generated.report
     else:
-        from imagegen.engines.planning.planner import compile_prompt
-
         new_plan = compile_prompt(
             prompt,
             width=size[0],

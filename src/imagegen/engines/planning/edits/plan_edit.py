@@ -18,7 +18,6 @@ import numpy as np
 
 from imagegen.engines.planning.edits.code_marks import validate_payload
 from imagegen.engines.planning.edits.instructions import ANCHORS, Op
-from imagegen.engines.planning.edits.masked import contrast, luminance
 from imagegen.engines.planning.plan import (
     Box,
     ChartNode,
@@ -31,6 +30,7 @@ from imagegen.engines.planning.plan import (
     TextNode,
 )
 from imagegen.engines.planning.rendered import Rendering
+from imagegen.engines.planning.rules.contrast import ratio, relative_luminance
 
 #: instruction target -> plan text roles, most specific first
 ROLE_TARGETS: dict[str, tuple[str, ...]] = {
@@ -268,9 +268,9 @@ def _add_text(edit: PlanEdit, op: Op) -> bool:
 
 def _readable(color: str, background: str, fallback: str) -> str:
     """``color`` if it reads on ``background`` (>= 4.5:1), else ``fallback`` or black/white."""
-    bg = float(luminance(_rgb(background)[None, :])[0])
+    bg = float(relative_luminance(_rgb(background)[None, :])[0])
     for candidate in (color, fallback, "#111111", "#ffffff"):
-        if float(contrast(float(luminance(_rgb(candidate)[None, :])[0]), bg)) >= 4.5:
+        if float(ratio(float(relative_luminance(_rgb(candidate)[None, :])[0]), bg)) >= 4.5:
             return candidate
     return "#ffffff" if bg < 0.18 else "#111111"
 
@@ -376,7 +376,7 @@ def _background(edit: PlanEdit, op: Op) -> bool:
     else:
         plan.canvas.background = bg.model_copy(update={"kind": "solid", "colors": [color]})
     plan.theme.palette.background = color
-    plan.theme.dark = float(luminance(_rgb(color)[None, :])[0]) < 0.18
+    plan.theme.dark = float(relative_luminance(_rgb(color)[None, :])[0]) < 0.18
     recolored = []
     for node in plan.texts():
         if node.plate is None:
@@ -393,7 +393,7 @@ def _background(edit: PlanEdit, op: Op) -> bool:
 
 def _shade(color: str) -> str:
     rgb = _rgb(color)
-    lum = float(luminance(rgb[None, :])[0])
+    lum = float(relative_luminance(rgb[None, :])[0])
     out = rgb * 0.7 if lum > 0.3 else rgb + (255 - rgb) * 0.25
     return "#" + "".join(f"{round(v):02x}" for v in out)
 

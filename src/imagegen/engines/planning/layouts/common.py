@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..plan import Node
-from ..planner.codes import CodeSpec
-from ..planner.content import TextItem
+from ..reading.codes import CodeSpec
+from ..reading.content import TextItem
 from .kit import Ctx, Region, StackEntry, code_region, size_cap, stack, type_only_head_size
 
 #: roles that live in a footer band when the layout has no better place for them

@@ -17,9 +17,9 @@ import colorsys
 import re
 
 from ..plan import ChartNode, DataPoint, GroupNode, Node
-from ..planner.content import TextItem
-from ..planner.contrast import LARGE_MIN, ensure_contrast
-from ..planner.listed import ChartSpec
+from ..reading.content import TextItem
+from ..reading.listed import ChartSpec
+from ..rules.contrast import LARGE_MIN, ensure_contrast
 from .common import block_order, entries_for, footer
 from .kit import Ctx, Region, stack
 

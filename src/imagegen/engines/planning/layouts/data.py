@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 from ..plan import Node
-from ..planner.content import TextItem
-from ..planner.icons import icon_for
+from ..reading.content import TextItem
+from ..reading.icons import icon_for
 from .common import FOOTER_ROLES, block_order, entries_for, footer, place_codes_row
 from .dashboard import chart_node, counted, kpi_card, kpi_pairs
 from .kit import Ctx, Region, StackEntry, stack

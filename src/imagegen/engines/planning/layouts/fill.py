@@ -4,7 +4,7 @@ picture, never a blank canvas.
 The rule that text not in quotes is never drawn stays, so these compositions are made of the subject as
 procedural art (``Ctx.fill_prompt`` / ``Ctx.fill_style``, decided by the compiler from the prompt's words),
 laid out per archetype, and decoration that carries no words: rules, cards, plates and icons matched to
-the prompt's nouns (``planner.icons.icons_for``). Families whose own layout already pictures the subject
+the prompt's nouns (``reading.icons.icons_for``). Families whose own layout already pictures the subject
 without text (comic pages, storyboards, magazine covers, a sign in its scene, a hero design with art) keep
 their layout; the compiler calls :func:`layout_untexted` only when no text or code is to be placed.
 """
@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from ..plan import GroupNode, Node
-from ..planner.icons import icons_for
+from ..reading.icons import icons_for
 from .kit import Ctx, Region
 
 _KIND_WORDS = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..plan import Node
-from ..planner.content import TextItem
+from ..reading.content import TextItem
 from .common import FOOTER_ROLES, entries_for, footer
 from .kit import Ctx, Region, stack
 from .lists import mark_lists

@@ -24,10 +24,10 @@ from ..plan import (
     TextNode,
     Theme,
 )
-from ..planner.codes import CodeSpec
-from ..planner.content import Content, TextItem
-from ..planner.contrast import BODY_MIN, LARGE_MIN, ensure_contrast
-from ..planner.placement import Placement
+from ..reading.codes import CodeSpec
+from ..reading.content import Content, TextItem
+from ..reading.placement import Placement
+from ..rules.contrast import BODY_MIN, LARGE_MIN, ensure_contrast
 from .metrics import fit_size, text_height, wrap_lines
 
 #: type-scale steps per role (size = base * ratio ** step)

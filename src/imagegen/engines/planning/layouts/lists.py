@@ -15,7 +15,7 @@ Markers never leave the safe area: when the text's left edge leaves no room, the
 from __future__ import annotations
 
 from ..plan import Box, Node, TextNode
-from ..planner.contrast import BODY_MIN, ensure_contrast
+from ..rules.contrast import BODY_MIN, ensure_contrast
 from .kit import Ctx, Region
 from .metrics import em_width
 

@@ -15,8 +15,8 @@ import random
 import re
 
 from ..plan import Node
-from ..planner.content import TextItem
-from ..planner.contrast import mix
+from ..reading.content import TextItem
+from ..rules.contrast import mix
 from .common import FOOTER_ROLES, entries_for, footer
 from .kit import Ctx, Region, stack
 from .metrics import em_width

@@ -7,8 +7,8 @@ only need to size boxes generously enough that shrinking is rarely needed.
 from __future__ import annotations
 
 from ..plan import FontRef
-from ..planner.scripts import is_wide_script, text_em
-from ..planner.typography import is_condensed, is_mono
+from ..reading.typography import is_condensed, is_mono
+from ..rules.scripts import is_wide_script, text_em
 
 
 def em_width(text: str, font: FontRef) -> float:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ..plan import GroupNode, Node
-from ..planner.content import TextItem
-from ..planner.icons import icon_for
+from ..reading.content import TextItem
+from ..reading.icons import icon_for
 from .common import block_order, entries_for, footer
 from .kit import Ctx, Region, stack
 

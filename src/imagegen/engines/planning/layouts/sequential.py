@@ -17,7 +17,7 @@ import math
 import re
 
 from ..plan import GroupNode, Node
-from ..planner.content import TextItem
+from ..reading.content import TextItem
 from .common import entries_for
 from .kit import Ctx, Region, StackEntry, stack
 from .metrics import em_width

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ..plan import Node
-from ..planner.contrast import BODY_MIN, ensure_contrast, is_dark, mix
-from ..planner.placement import Placement
+from ..reading.placement import Placement
+from ..rules.contrast import BODY_MIN, ensure_contrast, is_dark, mix
 from .common import FOOTER_ROLES, block_order, footer
 from .kit import Ctx, Region, StackEntry, stack
 from .metrics import em_width

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .content import Content
+from ..reading.content import Content
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 from ..plan import Ask, DataPoint, ImageNode, Node
-from .codes import CodeSpec
-from .content import Content, TextItem
+from ..reading.codes import CodeSpec
+from ..reading.content import Content, TextItem
 
 
 def asks_for(

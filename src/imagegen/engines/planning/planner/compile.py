@@ -23,14 +23,14 @@ from ..layouts.fill import layout_untexted
 from ..layouts.hero import layout_hero
 from ..layouts.kit import Ctx, Grid
 from ..plan import Background, Brief, Canvas, FontRef, Node, Plan, TextNode, Theme
+from ..reading.colors import ThemeHints, build_theme_hints
+from ..reading.content import Content, TextItem, extract
+from ..reading.segments import first_of
+from ..reading.typography import typographic_intent
+from ..rules.contrast import is_dark, mix
 from .archetypes import Archetype, detect
 from .asks import asks_for
 from .aspect import FLEXIBLE, choose_size, parse_aspect
-from .colors import ThemeHints, build_theme_hints
-from .content import Content, TextItem, extract
-from .contrast import is_dark, mix
-from .segments import first_of
-from .typography import typographic_intent
 
 _PRIMARY = ("headline", "title", "masthead", "sign")
 _CLOCK = re.compile(

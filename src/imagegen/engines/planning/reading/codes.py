@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ....contract.errors import InvalidValue
+from ..rules import ean13
 from .placement import Placement, parse_placement
 
 Symbology = Literal["qr", "ean13", "code128"]
@@ -50,31 +51,12 @@ class CodeSpec:
     at: int
 
 
-def ean13_check_digit(first12: str) -> int:
-    """The GS1 check digit of 12 digits."""
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return (10 - total % 10) % 10
-
-
 def validate(symbology: Symbology, data: str) -> str:
     """The payload unchanged if ``symbology`` can carry it exactly, else ``InvalidValue``."""
     if symbology == "ean13":
-        if not re.fullmatch(r"\d{12,13}", data):
-            raise InvalidValue(f"EAN-13 payload {data!r} must be 13 digits.", param="prompt")
-        if len(data) == 12:
-            full = data + str(ean13_check_digit(data))
-            raise InvalidValue(
-                f"EAN-13 payload {data!r} has 12 digits; with its check digit it is {full!r}. "
-                "Send all 13 digits so the barcode encodes exactly what you wrote.",
-                param="prompt",
-            )
-        expected = ean13_check_digit(data[:12])
-        if int(data[12]) != expected:
-            raise InvalidValue(
-                f"EAN-13 payload {data!r} has check digit {data[12]}, but the check digit of {data[:12]} is "
-                f"{expected}. Refusing to render a barcode that would decode to a different number.",
-                param="prompt",
-            )
+        reason = ean13.problem(data)
+        if reason:
+            raise InvalidValue(reason, param="prompt")
     elif symbology == "code128":
         if not data or any(ord(c) > 127 for c in data):
             raise InvalidValue(f"Code 128 payload {data!r} must be non-empty ASCII.", param="prompt")

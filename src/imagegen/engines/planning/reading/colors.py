@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from PIL import ImageColor
 
 from ..plan import Palette
-from .contrast import (
+from ..rules.contrast import (
     BODY_MIN,
     LARGE_MIN,
     contrast_ratio,

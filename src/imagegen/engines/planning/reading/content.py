@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..rules.scripts import Direction, detect_lang, direction_of
 from .codes import CODE_CUE, CodeSpec, symbology_of, unquoted_codes, validate
 from .colors import text_color_in
 from .data import MetricValue, Stat, metric_values, stat_of
@@ -13,7 +14,6 @@ from .listed import ChartSpec, CountAsk, read
 from .placement import Placement, parse_placement
 from .quotes import Quote, find_quotes, mask_quotes, strip_quotes
 from .roles import is_list_join, leading_role, refine_label, trailing_role
-from .scripts import Direction, detect_lang, direction_of
 from .segments import Segment, first_of, split_segments
 from .typography import FontSpec, parse_font
 

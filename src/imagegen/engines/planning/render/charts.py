@@ -13,7 +13,8 @@ from PIL import ImageDraw
 
 from imagegen.engines.planning.plan import Box, ChartNode, FontRef, TextNode
 from imagegen.engines.planning.render.context import RenderContext
-from imagegen.engines.planning.render.paint import contrast_ratio, mix, readable_on, shape_mask
+from imagegen.engines.planning.render.paint import mix, readable_on, shape_mask
+from imagegen.engines.planning.rules.contrast import contrast_ratio
 
 _CURRENCY = ("$", "€", "£", "¥", "₹")
 

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from imagegen.engines.planning.plan import Box, CodeNode, FontRef
 from imagegen.engines.planning.render.fonts import FontBook
+from imagegen.engines.planning.rules import ean13
 
 #: smallest quiet zones the renderer will draw, whatever the plan says (decoders need them)
 MIN_QUIET = {"qr": 4, "ean13": 10, "code128": 10}
@@ -28,11 +29,7 @@ class CodeDataError(ValueError):
 def validate_code(symbology: str, data: str) -> str | None:
     """A human-readable reason why ``data`` cannot be encoded exactly, or None when it can."""
     if symbology == "ean13":
-        if not data.isdigit() or len(data) not in (12, 13):
-            return f"EAN-13 needs 12 or 13 digits, got {data!r}"
-        if len(data) == 13 and ean13_checksum(data[:12]) != int(data[12]):
-            return f"EAN-13 check digit of {data!r} should be {ean13_checksum(data[:12])}"
-        return None
+        return ean13.problem(data)
     if symbology == "code128":
         if not data:
             return "Code 128 needs at least one character"
@@ -48,12 +45,6 @@ def validate_code(symbology: str, data: str) -> str | None:
             return f"QR cannot hold this payload: {exc}"
         return None
     return f"unknown symbology {symbology!r}"
-
-
-def ean13_checksum(first12: str) -> int:
-    """The EAN-13 check digit of 12 digits."""
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
-    return (10 - total % 10) % 10
 
 
 def qr_matrix(data: str, error: str = "M") -> np.ndarray:
@@ -74,13 +65,6 @@ def linear_modules(symbology: str, data: str) -> np.ndarray:
     except BarcodeError as exc:  # pragma: no cover - validate_code catches what we know of
         raise CodeDataError(str(exc)) from exc
     return np.frombuffer(bits.encode(), dtype=np.uint8) == ord("1")
-
-
-def human_readable(symbology: str, data: str) -> str:
-    """The digits printed under a linear code (EAN-13 always shows its check digit)."""
-    if symbology == "ean13":
-        return data if len(data) == 13 else data + str(ean13_checksum(data))
-    return data
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
@@ -116,7 +100,7 @@ def draw_code(canvas: Image.Image, node: CodeNode, fonts: FontBook) -> Box:
     n = bars.size + 2 * quiet
     module = max(1, int(bw // n))
     width = n * module
-    text = human_readable(node.symbology, node.data) if node.human_readable else ""
+    text = node.data if node.human_readable else ""
     text_h = round(min(bh * 0.22, module * 9)) if text else 0
     bar_h = max(1, int(bh) - text_h)
     row = np.zeros(n, dtype=bool)

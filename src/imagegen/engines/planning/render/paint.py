@@ -1,4 +1,5 @@
-"""Small painting helpers shared by the drawers: colors, coverage masks, clipped compositing.
+"""Small painting helpers shared by the drawers: colors, coverage masks, clipped compositing (contrast
+comes from ``rules.contrast``).
 
 Every element is drawn as a coverage mask ("L") and composited with ``Image.alpha_composite`` onto an RGBA
 canvas; painting a solid color through a mask onto a layer of that same color keeps edges free of the
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PIL import Image, ImageChops, ImageDraw
+
+from imagegen.engines.planning.rules.contrast import luminance
 
 RGBA = tuple[int, int, int, int]
 ClipRect = tuple[int, int, int, int]
@@ -31,24 +34,6 @@ def mix(a: str, b: str, t: float) -> str:
     """Blend two hex colors (t=0 -> a, t=1 -> b)."""
     ra, rb = hex_rgba(a), hex_rgba(b)
     return rgb_hex(tuple(ra[i] + (rb[i] - ra[i]) * t for i in range(3)))
-
-
-def luminance(color: str) -> float:
-    """WCAG relative luminance of a hex color."""
-
-    def lin(c: int) -> float:
-        s = c / 255
-        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-    r, g, b, _ = hex_rgba(color)
-    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG contrast ratio between two hex colors (1..21)."""
-    la, lb = luminance(a), luminance(b)
-    hi, lo = max(la, lb), min(la, lb)
-    return (hi + 0.05) / (lo + 0.05)
 
 
 def readable_on(background: str, light: str = "#ffffff", dark: str = "#111827") -> str:

@@ -1,8 +1,16 @@
-"""WCAG 2.x contrast: relative luminance, contrast ratio, and nudging a color until a pair is legible."""
+"""WCAG 2.x contrast, the one home: relative luminance (of a hex colour or of pixel arrays), contrast
+ratio, and nudging a colour until a pair is legible. The planner, the layouts, the renderer, the
+verifier, the refiner and the edits all compute contrast here.
+
+The sRGB linearization threshold is 0.04045 (IEC 61966-2-1); WCAG 2.x prints 0.03928. No 8-bit value
+lies between the two, so both give the same luminance for every colour a plan or an image can hold.
+"""
 
 from __future__ import annotations
 
 import colorsys
+
+import numpy as np
 
 #: WCAG AA thresholds
 BODY_MIN = 4.5
@@ -22,13 +30,26 @@ def rgb_to_hex(rgb: tuple[float, float, float]) -> str:
 
 def _channel(v: int) -> float:
     s = v / 255
-    return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+    return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
 
 
 def luminance(color: str) -> float:
     """WCAG relative luminance of a color (0 black .. 1 white)."""
     r, g, b = hex_to_rgb(color)
     return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def relative_luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB values in 0..255 (any shape ending in 3): pixels, rings, medians."""
+    c = np.asarray(rgb, dtype=np.float64) / 255.0
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def ratio(l1: np.ndarray | float, l2: np.ndarray | float) -> np.ndarray:
+    """WCAG contrast ratio between luminances (scalars or arrays), 1..21."""
+    hi, lo = np.maximum(l1, l2), np.minimum(l1, l2)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def contrast_ratio(a: str, b: str) -> float:

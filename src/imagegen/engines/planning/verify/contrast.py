@@ -14,28 +14,19 @@ import numpy as np
 from imagegen.engines.planning.plan import Plan, TextNode
 from imagegen.engines.planning.rendered import RenderedText, Rendering
 from imagegen.engines.planning.report import Check
+from imagegen.engines.planning.rules.contrast import BODY_MIN as NORMAL_MIN
+from imagegen.engines.planning.rules.contrast import LARGE_MIN, ratio, relative_luminance
 from imagegen.engines.planning.verify.pixels import hex_to_rgb, rgb_to_hex
 
-#: WCAG AA thresholds
-NORMAL_MIN = 4.5
-LARGE_MIN = 3.0
 #: which percentile of the ring's contrast ratios is reported (low = strict)
 _PERCENTILE = 10
 
 
-def relative_luminance(rgb: np.ndarray) -> np.ndarray:
-    """WCAG relative luminance of sRGB values in 0..255 (any shape ending in 3)."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
-
-
 def contrast_ratio(a: str | tuple[int, int, int], b: str | tuple[int, int, int]) -> float:
     """WCAG contrast ratio between two colors (hex strings or RGB tuples), 1..21."""
-    la = float(relative_luminance(np.array(hex_to_rgb(a) if isinstance(a, str) else a)))
-    lb = float(relative_luminance(np.array(hex_to_rgb(b) if isinstance(b, str) else b)))
-    hi, lo = max(la, lb), min(la, lb)
-    return (hi + 0.05) / (lo + 0.05)
+    la = relative_luminance(np.array(hex_to_rgb(a) if isinstance(a, str) else a))
+    lb = relative_luminance(np.array(hex_to_rgb(b) if isinstance(b, str) else b))
+    return float(ratio(la, lb))
 
 
 def is_large(font_size: float, weight: int) -> bool:
