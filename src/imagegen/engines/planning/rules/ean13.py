@@ -1,6 +1,7 @@
 """EAN-13: the one policy every part of the planning engine applies.
 
-Policy: an EAN-13 payload is exactly 13 digits whose last digit is the GS1 check digit of the first 12.
+Policy: an EAN-13 payload is exactly 13 ASCII digits whose last digit is the GS1 check digit of the
+first 12.
 Twelve digits are refused with the full 13-digit code in the message (never completed silently, so the
 barcode always encodes exactly what the client wrote), and a wrong check digit is refused (never
 "corrected" to a different number). The planner, the renderer, the verifier and the edits all ask
@@ -20,7 +21,7 @@ def check_digit(first12: str) -> int:
 
 def problem(data: str) -> str | None:
     """Why ``data`` is not a valid EAN-13 payload (a sentence for the client), or None when it is."""
-    if not re.fullmatch(r"\d{12,13}", data):
+    if not re.fullmatch(r"[0-9]{12,13}", data):  # ASCII digits only: \d would take full-width ones
         return f"EAN-13 payload {data!r} must be 13 digits."
     if len(data) == 12:
         full = data + str(check_digit(data))
