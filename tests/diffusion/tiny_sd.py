@@ -134,6 +134,61 @@ def build_tiny_sd3(folder: Path) -> Path:
     return folder
 
 
+def write_t5_tokenizer(folder: Path) -> None:
+    """A tiny T5-style (Unigram, Metaspace) tokenizer as ``tokenizer.json``: letters and the specials."""
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    letters = "abcdefghijklmnopqrstuvwxyz▁"
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)] + [(c, -1.0) for c in letters]
+    tokenizer = Tokenizer(models.Unigram(vocab, unk_id=2))
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
+    folder.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(folder / "tokenizer.json"))
+    (folder / "tokenizer_config.json").write_text(json.dumps({
+        "tokenizer_class": "T5Tokenizer", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
+        "model_max_length": 512, "extra_ids": 0}))
+
+
+def build_tiny_flux(folder: Path) -> Path:
+    """A tiny FLUX.1-dev-style folder: a FLUX transformer with guidance embeddings over packed 2x2
+    latents, a 16-channel shifted VAE, CLIP + a tiny T5. Its native size is the family's (1024): ask for
+    small sizes."""
+    import torch
+    from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler, FluxPipeline, FluxTransformer2DModel
+    from transformers import (
+        CLIPTextConfig,
+        CLIPTextModel,
+        CLIPTokenizer,
+        T5Config,
+        T5EncoderModel,
+        T5TokenizerFast,
+    )
+
+    torch.manual_seed(0)
+    write_tokenizer(folder.parent / (folder.name + "-clip-src"))
+    write_t5_tokenizer(folder.parent / (folder.name + "-t5-src"))
+    clip_tok = CLIPTokenizer.from_pretrained(folder.parent / (folder.name + "-clip-src"))
+    t5_tok = T5TokenizerFast.from_pretrained(folder.parent / (folder.name + "-t5-src"))
+    clip = CLIPTextModel(CLIPTextConfig(
+        vocab_size=len(clip_tok), hidden_size=32, intermediate_size=37, num_attention_heads=4,
+        num_hidden_layers=2, max_position_embeddings=77, bos_token_id=clip_tok.bos_token_id,
+        eos_token_id=clip_tok.eos_token_id, pad_token_id=clip_tok.pad_token_id))
+    t5 = T5EncoderModel(T5Config(vocab_size=len(t5_tok), d_model=32, d_kv=8, d_ff=37, num_layers=2,
+                                 num_heads=4, pad_token_id=0, eos_token_id=1))
+    transformer = FluxTransformer2DModel(
+        patch_size=1, in_channels=64, num_layers=1, num_single_layers=1, attention_head_dim=16,
+        num_attention_heads=2, joint_attention_dim=32, pooled_projection_dim=32, guidance_embeds=True,
+        axes_dims_rope=(4, 6, 6))
+    vae = AutoencoderKL(
+        in_channels=3, out_channels=3, latent_channels=16, block_out_channels=(8, 8, 16, 16),
+        layers_per_block=1, norm_num_groups=4, sample_size=128, scaling_factor=0.3611, shift_factor=0.1159,
+        use_quant_conv=False, use_post_quant_conv=False,
+        down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4)
+    FluxPipeline(scheduler=FlowMatchEulerDiscreteScheduler(), vae=vae, text_encoder=clip, tokenizer=clip_tok,
+                 text_encoder_2=t5, tokenizer_2=t5_tok, transformer=transformer).save_pretrained(folder)
+    return folder
+
+
 def build_tiny_inpaint(base: Path, folder: Path) -> Path:
     """An inpainting-only folder: the tiny pipeline with a 9-channel UNet (latents + mask + masked image),
     saved as ``StableDiffusionInpaintPipeline``, as inpainting checkpoints are."""

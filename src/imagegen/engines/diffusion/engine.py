@@ -43,7 +43,7 @@ from imagegen.engines.diffusion.pipelines import SHARED, Form, Loaded, PipelineC
 from imagegen.engines.diffusion.runtime import INSTALL_HINT, Placement, extra_installed, place, require_torch
 from imagegen.engines.diffusion.sizes import fit, render_size
 from imagegen.engines.diffusion.steps import Cancelled, StepHook
-from imagegen.engines.planning.edits.mask import (
+from imagegen.engines.masks import (
     composite,
     editable_from_mask,
     region_image,
