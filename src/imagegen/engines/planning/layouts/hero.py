@@ -113,7 +113,8 @@ def layout_hero(ctx: Ctx) -> list[Node]:
     radius = ctx.theme.corner_radius * ctx.unit * (2 if ctx.archetype == "product_hero" else 1)
     nodes.append(ctx.image(image_region, radius=radius, z=0))
     for k, item in enumerate(on_product):
-        w = image_region.w * 0.42
+        # a plate about as wide as its words (a short brand name is not a wide banner across the product)
+        w = image_region.w * min(0.42, max(0.22, 0.045 * len(item.text) + 0.04))
         h = max(ctx.role_size("label", 2) * 1.6, image_region.h * 0.1)
         y = image_region.y + image_region.h * (0.56 + 0.16 * k)
         plate = ctx.theme.palette.surface

@@ -51,6 +51,7 @@ def merge(identity: Reading, frame: Reading) -> Reading:
         setting=frame.setting or identity.setting,
         surface=frame.surface or identity.surface,
         time=frame.time or identity.time,
+        landmark=frame.landmark or identity.landmark,
         weather=frame.weather or identity.weather,
         colors=identity.colors + [c for c in frame.colors if c not in identity.colors],
         words=identity.words + frame.words,
@@ -70,6 +71,8 @@ def reading_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> R
     else:
         identity = merge(whole_reading, own)
     if not beat:
+        if variants > 1:
+            return _take(identity, variant, idx)
         return identity
     framed = merge(identity, read_brief(beat, idx))
     # every frame of a storyboard is outdoors unless one says where it is (a studio frame would break
@@ -77,6 +80,41 @@ def reading_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> R
     if not (framed.setting or framed.time or framed.weather):
         framed = replace(framed, setting="open")
     return framed
+
+
+#: a story for n frames of one person that the brief gives no beats for: (pose drawing, setting, time,
+#: words that add motion). The character, its colours and what it carries stay; what it does and where
+#: it is change, the way a storyboard artist would fill an unscripted sequence.
+_STORY: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
+    ("person-standing", "city", "dawn", ()),
+    ("person-walking", "city", None, ()),
+    ("person-running", "city", None, ("running",)),
+    ("person-biking", "park", None, ("riding",)),
+    ("person-kneeling", "city", None, ()),
+    ("person-walking", "park", None, ()),
+    ("person-running", "open", "dusk", ("running",)),
+    ("person-standing", "city", "night", ()),
+)
+
+
+def _take(identity: Reading, variant: int, idx: IllustrationIndex) -> Reading:
+    """The variant's beat of :data:`_STORY` when the subject is a person (a courier, a cyclist, a woman);
+    anything else is unchanged (its takes differ by camera only)."""
+    if not identity.things:
+        return identity
+    subject = identity.things[0]
+    if idx.lib.categories.get(subject.name) != "People & Body" or not subject.name.startswith("person"):
+        return identity
+    pose, setting, time, words = _STORY[variant % len(_STORY)]
+    if pose not in idx.lib:
+        return identity
+    return replace(
+        identity,
+        things=[replace(subject, name=pose), *identity.things[1:]],
+        setting=identity.setting or setting,
+        time=identity.time or time,
+        words=[*identity.words, *words],
+    )
 
 
 def _value(word: str, planned: str | None) -> str:

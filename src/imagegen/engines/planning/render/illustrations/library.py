@@ -17,6 +17,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imagegen.engines.planning.render.illustrations.products import PRODUCT_DRAWINGS
+
 #: the set the setup installs, its npm version, and its licence (recorded in docs/dependencies.md)
 DEFAULT_SET = "fluent-emoji-flat"
 DEFAULT_VERSION = "1.2.6"
@@ -63,7 +65,7 @@ class IllustrationSet:
 
     def names(self) -> list[str]:
         """Names the index offers: every drawing once (no skin-tone copies, no mirrored aliases)."""
-        return sorted(n for n in self.bodies if not _TONE.search(n))
+        return sorted(n for n in self.bodies if not _TONE.search(n) and n not in PRODUCT_DRAWINGS)
 
     def __contains__(self, name: object) -> bool:
         return name in self.bodies or name in self.flips
@@ -130,6 +132,9 @@ def load_set(root: Path) -> IllustrationSet:
     if not licence.spdx:
         raise IllustrationsMissingError(f"the illustration set at {root} names no licence (info.json)")
     bodies = {name: str(icon["body"]) for name, icon in data["icons"].items()}
+    if int(data.get("width", 16)) == 32:
+        # the product silhouettes are drawn on the Fluent sets' 32 px grid
+        bodies.update({name: body for name, body in PRODUCT_DRAWINGS.items() if name not in bodies})
     flips = {
         name: (str(alias["parent"]), bool(alias.get("hFlip")))
         for name, alias in data.get("aliases", {}).items()
@@ -141,6 +146,7 @@ def load_set(root: Path) -> IllustrationSet:
         for cat, names in json.loads(meta.read_text(encoding="utf-8")).get("categories", {}).items():
             for n in names:
                 categories.setdefault(n, cat)
+    categories.update({n: "Objects" for n in PRODUCT_DRAWINGS if n in bodies})
     return IllustrationSet(
         root=root,
         licence=licence,

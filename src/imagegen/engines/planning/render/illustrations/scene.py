@@ -250,6 +250,22 @@ def _setting(
     draw = ImageDraw.Draw(img)
     # backdrop row on the horizon, far things small and hazy
     row = [(n, s) for n, s in _BACKDROP.get(setting, []) if n in lib]
+    if reading.landmark and reading.landmark in lib:
+        # the named city's landmark stands far off, taller than the street, hazier than it
+        size = m * 0.62
+        x = w * (0.78 if rng.uniform() < 0.5 else 0.22)
+        _paste(
+            img,
+            lib,
+            Placed(
+                reading.landmark,
+                x,
+                horizon + size * 0.02,
+                size,
+                tint_fills(lib, reading.landmark, haze, min(0.75, depth + 0.3)),
+                False,
+            ),
+        )
     if row:
         span = w / len(row)
         for i, (name, rel) in enumerate(row):
@@ -440,11 +456,19 @@ def _place(
     m = min(w, h)
     shift, zoom = float(rng.uniform(-0.12, 0.12)), float(rng.uniform(0.82, 1.1))
     subject, props = things[0], things[1:5]
+    product = subject.name.startswith("product-")
+    if product:
+        # a product shot: the product centred and large (a label the layout sets on it lands on its body),
+        # one of it however the brief counts it ("earbuds" are one product)
+        shift, zoom = 0.0, 1.0
+        subject = replace(subject, plural=False)
     chase = bool({"chases", "chasing", "chase", "pursues", "follows"} & set(reading.words)) and props
     float_all = kind == "space"
     sub_size = m * (0.5 if kind != "studio" else 0.56)
     if kind == "outdoor":
         sub_size = min(sub_size, (base_y - h * 0.12) * 0.85)
+    if product and not float_all:
+        sub_size = min(m * 0.9, (base_y - h * 0.08) * 0.95, h * 0.74)
     sub_size *= zoom
     placed: list[Placed] = []
     ground_props = [p for p in props if p.name not in SKY_THINGS and p.name not in HANGING_THINGS]

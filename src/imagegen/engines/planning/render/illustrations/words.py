@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from PIL import ImageColor
 
 from imagegen.engines.planning.render.illustrations.index import IllustrationIndex, Match
+from imagegen.engines.planning.render.illustrations.products import PRODUCT_WORDS
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -98,10 +99,19 @@ SETTING_WORDS: dict[str, str] = {
     **dict.fromkeys(("desert", "dunes", "sahara"), "desert"),
     **dict.fromkeys(("space", "galaxy", "orbit", "cosmos", "universe", "outer"), "space"),
     **dict.fromkeys(
-        ("linen", "table", "tabletop", "studio", "counter", "desk", "shelf", "marble", "pedestal", "podium"),
+        ("linen", "table", "tabletop", "counter", "desk", "shelf", "marble", "pedestal", "podium"),
         "tabletop",
     ),
     **dict.fromkeys(("kitchen", "room", "interior", "office", "bedroom", "library"), "room"),
+}
+#: a named city is where the picture is (a city street with its landmark far off on the skyline), never its
+#: subject: "a small Tokyo cafe" is a cafe in Tokyo, not Tokyo Tower in front of the houses
+PLACES: dict[str, str] = {
+    "tokyo": "tokyo-tower",
+    "osaka": "japanese-castle",
+    "york": "statue-of-liberty",
+    "nyc": "statue-of-liberty",
+    "manhattan": "statue-of-liberty",
 }
 #: the pier, dock and linen are also the surface things stand on
 SURFACE_WORDS: dict[str, str] = {"pier": "planks", "dock": "planks", "linen": "linen", "marble": "marble"}
@@ -142,6 +152,8 @@ _DESIGN = word_set(
     badge price date qr code barcode layout page grid column row template mockup brand brochure menu
     invitation packaging infographic dashboard chart map section frame label number sign signage plaque
     speech bubble bubbles balloon character characters expression pose shot commerce ecommerce product
+    slide slides presentation deck bullet bullets post instagram web website sale offer discount hiring
+    episode results announcement announcing agenda newsletter ticket tickets coupon voucher
     """
 )
 _STOP = word_set(
@@ -161,7 +173,7 @@ _ADJECTIVES = word_set(
     angry flat modern vintage retro minimal minimalist elegant simple bold soft bright dark light
     pale deep wooden metal metallic glass plastic paper leather cozy lonely brave young old new tall
     short wide lush calm quiet busy rainy sunny foggy snowy misty stormy wireless neutral chinese
-    japanese korean arabic indian hindi english french italian mexican thai
+    japanese korean arabic indian hindi english french italian mexican thai open daily
     """
 )
 _VERBS = word_set(
@@ -191,6 +203,7 @@ _LIGHT_HEADS = word_set(
 )
 #: photographic and layout terms whose words would otherwise read as things or places
 _PHOTO_TERMS = re.compile(
+    r"key (?:points|facts|features|figures|dates)|"
     r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|bird'?s[- ]eye view"
 )
 _COMPOUND_MIN = 0.7
@@ -220,6 +233,8 @@ class Reading:
     surface: str | None = None
     time: str | None = None
     weather: str | None = None
+    #: a drawing for the skyline of a named city ("Tokyo": the tower, far off)
+    landmark: str | None = None
     colors: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
 
@@ -289,6 +304,12 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
             out.time = out.time or TIME_WORDS[w]
         if w in WEATHER_WORDS:
             out.weather = out.weather or WEATHER_WORDS[w]
+        if w in PLACES:
+            out.landmark = out.landmark or PLACES[w]
+            out.setting = out.setting or "city"
+            if runs[-1]:
+                runs.append([])
+            continue
         if w in SETTING_WORDS:
             out.setting = out.setting or SETTING_WORDS[w]
             out.surface = out.surface or SURFACE_WORDS.get(w)
@@ -305,6 +326,7 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
             or w in _DESIGN
             or w in _VERBS
             or w in _ADJECTIVES
+            or w in _LIGHT_HEADS
             or w in TIME_WORDS
             or w in WEATHER_WORDS
             or w in SETTING_WORDS
@@ -325,6 +347,11 @@ def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIn
     i = 0
     while i < len(run):
         word, colors, plural = run[i]
+        product = _product(run, i, idx)
+        if product is not None:
+            things.append(product[0])
+            i += product[1]
+            continue
         if i + 1 < len(run):
             nxt, nxt_colors, nxt_plural = run[i + 1]
             compound = _compound(word, nxt, idx)
@@ -349,6 +376,24 @@ def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIn
                 things.append(Thing(word, m.name, m.score, m.how, colors, plural=plural))
         i += 1
     return things
+
+
+def _product(
+    run: list[tuple[str, tuple[str, ...], bool]], i: int, idx: IllustrationIndex
+) -> tuple[Thing, int] | None:
+    """A product noun at ``i`` ("bottle", "earbuds"), or a modifier and a product noun ("water bottle",
+    "coffee mug"), as the product's clean silhouette, with how many words it used; None when the set draws
+    the exact compound ("baby bottle") or the word names no product."""
+    word, colors, plural = run[i]
+    if i + 1 < len(run):
+        nxt, nxt_colors, nxt_plural = run[i + 1]
+        name = PRODUCT_WORDS.get(nxt)
+        if name is not None and name in idx.lib.bodies and f"{word}-{nxt}" not in idx.lib.bodies:
+            return Thing(f"{word} {nxt}", name, 1.0, "product", colors + nxt_colors, plural=nxt_plural), 2
+    name = PRODUCT_WORDS.get(word)
+    if name is not None and name in idx.lib.bodies:
+        return Thing(word, name, 1.0, "product", colors, plural=plural), 1
+    return None
 
 
 def _compound(a: str, b: str, idx: IllustrationIndex) -> Match | None:
