@@ -40,6 +40,8 @@ PLACE_ICONS: tuple[tuple[str, str], ...] = (
 )
 MAP_ICON_NAMES = frozenset({name for _, name in PLACE_ICONS} | {"location_on", "explore"})
 _HEAD = ("title", "headline", "subhead", "masthead")
+#: places that belong by the water
+_COASTAL = r"harbou?r|port\b|marina|pier|dock|ferry|lighthouse|beach|bay\b|coast|fish|wharf|quay"
 
 
 def place_icon(name: str) -> str:
@@ -69,7 +71,12 @@ def layout_map(ctx: Ctx) -> list[Node]:
         else Region(0, 0, coast_w, canvas.h)
     )
     nodes.append(ctx.shape(coast, "rect", fill=water, z=0, stem="water"))
-    ground = Region(canvas.x + (coast_w if ctx.mirrored else 0), 0, canvas.w - coast_w, canvas.h)
+    nodes.extend(_shoreline(ctx, coast, land, water, rng))
+    # the streets stop short of the shore (a promenade), so the bay never has a street across it
+    shore = coast_w * 0.2
+    ground = Region(
+        canvas.x + (coast_w + shore if ctx.mirrored else 0), 0, canvas.w - coast_w - shore, canvas.h
+    )
     # streets: two across, two down, at seeded positions; a park between them
     road = max(6.0, 14 * unit)
     street = mix(land, "#ffffff", 0.75)
@@ -106,9 +113,50 @@ def layout_map(ctx: Ctx) -> list[Node]:
     compass_x = area.x if not ctx.mirrored else area.right - side
     if foot_h == 0:
         nodes.append(ctx.icon(Region(compass_x, area.bottom - side, side, side), "explore", pal.primary, z=2))
-    pins_area = Region(area.x, top, area.w, area.bottom - top - (side + ctx.gap if foot_h == 0 else 0))
+    pins_h = area.bottom - top - (side + ctx.gap if foot_h == 0 else 0)
+    # pins stand on the land; places by the water (harbour, lighthouse, beach) in the column by the coast
+    left = area.x if not ctx.mirrored else max(area.x, coast.right + ctx.gap)
+    right = min(area.right, coast.x - ctx.gap) if not ctx.mirrored else area.right
+    pins_area = Region(left, top, right - left, pins_h)
     nodes.extend(_pins(ctx, places, pins_area, rng))
     return nodes
+
+
+def _shoreline(ctx: Ctx, coast: Region, land: str, water: str, rng: random.Random) -> list[Node]:
+    """A coast that reads as a coast, not a ruler line: a broad headland the land pushes into the sea, a
+    bay the sea bites into the land, and an island offshore (seeded: one coast per request). Ellipses only,
+    so the plan stays made of the schema's shapes."""
+    h = coast.h
+    edge = coast.x if not ctx.mirrored else coast.right  # where land meets water
+    to_sea = 1.0 if not ctx.mirrored else -1.0
+    out: list[Node] = []
+    # the headland: a wide, flat arc of land bulging out to sea over the lower part of the coast
+    bulge = coast.w * rng.uniform(0.3, 0.42)
+    ry = h * rng.uniform(0.28, 0.33)
+    cy = h - ry  # down to the bottom edge (shapes stay on the canvas)
+    tip = edge + to_sea * bulge
+    room = tip if not ctx.mirrored else ctx.w - tip  # the land side of the tip, to the canvas edge
+    rx = min(coast.w * 2.2, room / 2.02)
+    cx = edge + to_sea * (bulge - rx)
+    out.append(
+        ctx.shape(Region(cx - rx, cy - ry, 2 * rx, 2 * ry), "ellipse", fill=land, z=0, stem="headland")
+    )
+    # the bay: a shallow bite into the land above it
+    bry = h * rng.uniform(0.18, 0.23)
+    by = bry  # from the top edge
+    brx = coast.w * 0.56  # its far side stays on the canvas
+    bcx = edge + to_sea * (brx - coast.w * 0.16)
+    out.append(
+        ctx.shape(Region(bcx - brx, by - bry, 2 * brx, 2 * bry), "ellipse", fill=water, z=0, stem="bay")
+    )
+    # an island offshore, clear of the headland
+    ir = min(coast.w * 0.16, h * 0.06)
+    ix = edge + to_sea * coast.w * 0.7
+    iy = h * rng.uniform(0.36, 0.44)
+    out.append(
+        ctx.shape(Region(ix - ir, iy - ir * 0.7, ir * 2, ir * 1.4), "ellipse", fill=land, z=0, stem="island")
+    )
+    return out
 
 
 def _pins(ctx: Ctx, places: list[TextItem], area: Region, rng: random.Random) -> list[Node]:
@@ -122,8 +170,19 @@ def _pins(ctx: Ctx, places: list[TextItem], area: Region, rng: random.Random) ->
     cw, ch = area.w / cols, area.h / rows
     out: list[Node] = []
     pin = min(64 * unit, ch * 0.45)
+    coast_col = cols - 1 if not ctx.mirrored else 0
+    cells = [(r, c) for r in range(rows) for c in range(cols)]
+    by_coast = [cell for cell in cells if cell[1] == coast_col]
+    where: dict[int, tuple[int, int]] = {}
     for k, item in enumerate(places):
-        r, c = divmod(k, cols)
+        if re.search(_COASTAL, item.text.lower()) and by_coast:
+            where[k] = by_coast.pop(0)
+    free = [cell for cell in cells if cell not in where.values()]
+    for k in range(len(places)):
+        if k not in where:
+            where[k] = free.pop(0)
+    for k, item in enumerate(places):
+        r, c = where[k]
         cell = Region(area.x + c * cw, area.y + r * ch, cw, ch).inset(ctx.gap * 0.5)
         # jitter inside the cell (a map is not a table), keeping room for the name
         label_h = min(ctx.role_size("place", 1.5) * 2.0, cell.h * 0.4)
