@@ -57,3 +57,34 @@ def test_an_edit_reads_a_valid_ean13_as_ean_and_other_numbers_as_code128() -> No
 def test_check_digit_is_gs1() -> None:
     assert ean13.check_digit("590123412345") == 7
     assert ean13.check_digit("978030640615") == 7
+
+
+# one table of script ranges (rules/scripts.py): the planner's language hint, the recognizer the verifier
+# picks and the font the edits choose agree on every script they share
+SCRIPT_SAMPLES = [
+    ("Hello, world!", "en", "latin", "en"),
+    ("上海咖啡", "zh-Hans", "han", "zh"),
+    ("コーヒー", "ja", "ja", "ja"),
+    ("東京のカフェ", "ja", "ja", "ja"),
+    ("ｶﾌｪ", "ja", "ja", "ja"),  # half-width katakana
+    ("서울", "ko", "ko", "ko"),
+    ("ㅎㅎ", "ko", "ko", "ko"),  # compatibility jamo
+    ("नमस्ते", "hi", "hi", "hi"),
+    ("শুভ", "bn", "bn", "bn"),
+    ("قهوة", "ar", "ar", "ar"),
+    ("ﻗﻬﻮﺓ", "ar", "ar", "ar"),  # presentation forms
+    ("Ünïcödé “quotes” — 2026", "en", "latin", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "hint", "recognizer", "font"), SCRIPT_SAMPLES)
+def test_planner_verifier_and_edits_read_scripts_from_one_table(
+    text: str, hint: str, recognizer: str, font: str
+) -> None:
+    from imagegen.engines.planning.edits.typeset import script_of as font_script
+    from imagegen.engines.planning.rules.scripts import detect_lang
+    from imagegen.engines.planning.verify.scripts import scripts_in
+
+    assert detect_lang(text) == hint
+    assert scripts_in(text) - {"latin"} == ({recognizer} - {"latin"})
+    assert font_script(text) == font

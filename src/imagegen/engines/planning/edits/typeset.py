@@ -1,55 +1,25 @@
 """Set a string into a box for in-mask text: pick a font that covers it, fit the largest size, draw the ink.
 
-The renderer's font book covers whole plans; an in-mask edit needs one string in one box, drawn into a
-layer we composite ourselves (the exact-composite rule), so this module keeps a small, deterministic font
-table of the Debian-installed files and shapes with Pillow's raqm layout (HarfBuzz + FriBiDi).
+An in-mask edit needs one string in one box, drawn into a layer we composite ourselves (the
+exact-composite rule). The font comes from the renderer's font book (one font lookup for the engine); the
+string is shaped with Pillow's raqm layout (HarfBuzz + FriBiDi).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
-from fontTools.ttLib import TTCollection, TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
 from imagegen.contract.errors import EngineUnavailable
+from imagegen.engines.planning.plan import FontRef
+from imagegen.engines.planning.render.fonts import default_fontbook
+from imagegen.engines.planning.rules.scripts import langs_in
 
-_NOTO = Path("/usr/share/fonts/truetype/noto")
-_CJK = Path("/usr/share/fonts/opentype/noto")
-_JB = Path("/usr/share/fonts/truetype/jetbrains-mono")
-_INTER = (
-    Path("/usr/share/fonts/opentype/inter/Inter-Regular.otf"),
-    Path("/usr/share/fonts/opentype/inter/Inter-Bold.otf"),
-)
-
-#: generic family -> (regular, bold) files (Noto for Latin because it also covers Greek/Cyrillic/Vietnamese)
-_FAMILY_FILES: dict[str, tuple[Path, Path]] = {
-    "sans": (_NOTO / "NotoSans-Regular.ttf", _NOTO / "NotoSans-Bold.ttf"),
-    "serif": (_NOTO / "NotoSerif-Regular.ttf", _NOTO / "NotoSerif-Bold.ttf"),
-    "mono": (_JB / "JetBrainsMono-Regular.ttf", _JB / "JetBrainsMono-Bold.ttf"),
-    "condensed": (_NOTO / "NotoSans-Condensed.ttf", _NOTO / "NotoSans-CondensedBold.ttf"),
-}
-#: script -> (regular, bold, face index) for text the Latin families cannot draw
-_SCRIPT_FILES: dict[str, tuple[Path, Path, int]] = {
-    "ja": (_CJK / "NotoSansCJK-Regular.ttc", _CJK / "NotoSansCJK-Bold.ttc", 0),
-    "ko": (_CJK / "NotoSansCJK-Regular.ttc", _CJK / "NotoSansCJK-Bold.ttc", 1),
-    "zh": (_CJK / "NotoSansCJK-Regular.ttc", _CJK / "NotoSansCJK-Bold.ttc", 2),
-    "hi": (_NOTO / "NotoSansDevanagari-Regular.ttf", _NOTO / "NotoSansDevanagari-Bold.ttf", 0),
-    "bn": (_NOTO / "NotoSansBengali-Regular.ttf", _NOTO / "NotoSansBengali-Bold.ttf", 0),
-    "ar": (_NOTO / "NotoNaskhArabic-Regular.ttf", _NOTO / "NotoNaskhArabic-Bold.ttf", 0),
-}
-_SCRIPT_RES: list[tuple[str, re.Pattern[str]]] = [
-    ("ja", re.compile(r"[\u3040-\u30ff]")),
-    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
-    ("hi", re.compile(r"[\u0900-\u097f]")),
-    ("bn", re.compile(r"[\u0980-\u09ff]")),
-    ("ar", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
-]
+#: the language hints (``rules.scripts``) that choose a font, most specific first (kana before Han)
+_FONT_SCRIPTS = ("ja", "ko", "zh", "hi", "bn", "ar")
 
 
 @dataclass(frozen=True)
@@ -64,54 +34,23 @@ class FontChoice:
 
 def script_of(text: str) -> str:
     """The script tag that decides the font (and the OCR engine): ja, ko, zh, hi, bn, ar, or en."""
-    for tag, pattern in _SCRIPT_RES:
-        if pattern.search(text):
-            return tag
-    return "en"
-
-
-@lru_cache(maxsize=64)
-def _cmap(path: str, index: int) -> frozenset[int]:
-    font = TTCollection(path, lazy=True).fonts[index] if path.endswith(".ttc") else TTFont(path, lazy=True)
-    return frozenset(font.getBestCmap() or {})
-
-
-def covers(choice: FontChoice, text: str) -> bool:
-    """Every non-space codepoint of ``text`` has a glyph in the chosen font."""
-    cmap = _cmap(choice.path, choice.index)
-    return all(ord(c) in cmap for c in text if not c.isspace())
+    found = langs_in(text)
+    return next((tag for tag in _FONT_SCRIPTS if tag in found), "en")
 
 
 def choose_font(text: str, family: str = "sans", weight: int = 700) -> FontChoice:
-    """The font for ``text``: the requested family if it covers the string, else the script's Noto."""
+    """The font for ``text``: the first face of the renderer's font book chain (the engine's one font
+    lookup) for this family and weight that covers the whole string, else the chain's first face."""
     if not features.check("raqm"):
         raise EngineUnavailable(
             "Pillow was built without raqm (libraqm/libfribidi): complex scripts would be broken."
         )
-    bold = weight >= 600
     lang = script_of(text)
-    candidates: list[FontChoice] = []
-    if lang == "en":
-        if family == "sans":
-            # Inter is the renderer's sans for Latin (docs/fonts.md); Noto Sans backs it up for rarer letters.
-            candidates.append(FontChoice(str(_INTER[1] if bold else _INTER[0]), 0, "en"))
-        regular, heavy = _FAMILY_FILES.get(family, _FAMILY_FILES["sans"])
-        candidates.append(FontChoice(str(heavy if bold else regular), 0, "en"))
-    else:
-        regular, heavy, index = _SCRIPT_FILES[lang]
-        candidates.append(FontChoice(str(heavy if bold else regular), index, lang))
-    # Mixed strings (a Latin word in a CJK line, an emoji-free symbol) fall back to the widest fonts.
-    candidates += [
-        FontChoice(str(_SCRIPT_FILES["zh"][1 if bold else 0]), 2, lang),
-        FontChoice(str(_FAMILY_FILES["sans"][0]), 0, lang),
-    ]
-    for choice in candidates:
-        if Path(choice.path).exists() and covers(choice, text):
-            return choice
-    first = candidates[0]
-    if not Path(first.path).exists():
-        raise EngineUnavailable(f"Font file {first.path} is missing; install the Debian Noto fonts.")
-    return first
+    book = default_fontbook()
+    faces = book.chain(text, FontRef(family=family, weight=weight), None if lang == "en" else lang)
+    drawn = [c for c in text if not c.isspace()]
+    face = next((f for f in faces if all(book.covers(f.path, f.index, c) for c in drawn)), faces[0])
+    return FontChoice(face.path, face.index, lang)
 
 
 @lru_cache(maxsize=256)

@@ -1,5 +1,10 @@
 """Writing-system facts about a string: language hint, direction, and a rough advance-width estimate.
 
+The one table of script ranges: the planner (language hints), the verifier (which recognizer reads a
+line, ``verify/scripts.py``) and the edits (which font sets a string, ``edits/typeset.py``) all read it
+through :func:`char_lang`. The renderer's per-character font runs (``render/scripts.py``) keep their own,
+finer table (Latin/Greek/Cyrillic/kana/Han ... as the font book names them).
+
 The planner never measures glyphs (that is the renderer's job, with real fonts); it only needs a width
 estimate good enough to size boxes generously, so the renderer's shrink-to-fit rarely has to act.
 """
@@ -47,6 +52,11 @@ def char_lang(ch: str) -> str | None:
         if first <= cp <= last:
             return lang
     return None
+
+
+def langs_in(text: str) -> set[str]:
+    """The language hints of every character of ``text`` (Latin, digits, punctuation and spaces give none)."""
+    return {lang for ch in text if (lang := char_lang(ch))}
 
 
 def detect_lang(text: str, *, traditional_chinese: bool = False) -> str:

@@ -6,39 +6,26 @@ import difflib
 import re
 import unicodedata
 
+from imagegen.engines.planning.rules.scripts import char_lang
+
 #: script -> Tesseract language (traineddata installed by Debian's tesseract-ocr-* packages)
 TESSERACT_LANGS = {"ja": "jpn", "ko": "kor", "hi": "hin", "bn": "ben", "ar": "ara"}
 
-_RANGES: list[tuple[int, int, str]] = [
-    (0x3040, 0x30FF, "ja"),  # Hiragana + Katakana
-    (0x31F0, 0x31FF, "ja"),
-    (0xFF66, 0xFF9F, "ja"),
-    (0x1100, 0x11FF, "ko"),  # Hangul
-    (0x3130, 0x318F, "ko"),
-    (0xAC00, 0xD7AF, "ko"),
-    (0x0900, 0x097F, "hi"),  # Devanagari
-    (0x0980, 0x09FF, "bn"),  # Bengali
-    (0x0600, 0x06FF, "ar"),  # Arabic
-    (0x0750, 0x077F, "ar"),
-    (0xFB50, 0xFDFF, "ar"),
-    (0xFE70, 0xFEFF, "ar"),
-]
+#: language hints (``rules.scripts``) whose lines have a recognizer model of their own
+_OWN_MODEL = frozenset({"ja", "ko", "hi", "bn", "ar"})
 
 
 def scripts_in(text: str, lang: str | None = None) -> set[str]:
     """Every script of a line that matters for recognition: ja/ko/hi/bn/ar/han/latin."""
     found: set[str] = set()
     for char in text:
-        code = ord(char)
-        for lo, hi, script in _RANGES:
-            if lo <= code <= hi:
-                found.add(script)
-                break
-        else:
-            if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-                found.add("han")
-            elif char.isalpha():
-                found.add("latin")
+        hint = char_lang(char)
+        if hint in _OWN_MODEL:
+            found.add(hint)
+        elif hint == "zh":
+            found.add("han")
+        elif char.isalpha():
+            found.add("latin")
     if "han" in found and (("ja" in found) or (lang and lang.lower().startswith("ja"))):
         found.discard("han")
         found.add("ja")  # kanji in Japanese text read best with the Japanese model
