@@ -98,7 +98,7 @@ def test_single_value_donut_shows_percent_in_center(plan_of) -> None:
 
 def test_chart_labels_meet_wcag_aa_on_a_card(plan_of) -> None:
     from imagegen.engines.planning.plan import GroupNode
-    from imagegen.engines.planning.render.paint import contrast_ratio
+    from imagegen.engines.planning.rules.contrast import contrast_ratio
 
     chart = ChartNode(
         id="c", chart="bar", series=_series(("Mon", 3), ("Tue", 5)), box=Box(x=30, y=30, w=300, h=200)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from imagegen.contract.limits import QUALITY_ALIASES
 from imagegen.engines.planning.verify import ALL_CHECKS, CHEAP_CHECKS
 
 Quality = Literal["low", "medium", "high"]
@@ -46,8 +47,7 @@ _BUDGETS: dict[str, Budget] = {
 
 def resolve_quality(quality: str | None) -> Quality:
     """Contract quality (``auto``/None, and the DALL-E aliases) -> low/medium/high."""
-    aliases = {"standard": "medium", "hd": "high", "auto": AUTO_QUALITY, None: AUTO_QUALITY}
-    resolved = aliases.get(quality, quality)
+    resolved = AUTO_QUALITY if quality in (None, "auto") else QUALITY_ALIASES.get(quality, quality)
     if resolved not in _BUDGETS:
         raise ValueError(f"unknown quality {quality!r}")
     return resolved  # type: ignore[return-value]

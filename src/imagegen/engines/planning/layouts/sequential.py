@@ -18,6 +18,7 @@ import re
 
 from ..plan import GroupNode, Node
 from ..reading.content import TextItem
+from ..reading.listed import NUMBER_WORDS
 from .common import entries_for
 from .kit import Ctx, Region, StackEntry, stack
 from .metrics import em_width
@@ -27,19 +28,8 @@ def _panel_count(ctx: Ctx, bubbles: list[TextItem]) -> int:
     m = re.search(
         r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine)[- ]panels?\b", ctx.content.masked.lower()
     )
-    words = {
-        "one": 1,
-        "two": 2,
-        "three": 3,
-        "four": 4,
-        "five": 5,
-        "six": 6,
-        "seven": 7,
-        "eight": 8,
-        "nine": 9,
-    }
     if m:
-        return max(1, min(9, int(m.group(1)) if m.group(1).isdigit() else words[m.group(1)]))
+        return max(1, min(9, int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1)]))
     indices = [i.index for i in bubbles if i.index] + list(ctx.content.indexed)
     return max(1, min(9, max(indices) if indices else max(len(bubbles), 4)))
 
