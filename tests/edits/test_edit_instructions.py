@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imagegen.engines.planning.edits.instructions import parse, parse_color, parse_placement
+from imagegen.engines.planning.reading.colors import color_value
 
 
 def _one(prompt: str) -> dict[str, object]:
@@ -26,14 +27,14 @@ def _one(prompt: str) -> dict[str, object]:
             "move the headline to bottom-center",
             {"kind": "move", "target": "headline", "placement": "bottom-center"},
         ),
-        ("make the background dark blue", {"kind": "background", "color": "#00008b"}),
+        ("make the background dark blue", {"kind": "background", "color": "#184099"}),
         ("use a serif font for the title", {"kind": "font", "target": "title", "family": "serif"}),
         ("remove the QR code", {"kind": "remove", "target": "qr"}),
         ('add a caption "Z"', {"kind": "add_text", "target": "caption", "text": "Z"}),
         ('change the price to "$99"', {"kind": "set_text", "target": "price", "text": "$99"}),
         ("warmer light", {"kind": "tone", "tone": "warm"}),
         ("make it black and white", {"kind": "tone", "tone": "grayscale"}),
-        ("make it red", {"kind": "tone", "tone": "tint", "color": "#ff0000"}),
+        ("make it red", {"kind": "tone", "tone": "tint", "color": "#d62828"}),
         ("brighter", {"kind": "tone", "tone": "brighter"}),
         ("darker", {"kind": "tone", "tone": "darker"}),
         ("remove the logo", {"kind": "remove", "target": "logo"}),
@@ -48,9 +49,9 @@ def _one(prompt: str) -> dict[str, object]:
             {"kind": "code", "symbology": "qr", "data": "https://example.com/a?b=1"},
         ),
         ('add a logo "AQ"', {"kind": "logo", "target": "logo", "text": "AQ"}),
-        ("make the headline red", {"kind": "color", "target": "headline", "color": "#ff0000"}),
+        ("make the headline red", {"kind": "color", "target": "headline", "color": "#d62828"}),
         ('add the text "SALE" at the top', {"kind": "add_text", "text": "SALE", "placement": "top-center"}),
-        ('Write "Happy Birthday" in bold gold', {"kind": "add_text", "color": "#ffd700", "weight": 700}),
+        ('Write "Happy Birthday" in bold gold', {"kind": "add_text", "color": "#d4af37", "weight": 700}),
         ("Replace the sky with a sunset", {"kind": "fill", "subject": "a sunset"}),
         ("make the title bigger", {"kind": "size", "target": "title", "factor": 1.3}),
         ("add a barcode 5901234123457", {"kind": "code", "symbology": "ean13"}),
@@ -82,7 +83,9 @@ def test_unknown_is_kept_not_dropped() -> None:
 
 
 def test_colors_and_placements() -> None:
-    assert parse_color("deep red") == "#8b0000"
+    # one colour table for the engine (reading.colors): the planner's design meaning of a name, CSS for the rest
+    assert parse_color("deep red") == color_value("deep red") == "#761616"
+    assert parse_color("tomato") == "#ff6347"
     assert parse_color("#1E3A8A please") == "#1e3a8a"
     assert parse_color("nothing here") is None
     assert parse_placement("top right") == "top-right"

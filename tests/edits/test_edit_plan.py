@@ -67,8 +67,8 @@ def test_move_headline(make_spec, poster) -> None:
 def test_background_recolor_changes_plan_and_whole_canvas(make_spec, poster) -> None:
     plan, _, out = _plan_edit(make_spec, poster, "make the background dark blue")
     new = Plan.from_json(out.plan)
-    assert new.canvas.background.colors[0] == "#00008b"
-    assert new.theme.palette.background == "#00008b"
+    assert new.canvas.background.colors[0] == "#184099"  # reading.colors: the planner's dark blue
+    assert new.theme.palette.background == "#184099"
     assert out.extra["global_change"] is True
     # Text that sat on the old light background was recolored to stay readable.
     assert new.find("headline").color != plan.find("headline").color
@@ -137,4 +137,4 @@ def test_bigger_title_and_colored_caption(make_spec, poster) -> None:
     new = Plan.from_json(out.plan)
     assert new.find("price").size == round(plan.find("price").size * 1.3, 1)
     caption = next(t for t in new.texts() if t.text == "Free entry")
-    assert caption.color == "#8b0000"
+    assert caption.color == "#8b1a1a"  # reading.colors: the planner's dark red

@@ -47,13 +47,6 @@ def test_edits_drop_the_spaces_and_dashes_typed_inside_a_number() -> None:
         validate_payload("ean13", "590 1234 12345 8")
 
 
-def test_an_edit_reads_a_valid_ean13_as_ean_and_other_numbers_as_code128() -> None:
-    [op] = instructions.parse("add a barcode 5901234123457").ops
-    assert op.symbology == "ean13"
-    [op] = instructions.parse("add a barcode 5901234123458").ops
-    assert op.symbology == "code128"
-
-
 def test_check_digit_is_gs1() -> None:
     assert ean13.check_digit("590123412345") == 7
     assert ean13.check_digit("978030640615") == 7
@@ -88,3 +81,98 @@ def test_planner_verifier_and_edits_read_scripts_from_one_table(
     assert detect_lang(text) == hint
     assert scripts_in(text) - {"latin"} == ({recognizer} - {"latin"})
     assert font_script(text) == font
+
+
+# the edits read instructions with the planner's readers: quotes, colours, placement, fonts and codes
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'add "SALE" at the top',
+        "add „Hallo Welt“ and 『東京』",
+        "write ‘Rock’n’roll’ in gold",
+        "it's time: add 'Open late' below",
+        'change "Frame 1" to "Frame 2"',  # two texts, never a numbered range
+        'add "5" x 2" tiles"',
+    ],
+)
+def test_edit_quotes_are_the_planners_quotes(prompt: str) -> None:
+    from imagegen.engines.planning.reading.quotes import quoted_spans
+
+    _, quotes = instructions.extract_quotes(prompt)
+    assert quotes == [q.text for q in quoted_spans(prompt)]
+
+
+@pytest.mark.parametrize(
+    "words", ["gold", "red", "dark blue", "deep red", "navy", "tomato", "#1E3A8A", "teal"]
+)
+def test_edit_colours_are_the_planners_colours(words: str) -> None:
+    from imagegen.engines.planning.reading.colors import named_colors_in
+
+    assert instructions.parse_color(f"make it {words}") == named_colors_in(words)[0][1]
+
+
+def test_gold_means_the_design_gold_in_briefs_and_edits() -> None:
+    from imagegen.engines.planning.reading.colors import color_value
+
+    assert instructions.parse_color("in gold") == color_value("gold") == "#d4af37"
+
+
+@pytest.mark.parametrize(
+    ("words", "anchor"),
+    [
+        ("top right", "top-right"),
+        ("in the bottom left corner", "bottom-left"),
+        ("right top", "top-right"),
+        ("move it to the top", "top-center"),
+        ("at the bottom", "bottom-center"),
+        ("centered", "center"),
+        ("on the left side", "middle-left"),
+        ("written right to left", None),  # writing direction is not placement
+        ("somewhere nice", None),
+    ],
+)
+def test_edit_placement_is_the_planners_placement(words: str, anchor: str | None) -> None:
+    assert instructions.parse_placement(words) == anchor
+
+
+@pytest.mark.parametrize(
+    ("prompt", "family", "weight", "style"),
+    [
+        ("use a serif font for the title", "serif", None, None),
+        ("change the font to Poppins", "League Spartan", None, None),
+        ("make the headline bold", None, 700, None),
+        ("make the caption italic", None, None, "italic"),
+        ("set the title in a heavy condensed sans font", "condensed", 900, None),
+        ("use a monospace font for the price", "mono", None, None),
+    ],
+)
+def test_edit_fonts_are_the_planners_fonts(
+    prompt: str, family: str | None, weight: int | None, style: str | None
+) -> None:
+    [op] = instructions.parse(prompt).ops
+    assert (op.kind, op.family, op.weight, op.style) == ("font", family, weight, style)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "symbology"),
+    [
+        ("add a barcode 5901234123457", "ean13"),
+        ('add a barcode "5901234123457"', "ean13"),  # quoted or not, the same rule
+        ("add a barcode 590123412345", "code128"),
+        ('add a Code 128 barcode "5901234123457"', "code128"),
+        ("add a UPC 5901234123457", "ean13"),
+        ("add a QR code linking to https://example.com/a", "qr"),
+    ],
+)
+def test_edit_codes_take_the_planners_symbology(prompt: str, symbology: str) -> None:
+    [op] = instructions.parse(prompt).ops
+    assert op.symbology == symbology
+
+
+def test_a_bare_barcode_with_13_digits_and_a_wrong_check_digit_is_refused_like_a_brief() -> None:
+    [op] = instructions.parse("add a barcode 5901234123458").ops
+    assert op.symbology == "ean13"
+    with pytest.raises(InvalidValue, match="check digit"):
+        validate_payload("ean13", op.data or "")
+    with pytest.raises(InvalidValue, match="check digit"):
+        validate("ean13", "5901234123458")

@@ -8,7 +8,6 @@ instead of silently "corrected" (python-barcode would recompute it and encode a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import barcode
 import numpy as np
@@ -16,9 +15,8 @@ import segno
 import zxingcpp
 
 from imagegen.contract.errors import InvalidValue
+from imagegen.engines.planning.reading.codes import Symbology
 from imagegen.engines.planning.rules import ean13
-
-Symbology = Literal["qr", "ean13", "code128"]
 
 _ZXING_FORMATS = {"qr": "QRCode", "ean13": "EAN13", "code128": "Code128"}
 

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from PIL import ImageColor
-
-from imagegen.engines.planning.rules import ean13
+from imagegen.engines.planning.reading.codes import CODE_CUE, Symbology, symbology_of
+from imagegen.engines.planning.reading.colors import named_colors_in
+from imagegen.engines.planning.reading.placement import parse_placement as read_placement
+from imagegen.engines.planning.reading.quotes import quoted_spans
+from imagegen.engines.planning.reading.typography import parse_font
 
 OpKind = Literal[
     "set_text",  # change the <target> to "X"
@@ -34,11 +36,6 @@ OpKind = Literal[
     "unknown",
 ]
 
-Symbology = Literal["qr", "ean13", "code128"]
-
-_QUOTE_RE = re.compile(
-    r'"([^"]*)"|“([^”]*)”|「([^」]*)」|«([^»]*)»|(?:(?<=^)|(?<=[\s:(]))[\'‘]([^\'’]+)[\'’](?=$|[\s.,;:!?)])'
-)
 _SLOT_RE = re.compile(r"\x00(\d+)\x00")
 
 _VERBS = (
@@ -110,26 +107,6 @@ _TARGET_RE = re.compile(
     r"\b(" + "|".join(sorted((re.escape(k) for k in TARGETS), key=len, reverse=True)) + r")\b"
 )
 
-_PLACEMENT_RE = re.compile(
-    r"\b(top|bottom|upper|lower|middle|center|centre)?[\s-]*(left|right|center|centre|middle)\b"
-    r"|\b(top|bottom|upper|lower)\b|\bcent(?:er|re)(?:ed)?\b"
-)
-
-_FAMILIES = {
-    "serif": "serif",
-    "sans-serif": "sans",
-    "sans serif": "sans",
-    "sans": "sans",
-    "monospace": "mono",
-    "monospaced": "mono",
-    "mono": "mono",
-    "condensed": "condensed",
-    "handwriting": "handwriting",
-    "handwritten": "handwriting",
-    "script": "handwriting",
-    "display": "display",
-}
-
 _TONES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"\b(black[\s-]+and[\s-]+white|b&w|gr[ae]y ?scale|monochrome|desaturate(?:d)? fully)\b"),
@@ -146,15 +123,6 @@ _TONES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(less saturated|desaturate|muted|washed out)\b"), "desaturate"),
     (re.compile(r"\binvert(?:ed)?\b"), "invert"),
 ]
-
-_COLOR_SYNONYMS = {
-    "deep": "dark",
-    "pale": "light",
-    "navy": "navy",
-    "grey": "gray",
-    "sky": "sky",
-    "bright": "",
-}
 
 
 @dataclass(frozen=True)
@@ -203,35 +171,23 @@ class Parsed:
 
 
 def extract_quotes(prompt: str) -> tuple[str, list[str]]:
-    """Replace every quoted string by a numbered slot; return the slotted prompt and the exact strings."""
-    quotes: list[str] = []
-
-    def _slot(match: re.Match[str]) -> str:
-        quotes.append(next(g for g in match.groups() if g is not None))
-        return f"\x00{len(quotes) - 1}\x00"
-
-    return _QUOTE_RE.sub(_slot, prompt), quotes
+    """Replace every quoted string by a numbered slot; return the slotted prompt and the exact strings.
+    The quote rules are the planner's (``reading.quotes``): the same marks, the same apostrophe rules."""
+    spans = quoted_spans(prompt)
+    parts: list[str] = []
+    last = 0
+    for i, q in enumerate(spans):
+        parts += [prompt[last : q.start], f"\x00{i}\x00"]
+        last = q.end
+    parts.append(prompt[last:])
+    return "".join(parts), [q.text for q in spans]
 
 
 def parse_color(words: str) -> str | None:
-    """The first color named in ``words`` ("dark blue", "#1e3a8a", "navy", "deep red") as "#rrggbb"."""
-    hex_match = re.search(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", words)
-    if hex_match:
-        r, g, b = ImageColor.getrgb(hex_match.group(0))[:3]
-        return f"#{r:02x}{g:02x}{b:02x}"
-    tokens = [_COLOR_SYNONYMS.get(t, t) for t in re.findall(r"[a-z]+", words.lower())]
-    # Longest run first so "dark blue" beats "blue" and "light sea green" beats "green".
-    for length in (3, 2, 1):
-        for i in range(len(tokens) - length + 1):
-            name = "".join(tokens[i : i + length])
-            if not name or name in {"dark", "light", "white and", "black and"}:
-                continue
-            try:
-                r, g, b = ImageColor.getrgb(name)[:3]
-            except ValueError:
-                continue
-            return f"#{r:02x}{g:02x}{b:02x}"
-    return None
+    """The first colour named in ``words`` ("dark blue", "#1e3a8a", "navy", "deep red") as "#rrggbb", from
+    the engine's one colour table (``reading.colors``): an edit's "red" is the red a brief gets."""
+    found = named_colors_in(words)
+    return found[0][1] if found else None
 
 
 #: every anchor ``parse_placement`` returns -> (x, y) fractions of the area it is placed in
@@ -249,23 +205,13 @@ ANCHORS: dict[str, tuple[float, float]] = {
 
 
 def parse_placement(words: str) -> str | None:
-    """Normalize placement words ("bottom-center", "top right", "at the top", "centered") to an anchor."""
-    for match in _PLACEMENT_RE.finditer(words.lower()):
-        vertical, horizontal, lone = match.group(1), match.group(2), match.group(3)
-        if lone:
-            vertical, horizontal = lone, "center"
-        elif vertical is None and horizontal is None:
-            return "center"
-        vertical = {"upper": "top", "lower": "bottom", "centre": "middle", "center": "middle"}.get(
-            vertical or "middle", vertical or "middle"
-        )
-        horizontal = {"centre": "center", "middle": "center"}.get(
-            horizontal or "center", horizontal or "center"
-        )
-        if vertical == "middle" and horizontal == "center":
-            return "center"
-        return f"{vertical}-{horizontal}"
-    return None
+    """Placement words ("bottom-center", "top right", "at the top", "centered") as an ``ANCHORS`` key, read
+    by the planner's placement rule (``reading.placement``); None when the words place nothing."""
+    where = read_placement(words)
+    if where.h is None and where.v is None:
+        return None
+    vertical, horizontal = where.v or "middle", where.h or "center"
+    return "center" if (vertical, horizontal) == ("middle", "center") else f"{vertical}-{horizontal}"
 
 
 def _target(words: str) -> str | None:
@@ -274,49 +220,37 @@ def _target(words: str) -> str | None:
 
 
 def _family(words: str) -> tuple[str | None, int | None, str | None]:
-    low = words.lower()
-    family = next((v for k, v in _FAMILIES.items() if re.search(rf"\b{re.escape(k)}\b", low)), None)
-    named = re.search(r"\b(?:font|typeface)\s+(?:to\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)", words)
-    if named and family is None:
-        family = named.group(1)
-    named_before = re.search(
-        r"\b(?:use|in|with)\s+(?:an?\s+|the\s+)?([A-Z][\w]*(?:\s+[A-Z][\w]*)*)\s+(?:font|type)", words
-    )
-    if named_before and family is None:
-        family = named_before.group(1)
-    weight = 700 if re.search(r"\b(bold|heavy|heavier|black)\b", low) else None
-    weight = 300 if re.search(r"\b(light|thin|lighter weight)\b", low) and weight is None else weight
-    style = "italic" if re.search(r"\b(italic|italics|oblique)\b", low) else None
-    return family, weight, style
+    """(family, weight, style) the words ask of the type, read by the planner's typography rule
+    (``reading.typography``): the same named fonts, weights and italics as a brief."""
+    spec = parse_font(words)
+    family = "condensed" if spec.condensed and spec.family in (None, "sans", "display") else spec.family
+    return family, spec.weight, "italic" if spec.italic else None
 
 
 def _code(clause: str, quotes: list[str]) -> tuple[Symbology, str] | None:
-    low = clause.lower()
-    if re.search(r"\bqr\b", low):
-        symbology: Symbology = "qr"
-    elif re.search(r"\bean[\s-]?13\b|\bupc\b", low):
-        symbology = "ean13"
-    elif re.search(r"\bcode[\s-]?128\b|\bbarcode\b|\bbar code\b", low):
-        symbology = "code128"
-    else:
+    """(symbology, payload) of the code a clause asks for. The symbology follows the planner's rule
+    (``reading.codes``): the cue names it; a bare "barcode" is EAN-13 for 13 digits, else Code 128."""
+    cue = CODE_CUE.search(clause)
+    if not cue:
         return None
+    data = _payload(clause, quotes)
+    return (symbology_of(cue, data), data) if data is not None else None
+
+
+def _payload(clause: str, quotes: list[str]) -> str | None:
     if quotes:
-        return symbology, quotes[0]
+        return quotes[0]
     url = re.search(r"https?://[^\s\"'<>]+", clause)
     if url:
-        return symbology, url.group(0).rstrip(".,;)")
+        return url.group(0).rstrip(".,;)")
     digits = re.search(r"\b\d{8,14}\b", clause)
     if digits:
-        number = digits.group(0)
-        if symbology == "code128" and not re.search(r"\bcode[\s-]?128\b", low) and ean13.is_valid(number):
-            # "a barcode 5901234123457": a valid EAN-13 number means a retail barcode
-            symbology = "ean13"
-        return symbology, number
+        return digits.group(0)
     value = re.search(
         r"\b(?:for|value|payload|encoding|encodes|with|to|linking to|pointing to)\s+(\S+)\s*$", clause
     )
     if value and value.group(1).lower() not in {"it", "this", "that", "code"}:
-        return symbology, value.group(1)
+        return value.group(1)
     return None
 
 

@@ -47,9 +47,13 @@ def parse_placement(phrase: str) -> Placement:
         v = "top" if vert in ("top", "upper") else "bottom"
         h = "center" if hor in ("center", "centre", "middle") else hor  # type: ignore[assignment]
     else:
-        if re.search(r"\b(?:at|along|across|on) the top\b|\bat top\b|\btop of\b|\bheader\b|\bupper\b", low):
+        if re.search(
+            r"\b(?:at|along|across|on|to) the top\b|\b(?:at|to) top\b|\btop of\b|\bheader\b|\bupper\b", low
+        ):
             v = "top"
-        elif re.search(r"\b(?:at|along|across|on) the bottom\b|\bat bottom\b|\bbottom of\b|\bfooter\b", low):
+        elif re.search(
+            r"\b(?:at|along|across|on|to) the bottom\b|\b(?:at|to) bottom\b|\bbottom of\b|\bfooter\b", low
+        ):
             v = "bottom"
         if re.search(r"\bleft[- ]?(?:aligned|align|side)?\b|\bflush left\b", low):
             h = "left"

@@ -135,12 +135,17 @@ def _expand_ranges(prompt: str, quotes: list[Quote]) -> list[Quote]:
     return out
 
 
-def find_quotes(prompt: str) -> list[Quote]:
-    """Every quoted span of ``prompt`` in reading order, numbered ranges expanded."""
+def quoted_spans(prompt: str) -> list[Quote]:
+    """Every quoted span of ``prompt`` in reading order, as written (no range expansion): what an edit
+    instruction quotes (``change "Frame 1" to "Frame 2"`` is two texts, not a range)."""
     doubles = _scan_double(prompt)
     singles = _scan_single(_masked(prompt, doubles), prompt)
-    quotes = sorted(doubles + singles, key=lambda q: q.start)
-    return _expand_ranges(prompt, quotes)
+    return sorted(doubles + singles, key=lambda q: q.start)
+
+
+def find_quotes(prompt: str) -> list[Quote]:
+    """Every quoted span of ``prompt`` in reading order, numbered ranges expanded."""
+    return _expand_ranges(prompt, quoted_spans(prompt))
 
 
 def mask_quotes(prompt: str, quotes: list[Quote] | None = None, fill: str = "\x00") -> str:
