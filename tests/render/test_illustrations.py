@@ -94,11 +94,11 @@ def test_nonsense_finds_nothing_rather_than_anything() -> None:
     [
         ("A cat detective chases a mouse across rooftops", ["cat", "mouse"], "city", None, None),
         ("A compass rose", ["compass"], None, None, None),  # a compound, not a compass and a rose
-        ("Marigolds and lamps", [None, "diya-lamp"], None, None, None),
+        ("Marigolds and lamps", ["blossom", "diya-lamp"], None, None, None),
         ("An astronaut mascot", ["astronaut"], None, None, None),
         ("Red and gold, lanterns", ["red-paper-lantern"], None, None, None),
         ("A fisherman in a yellow raincoat on a rainy pier", ["person-standing"], "sea", None, "rain"),
-        ("A matte ceramic water bottle on warm linen", [None], "tabletop", None, None),
+        ("A matte ceramic water bottle on warm linen", ["product-bottle"], "tabletop", None, None),
         ("teddy bears in a snowy forest at night", ["teddy-bear"], "park", "night", "snow"),
         ('A poster with the headline "Cat Mouse"', [], None, None, None),  # quoted text is not a thing
     ],

@@ -95,8 +95,9 @@ def refine(
 
 def _fix_missing_colors(plan: Plan, failures: list[Check], tried: Counter, pass_index: int) -> list[Fix]:
     """A colour the brief named that does not show (the art ignored it, only a hairline rule carries it): a
-    frame in that colour in the margin band, behind everything, the way a printed piece carries its colours.
-    Each colour is tried once."""
+    slim full-bleed colour bar along the foot of the page, the way a printed piece carries a brand colour
+    (a heavy frame around the whole page would outshout the design). A second colour stacks above the
+    first. Each colour is tried once."""
     fixes: list[Fix] = []
     for check in failures:
         if check.kind != "ask" or not (check.expected or "").startswith("colour "):
@@ -106,19 +107,12 @@ def _fix_missing_colors(plan: Plan, failures: list[Check], tried: Counter, pass_
         if tried[(frame_id, "recolor")] or plan.find(frame_id) is not None or len(color) != 7:
             continue
         w, h = plan.canvas.width, plan.canvas.height
-        band = max(4.0, plan.canvas.margin * 0.18) * (1 + 0.6 * len(fixes))
-        inset = band / 2
+        # about 1% of the page: well over the share the colour check needs, and still a hairline of design
+        band = max(6.0, h * 0.011)
+        y = h - band * (1 + len(fixes))
         plan.nodes.insert(
             0,
-            ShapeNode(
-                id=frame_id,
-                box=Box(x=inset, y=inset, w=w - 2 * inset, h=h - 2 * inset),
-                z=0,
-                shape="rect",
-                fill=None,
-                stroke=color,
-                stroke_width=band / (1 + 0.6 * len(fixes)),
-            ),
+            ShapeNode(id=frame_id, box=Box(x=0, y=y, w=w, h=band), z=1, shape="rect", fill=color),
         )
         fixes.append(
             Fix(pass_index=pass_index, node_id=frame_id, action="recolor", detail=f"frame in {color} (asked)")

@@ -90,17 +90,9 @@ def layout_infographic(ctx: Ctx) -> list[Node]:
         )
         grid_h = rows_n * card_h + ctx.gap * 2 * (rows_n - 1)
         top = card_area.y
-        if card_area.h - grid_h > 320 * ctx.unit:
-            # room to spare: an illustration keyed to the subject under the cards instead of a void (over
-            # them in the second arrangement)
-            art_h = card_area.h - grid_h - ctx.gap * 3
-            if ctx.alt:
-                art = Region(card_area.x, card_area.y, card_area.w, art_h)
-                top = card_area.y + art_h + ctx.gap * 3
-            else:
-                art = Region(card_area.x, top + grid_h + ctx.gap * 3, card_area.w, art_h)
-            nodes.append(_illustration(ctx, art))
-        elif card_area.h - grid_h > 0:
+        if card_area.h - grid_h > 0:
+            # no decorative chart art under statistics (it would read as more data, with numbers nobody
+            # gave): the sections share the room, a little more of it above them than below
             # a little room: the sections share it (no dead band under the last one)
             top = card_area.y + (card_area.h - grid_h) * 0.3
         col_regions = card_area.cols(cols, ctx.gap * 2)
@@ -135,16 +127,10 @@ def _hero_stat(ctx: Ctx, item: TextItem, area: Region) -> list[Node]:
     exact text large beside it and a bar under it; the illustration takes the rest of the page, so no
     panel is left dead. The second arrangement puts the illustration first."""
     pal = ctx.theme.palette
-    card_h = min(area.h * 0.46, 460 * ctx.unit)
-    art_h = area.h - card_h - ctx.gap * 3
-    if art_h < 200 * ctx.unit:
-        card_h, art_h = area.h, 0.0
-    if ctx.alt and art_h:
-        art = Region(area.x, area.y, area.w, art_h)
-        card = Region(area.x, area.bottom - card_h, area.w, card_h)
-    else:
-        card = Region(area.x, area.y, area.w, card_h)
-        art = Region(area.x, card.bottom + ctx.gap * 3, area.w, art_h)
+    if area.h > area.w * 1.1:
+        return _hero_stat_tall(ctx, item, area)
+    # no decorative chart art beside the figure (it would read as data nobody gave): the card is the page
+    card = area
     nodes: list[Node] = [ctx.card(card, z=1)]
     inner = card.inset(36 * ctx.unit)
     bar_h = max(14.0, 22 * ctx.unit)
@@ -176,8 +162,48 @@ def _hero_stat(ctx: Ctx, item: TextItem, area: Region) -> list[Node]:
     if stat is not None:
         bar = Region(inner.x, inner.bottom - bar_h, inner.w, bar_h)
         nodes.append(ctx.chart(bar, stat.label, stat.value, stat.maximum, stat.unit, z=2))
-    if art_h:
-        nodes.append(_illustration(ctx, art))
+    return nodes
+
+
+def _hero_stat_tall(ctx: Ctx, item: TextItem, area: Region) -> list[Node]:
+    """One statistic on a tall page, the way a single-figure infographic is set: a large ring chart of the
+    figure centred (its icon inside), the exact text centred with it, the bar across the card. The second
+    arrangement sets the text above the ring; the mirrored one puts the bar at the head of the card."""
+    pal = ctx.theme.palette
+    nodes: list[Node] = [ctx.card(area, z=1)]
+    inner = area.inset(48 * ctx.unit)
+    bar_h = max(14.0, 22 * ctx.unit)
+    ring_side = min(inner.w * 0.62, inner.h * 0.5)
+    text_h = min(inner.h - ring_side - bar_h - ctx.gap * 6, ctx.role_size("stat", 2.0) * 4)
+    block = ring_side + ctx.gap * 3 + text_h
+    room = inner.h - bar_h - ctx.gap * 3
+    top = inner.y + (bar_h + ctx.gap * 3 if ctx.mirrored else 0) + max(0.0, (room - block) * 0.45)
+    text_first = ctx.alt
+    ring_y = top + text_h + ctx.gap * 3 if text_first else top
+    text_y = top if text_first else top + ring_side + ctx.gap * 3
+    ring = Region(inner.cx - ring_side / 2, ring_y, ring_side, ring_side)
+    stat = item.stat
+    if stat is not None:
+        nodes.append(ctx.ring(ring, stat.label, stat.value, stat.maximum, stat.unit))
+    name = icon_for(stat.label if stat else item.text, "insights")
+    nodes.append(ctx.icon(ring.inset(ring_side * 0.3), name, pal.accent, z=3))
+    nodes.append(
+        ctx.text(
+            item,
+            Region(inner.x, text_y, inner.w, text_h),
+            role="stat",
+            size=ctx.role_size("stat", 2.0 + item.font.size_step),
+            align="center",
+            valign="bottom" if text_first else "top",
+            on=pal.surface,
+            max_lines=3,
+            z=2,
+        )
+    )
+    if stat is not None:
+        bar_y = inner.y if ctx.mirrored else inner.bottom - bar_h
+        bar = Region(inner.x, bar_y, inner.w, bar_h)
+        nodes.append(ctx.chart(bar, stat.label, stat.value, stat.maximum, stat.unit, z=2))
     return nodes
 
 
@@ -355,15 +381,45 @@ def layout_ticket(ctx: Ctx) -> list[Node]:
         main = ctx.grid.span(stub_cols, 12 - stub_cols, safe).inset(40 * ctx.unit)
         stub = ctx.grid.span(0, stub_cols, safe).inset(32 * ctx.unit)
     perf_x = (main.right + stub.x) / 2 if not ctx.mirrored else (stub.right + main.x) / 2
-    nodes.append(
-        ctx.shape(
-            Region(perf_x - 1, safe.y + 16 * ctx.unit, max(2.0, 3 * ctx.unit), safe.h - 32 * ctx.unit),
-            "divider",
-            fill=pal.muted,
-            z=1,
-            stem="perforation",
+    if not ctx.codes:
+        # nothing to print on the stub: it is the ticket's colour block (a real stub is rarely blank paper)
+        band = (
+            Region(perf_x, safe.y, safe.right - perf_x, safe.h)
+            if not ctx.mirrored
+            else Region(safe.x, safe.y, perf_x - safe.x, safe.h)
         )
-    )
+        nodes.append(
+            ctx.shape(
+                band,
+                "rounded_rect",
+                fill=pal.accent,
+                radius=ctx.theme.corner_radius * ctx.unit,
+                z=0,
+                stem="stub",
+            )
+        )
+    # the tear line: a dashed perforation with a notch bitten out of each edge
+    dash, step = max(3.0, 10 * ctx.unit), max(6.0, 22 * ctx.unit)
+    thick = max(2.0, 3 * ctx.unit)
+    notch = max(16.0, 56 * ctx.unit)
+    y = safe.y + notch
+    while y + dash <= safe.bottom - notch:
+        nodes.append(
+            ctx.shape(
+                Region(perf_x - thick / 2, y, thick, dash), "rect", fill=pal.muted, z=1, stem="perforation"
+            )
+        )
+        y += step
+    for ny in (safe.y - notch / 2, safe.bottom - notch / 2):
+        nodes.append(
+            ctx.shape(
+                Region(perf_x - notch / 2, max(0.0, ny), notch, notch),
+                "ellipse",
+                fill=pal.background,
+                z=1,
+                stem="notch",
+            )
+        )
     text_nodes, _ = stack(
         ctx, entries_for(ctx, ctx.items), main, align="left", valign="middle", on=pal.surface
     )

@@ -30,7 +30,7 @@ from imagegen.engines.planning.render.illustrations.embed import MODEL_NAME, Arr
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet, library
 
 #: cosine similarity a nearest name needs to count as a match (below it the phrase draws nothing)
-MIN_SCORE = 0.56
+MIN_SCORE = 0.63
 #: a head word or keyword hit must still be this similar to the phrase ("right" is the head word of
 #: person-kneeling-facing-right, at 0.18)
 MIN_KEYWORD_SCORE = 0.5

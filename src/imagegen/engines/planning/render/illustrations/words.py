@@ -113,6 +113,13 @@ PLACES: dict[str, str] = {
     "nyc": "statue-of-liberty",
     "manhattan": "statue-of-liberty",
 }
+#: nouns the set has no drawing of but a near one that reads right (a word's own drawing wins over these)
+STAND_INS: dict[str, str] = {
+    **dict.fromkeys(("granola", "muesli", "oatmeal", "porridge", "cereal", "oat", "oats"), "bowl-with-spoon"),
+    **dict.fromkeys(("podcast", "microphone"), "studio-microphone"),
+    **dict.fromkeys(("bakery", "pastry"), "croissant"),
+    **dict.fromkeys(("marigold", "daisy", "buttercup", "chrysanthemum"), "blossom"),
+}
 #: the pier, dock and linen are also the surface things stand on
 SURFACE_WORDS: dict[str, str] = {"pier": "planks", "dock": "planks", "linen": "linen", "marble": "marble"}
 
@@ -173,7 +180,7 @@ _ADJECTIVES = word_set(
     angry flat modern vintage retro minimal minimalist elegant simple bold soft bright dark light
     pale deep wooden metal metallic glass plastic paper leather cozy lonely brave young old new tall
     short wide lush calm quiet busy rainy sunny foggy snowy misty stormy wireless neutral chinese
-    japanese korean arabic indian hindi english french italian mexican thai open daily
+    japanese korean arabic indian hindi english french italian mexican thai open daily lunar
     """
 )
 _VERBS = word_set(
@@ -203,7 +210,7 @@ _LIGHT_HEADS = word_set(
 )
 #: photographic and layout terms whose words would otherwise read as things or places
 _PHOTO_TERMS = re.compile(
-    r"key (?:points|facts|features|figures|dates)|"
+    r"key (?:points|facts|features|figures|dates)|net (?:weight|wt)|"
     r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|bird'?s[- ]eye view"
 )
 _COMPOUND_MIN = 0.7
@@ -368,7 +375,9 @@ def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIn
                 )
                 i += 2
                 continue
-        if word in ROLES and word not in idx.lib.bodies:
+        if word in STAND_INS and word not in idx.lib.bodies and STAND_INS[word] in idx.lib.bodies:
+            things.append(Thing(word, STAND_INS[word], 1.0, "stand-in", colors, plural=plural))
+        elif word in ROLES and word not in idx.lib.bodies:
             things.append(Thing(word, "", 0.0, "role", colors, attribute=ROLES[word], plural=plural))
         else:
             m = idx.match(word)
