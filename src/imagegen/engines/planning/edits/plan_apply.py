@@ -58,6 +58,26 @@ def _verifier(budget: Budget, engine: EditStages | None = None) -> VerifyFn:
     return lambda plan, rendering: verify(plan, rendering, checks=budget.checks, fonts=fonts)
 
 
+def _edited(
+    pixels: Image.Image,
+    summary: str,
+    plan_json: dict[str, Any] | None,
+    report_json: dict[str, Any] | None,
+    editable: np.ndarray,
+    extra: dict[str, Any],
+) -> EngineImage:
+    """One edited image as the engine answers it (the region it may have changed, and what it did)."""
+    return EngineImage(
+        pixels=pixels,
+        revised_prompt=summary,
+        plan=plan_json,
+        report=report_json,
+        render_sha256=rgba_sha256(pixels),
+        editable_region=region_image(editable),
+        extra=extra,
+    )
+
+
 def render_edited_plan(
     old: Plan, new: Plan, budget: Budget, render: RenderFn, verify: VerifyFn
 ) -> tuple[Plan, Rendering, Rendering, VerifyReport]:
@@ -174,15 +194,7 @@ def plan_edit(
         "operations": done,
         "notes": notes,
     }
-    return EngineImage(
-        pixels=pixels,
-        revised_prompt=summary,
-        plan=new_plan.to_json(),
-        report=report.to_json(),
-        render_sha256=rgba_sha256(pixels),
-        editable_region=region_image(editable),
-        extra=extra,
-    )
+    return _edited(pixels, summary, new_plan.to_json(), report.to_json(), editable, extra)
 
 
 #: instructions a masked edit of a known plan can carry out by re-rendering the plan
@@ -256,15 +268,7 @@ def plan_edit_in_mask(
         "operations": list(edit.done),
         "notes": list(edit.notes),
     }
-    return EngineImage(
-        pixels=pixels,
-        revised_prompt=summary,
-        plan=new_plan.to_json(),
-        report=report.to_json(),
-        render_sha256=rgba_sha256(pixels),
-        editable_region=region_image(editable),
-        extra=extra,
-    )
+    return _edited(pixels, summary, new_plan.to_json(), report.to_json(), editable, extra)
 
 
 def _replan(
@@ -331,12 +335,4 @@ def _replan(
         "operations": [],
         "unmapped": [op.clause for op in unmapped],
     }
-    return EngineImage(
-        pixels=pixels,
-        revised_prompt=summary,
-        plan=new_plan_json,
-        report=report_json,
-        render_sha256=rgba_sha256(pixels),
-        editable_region=region_image(full),
-        extra=extra,
-    )
+    return _edited(pixels, summary, new_plan_json, report_json, full, extra)
