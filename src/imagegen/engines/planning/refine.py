@@ -26,21 +26,14 @@ import numpy as np
 from imagegen.engines.planning.plan import Box, CodeNode, GroupNode, Plan, ShapeNode, TextNode
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import Check, Fix, VerifyReport
-from imagegen.engines.planning.verify.contrast import (
-    LARGE_MIN,
-    NORMAL_MIN,
-    background_samples,
-    contrast_ratio,
-    is_large,
-    relative_luminance,
-)
+from imagegen.engines.planning.rules.contrast import BODY_MIN, LARGE_MIN, is_large, relative_luminance
+from imagegen.engines.planning.rules.sizes import MIN_LEGIBLE
+from imagegen.engines.planning.verify.contrast import background_samples, contrast_ratio
 from imagegen.engines.planning.verify.geometry import ancestors, ink_box, parents
 from imagegen.engines.planning.verify.pixels import hex_to_rgb
 
 #: space kept between a moved/grown box and its neighbours, px
 GAP = 8.0
-#: type is never shrunk below this (px at canvas scale): smaller is not legible in a deliverable
-MIN_LEGIBLE = 11.0
 
 
 def refine(
@@ -361,7 +354,7 @@ def _fix_contrast(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
     drawn = ctx.rendering.texts.get(node.id)
     if drawn is None:
         return []
-    threshold = LARGE_MIN if is_large(drawn.font_size, node.font.weight) else NORMAL_MIN
+    threshold = LARGE_MIN if is_large(drawn.font_size, node.font.weight) else BODY_MIN
     samples = np.concatenate(
         [background_samples(ctx.rendering, drawn, i) for i in range(len(drawn.lines))] or [np.zeros((0, 3))]
     )

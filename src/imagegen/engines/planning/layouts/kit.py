@@ -28,6 +28,7 @@ from ..reading.codes import CodeSpec
 from ..reading.content import Content, TextItem
 from ..reading.placement import Placement
 from ..rules.contrast import BODY_MIN, LARGE_MIN, ensure_contrast
+from ..rules.sizes import MIN_LEGIBLE
 from .metrics import fit_size, text_height, wrap_lines
 
 #: type-scale steps per role (size = base * ratio ** step)
@@ -328,7 +329,7 @@ class Ctx:
             color, ground, BODY_MIN if fitted < LARGE_TEXT_PX * self.unit * 1.5 else LARGE_MIN
         )
         # text the renderer can always shrink to: readable, and never above the fitted size
-        min_size = round(min(fitted, max(11.0, 12 * self.unit)), 1)
+        min_size = round(min(fitted, max(MIN_LEGIBLE, 12 * self.unit)), 1)
         return TextNode(
             id=self.new_id(role.replace("_", "-")),
             box=region.box(),

@@ -17,6 +17,11 @@ BODY_MIN = 4.5
 LARGE_MIN = 3.0
 
 
+def is_large(font_size: float, weight: int) -> bool:
+    """WCAG "large scale" text (held to ``LARGE_MIN``): >= 24 px, or >= 18.66 px bold."""
+    return font_size >= 24 or (font_size >= 18.66 and weight >= 700)
+
+
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
     """``#rrggbb`` (alpha ignored) -> (r, g, b) in 0..255."""
     c = color.lstrip("#")

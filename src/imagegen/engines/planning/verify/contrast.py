@@ -14,8 +14,7 @@ import numpy as np
 from imagegen.engines.planning.plan import Plan, TextNode
 from imagegen.engines.planning.rendered import RenderedText, Rendering
 from imagegen.engines.planning.report import Check
-from imagegen.engines.planning.rules.contrast import BODY_MIN as NORMAL_MIN
-from imagegen.engines.planning.rules.contrast import LARGE_MIN, ratio, relative_luminance
+from imagegen.engines.planning.rules.contrast import BODY_MIN, LARGE_MIN, is_large, ratio, relative_luminance
 from imagegen.engines.planning.verify.pixels import hex_to_rgb, rgb_to_hex
 
 #: which percentile of the ring's contrast ratios is reported (low = strict)
@@ -27,11 +26,6 @@ def contrast_ratio(a: str | tuple[int, int, int], b: str | tuple[int, int, int])
     la = relative_luminance(np.array(hex_to_rgb(a) if isinstance(a, str) else a))
     lb = relative_luminance(np.array(hex_to_rgb(b) if isinstance(b, str) else b))
     return float(ratio(la, lb))
-
-
-def is_large(font_size: float, weight: int) -> bool:
-    """WCAG "large scale" text: >= 24 px, or >= 18.66 px bold."""
-    return font_size >= 24 or (font_size >= 18.66 and weight >= 700)
 
 
 def background_samples(rendering: Rendering, text: RenderedText, line_index: int) -> np.ndarray:
@@ -68,7 +62,7 @@ def check_contrast(plan: Plan, rendering: Rendering) -> list[Check]:
     for node_id, text in rendering.texts.items():
         node = plan.find(node_id)
         weight = node.font.weight if isinstance(node, TextNode) else 400
-        threshold = LARGE_MIN if is_large(text.font_size, weight) else NORMAL_MIN
+        threshold = LARGE_MIN if is_large(text.font_size, weight) else BODY_MIN
         text_lum = float(relative_luminance(np.array(hex_to_rgb(text.color))))
         worst: tuple[float, str] | None = None
         for index in range(len(text.lines)):
