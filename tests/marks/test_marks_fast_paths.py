@@ -1,5 +1,6 @@
 """The watermark's fast paths give what the plain computations give: the banded two-thread apply equals the
-one-band apply pixel for pixel, and the block reductions equal numpy's straightforward ones."""
+one-band apply pixel for pixel, a threaded embed equals a one-thread embed, and the block reductions equal
+numpy's straightforward ones."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ def test_banded_apply_equals_one_band(poster_1024: Image.Image, monkeypatch: pyt
     banded = wm.apply_luma_delta(rgb, dy)
     monkeypatch.setattr(wm, "PARALLEL_PIXELS", 1 << 40)
     assert np.array_equal(banded, wm.apply_luma_delta(rgb, dy))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_threaded_embed_equals_one_thread(poster_1024: Image.Image, monkeypatch: pytest.MonkeyPatch,
+                                         mode: str) -> None:
+    img = poster_1024.convert(mode)
+    threaded = np.asarray(wm.embed(img, 0xC0FFEE))
+    monkeypatch.setattr(wm, "PARALLEL_PIXELS", 1 << 40)
+    monkeypatch.setattr(wm, "PARALLEL_BLOCKS", 1 << 40)
+    assert np.array_equal(threaded, np.asarray(wm.embed(img, 0xC0FFEE)))
 
 
 def test_block_reductions_match_numpy(poster_1024: Image.Image) -> None:

@@ -377,19 +377,30 @@ def luma_delta(
     if masking:
         textured = _block_extreme(y, grid, "activity") >= TEXTURE_STD
         spatial = np.empty_like(blocks)
-        busy = np.nonzero(textured)[0]
-        if busy.size:
-            spatial[busy] = _qim_delta(blocks[busy], shuffler[busy], bit[busy])
-        smooth = np.nonzero(~textured)[0]
-        if smooth.size:
-            rows, cols = np.divmod(smooth, grid[1])
-            cost = None
-            if rgb is not None:
-                c_up, c_dn = _channel_cost(rgb, grid)
-                cost = (c_up[smooth], c_dn[smooth])
-            spatial[smooth] = _smooth_qim_delta(
-                blocks[smooth], shuffler[smooth], bit[smooth], top[smooth], bottom[smooth], (rows, cols), cost
-            )
+        costs = _channel_cost(rgb, grid) if rgb is not None else None
+
+        def mark_blocks(part: np.ndarray) -> None:
+            # every block's change depends on that block alone: parts may run on separate threads
+            busy = part[textured[part]]
+            if busy.size:
+                spatial[busy] = _qim_delta(blocks[busy], shuffler[busy], bit[busy])
+            smooth = part[~textured[part]]
+            if smooth.size:
+                rows, cols = np.divmod(smooth, grid[1])
+                cost = (costs[0][smooth], costs[1][smooth]) if costs is not None else None
+                spatial[smooth] = _smooth_qim_delta(
+                    blocks[smooth], shuffler[smooth], bit[smooth], top[smooth], bottom[smooth], (rows, cols),
+                    cost,
+                )
+
+        # two halves of the grid on two threads (numpy's batched SVD and matmul run without the GIL)
+        every = np.arange(n)
+        if n >= PARALLEL_BLOCKS:
+            lower = _band_pool().submit(mark_blocks, every[n // 2 :])
+            mark_blocks(every[: n // 2])
+            lower.result()
+        else:
+            mark_blocks(every)
     else:
         textured = np.ones(n, dtype=bool)
         spatial = _qim_delta(blocks, shuffler, bit)
@@ -445,7 +456,17 @@ def _dither_tile(h: int, w: int) -> np.ndarray:
 #: images of at least this many pixels are marked in two bands of rows on two threads (OpenCV and numpy's
 #: element-wise loops run without the GIL; every pixel's result depends on that pixel alone)
 PARALLEL_PIXELS = 512 * 512
+#: working frames of at least this many 4×4 blocks compute their block changes in two halves on two threads
+PARALLEL_BLOCKS = 2048
 _BAND_POOL: ThreadPoolExecutor | None = None
+
+
+def _band_pool() -> ThreadPoolExecutor:
+    """The helper thread that takes the second half of the embed's parallel steps."""
+    global _BAND_POOL
+    if _BAND_POOL is None:
+        _BAND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagegen-mark")
+    return _BAND_POOL
 
 
 def apply_luma_delta(rgb: np.ndarray, dy: np.ndarray) -> np.ndarray:
@@ -456,15 +477,12 @@ def apply_luma_delta(rgb: np.ndarray, dy: np.ndarray) -> np.ndarray:
     moves by ``dy`` (water-filling over the luma weights). Large images: the lower band of rows on a helper
     thread (cut at a multiple of 8 rows, so both bands see the same dither tile as the whole).
     """
-    global _BAND_POOL
     h, w = dy.shape
     cut = (h // 2) // 8 * 8
     if h * w < PARALLEL_PIXELS or cut == 0:
         return _apply_band(rgb, dy)
-    if _BAND_POOL is None:
-        _BAND_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imagegen-mark")
     rgb = np.ascontiguousarray(rgb)
-    lower = _BAND_POOL.submit(_apply_band, rgb[cut:], np.ascontiguousarray(dy[cut:]))
+    lower = _band_pool().submit(_apply_band, rgb[cut:], np.ascontiguousarray(dy[cut:]))
     upper = _apply_band(rgb[:cut], np.ascontiguousarray(dy[:cut]))
     return np.concatenate([upper, lower.result()])
 
