@@ -102,6 +102,19 @@ def layout_app(ctx: Ctx) -> list[Node]:
         rest_nodes, used = stack(ctx, entries_for(ctx, rest), region, align="left", on=pal.background, z=4)
         children.extend(rest_nodes)
         y += used + 20 * unit
+    reserve = len(buttons) * 68 * unit + 12 * unit if buttons else 0.0
+    free = bottom - reserve - y
+    if not values and free > 220 * unit:
+        # a screen with no figures to list (a player, a feed, a product page): its media card fills the
+        # space between the heading and the calls to action, as the artwork does on a real screen
+        side = min(content.w, free - 28 * unit)
+        art = Region(content.cx - side / 2, y + (free - 28 * unit - side) * 0.4, side, side)
+        children.append(
+            ctx.image(
+                art, style=ctx.fill_style or None, prompt=ctx.fill_prompt, radius=18 * unit, z=3, stem="media"
+            )
+        )
+        y = art.bottom + 28 * unit
     if buttons:
         # calls to action sit at the bottom of the content, above the nav bar, as on real screens
         bgap = 12 * unit

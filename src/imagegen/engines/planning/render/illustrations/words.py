@@ -180,7 +180,8 @@ _ADJECTIVES = word_set(
     angry flat modern vintage retro minimal minimalist elegant simple bold soft bright dark light
     pale deep wooden metal metallic glass plastic paper leather cozy lonely brave young old new tall
     short wide lush calm quiet busy rainy sunny foggy snowy misty stormy wireless neutral chinese
-    japanese korean arabic indian hindi english french italian mexican thai open daily lunar
+    japanese korean arabic indian hindi english french italian mexican thai open daily lunar cinematic
+    photorealistic realistic hyperrealistic dramatic moody shallow dynamic dynamically crisp sharp
     """
 )
 _VERBS = word_set(
