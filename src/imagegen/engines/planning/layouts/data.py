@@ -327,7 +327,18 @@ def layout_menu(ctx: Ctx) -> list[Node]:
             ctx, entries_for(ctx, heads, boost=0.5), Region(area.x, y, area.w, area.h * 0.22), align="center"
         )
         nodes.extend(head_nodes)
-        y += used + ctx.gap * 3
+        y += used + ctx.gap * 1.5
+        # a short accent rule under the name, centred like it (the menu's one ornament)
+        rule_w = area.w * 0.12
+        nodes.append(
+            ctx.shape(
+                Region(area.cx - rule_w / 2, y, rule_w, max(3.0, 5 * ctx.unit)),
+                "rect",
+                fill=ctx.theme.palette.accent,
+                stem="rule",
+            )
+        )
+        y += ctx.gap * 3
     table = Region(area.x, y, area.w, area.bottom - y).inset(area.w * 0.04, 0)
     if not items:
         return nodes
@@ -335,8 +346,25 @@ def layout_menu(ctx: Ctx) -> list[Node]:
     rows = [i for i in items if i.price_for is None or i.price_for not in {x.at for x in items}]
     size = ctx.role_size("item", 1.0)
     row_h = min(table.h / len(rows), size * 3.0)
-    # the list sits in the optical center of what is left, rules between the lines
-    top = table.y + max(0.0, (table.h - row_h * len(rows)) * 0.4)
+    # the list sits in the optical center of what is left, rules between the lines; a short list on a tall
+    # page follows the name and a picture of the fare takes the foot (not a void above and below it)
+    list_h = row_h * len(rows)
+    top = table.y + max(0.0, (table.h - list_h) * 0.4)
+    if table.h - list_h > area.h * 0.3:
+        top = table.y
+        art_y = top + list_h + ctx.gap * 3
+        art = Region(area.x, art_y, area.w, area.bottom - art_y)
+        nodes.append(
+            ctx.image(
+                art,
+                style=ctx.fill_style or None,
+                # the fare on a table (a still life), not the street the cafe is on
+                prompt=f"On a table, {ctx.fill_prompt}" if ctx.fill_prompt else None,
+                radius=ctx.theme.corner_radius * ctx.unit,
+                z=0,
+                stem="menu-art",
+            )
+        )
     pal = ctx.theme.palette
     for k, item in enumerate(sorted(rows, key=lambda i: i.order)):
         cell = Region(table.x, top + k * row_h, table.w, row_h)

@@ -118,6 +118,7 @@ STAND_INS: dict[str, str] = {
     **dict.fromkeys(("granola", "muesli", "oatmeal", "porridge", "cereal", "oat", "oats"), "bowl-with-spoon"),
     **dict.fromkeys(("podcast", "microphone"), "studio-microphone"),
     **dict.fromkeys(("bakery", "pastry"), "croissant"),
+    **dict.fromkeys(("brew", "espresso", "latte", "cappuccino", "americano"), "hot-beverage"),
     **dict.fromkeys(("marigold", "daisy", "buttercup", "chrysanthemum"), "blossom"),
 }
 #: the pier, dock and linen are also the surface things stand on
