@@ -26,11 +26,16 @@ import numpy as np
 from imagegen.engines.planning.plan import Box, CodeNode, GroupNode, Plan, ShapeNode, TextNode
 from imagegen.engines.planning.rendered import Rendering
 from imagegen.engines.planning.report import Check, Fix, VerifyReport
-from imagegen.engines.planning.rules.contrast import BODY_MIN, LARGE_MIN, is_large, relative_luminance
+from imagegen.engines.planning.rules.contrast import (
+    BODY_MIN,
+    LARGE_MIN,
+    hex_to_rgb,
+    is_large,
+    relative_luminance,
+)
 from imagegen.engines.planning.rules.sizes import MIN_LEGIBLE
 from imagegen.engines.planning.verify.contrast import background_samples, contrast_ratio
 from imagegen.engines.planning.verify.geometry import ancestors, ink_box, parents
-from imagegen.engines.planning.verify.pixels import hex_to_rgb
 
 #: space kept between a moved/grown box and its neighbours, px
 GAP = 8.0

@@ -22,7 +22,14 @@ from imagegen.engines.planning.edits.mask import Region, inner_region
 from imagegen.engines.planning.plan import Box, Canvas, Plan
 from imagegen.engines.planning.rendered import RenderedLine, RenderedText, Rendering
 from imagegen.engines.planning.report import Check
-from imagegen.engines.planning.rules.contrast import BODY_MIN, LARGE_MIN, ratio, relative_luminance
+from imagegen.engines.planning.rules.contrast import (
+    BODY_MIN,
+    LARGE_MIN,
+    hex_to_rgb,
+    luminance,
+    ratio,
+    relative_luminance,
+)
 
 _DARK, _LIGHT = "#111111", "#ffffff"
 
@@ -57,9 +64,8 @@ def _hex(rgb: np.ndarray | tuple[int, ...]) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _rgb(color: str) -> np.ndarray:
-    c = color.lstrip("#")
-    return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
+def _rgb_array(color: str) -> np.ndarray:
+    return np.array(hex_to_rgb(color), dtype=np.float32)
 
 
 def accent_color(pixels: np.ndarray) -> str:
@@ -85,7 +91,7 @@ def _pick_text_color(behind: np.ndarray, large: bool, wanted: str | None) -> tup
     threshold = LARGE_MIN if large else BODY_MIN
     scores: dict[str, float] = {}
     for color in ([wanted] if wanted else []) + [_DARK, _LIGHT]:
-        ratios = ratio(float(relative_luminance(_rgb(color)[None, :])[0]), lum)
+        ratios = ratio(luminance(color), lum)
         scores[color] = float(np.percentile(ratios, 5))
     if wanted and scores[wanted] >= threshold:
         return wanted, scores[wanted]
@@ -100,7 +106,7 @@ def _blend(pixels: np.ndarray, y: slice, x: slice, coverage: np.ndarray, color: 
     """Paint ``color`` with per-pixel ``coverage`` (0..1) into pixels[y, x] (RGB or RGBA)."""
     dst = pixels[y, x]
     a = coverage[:, :, None]
-    rgb = dst[:, :, :3].astype(np.float32) * (1 - a) + _rgb(color)[None, None, :] * a
+    rgb = dst[:, :, :3].astype(np.float32) * (1 - a) + _rgb_array(color)[None, None, :] * a
     dst[:, :, :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
     if dst.shape[2] == 4:
         alpha = dst[:, :, 3].astype(np.float32) / 255.0
@@ -345,7 +351,7 @@ def _place_text(
     if plate:
         # The plate color comes from the local background, pushed far toward the opposite of the text.
         mean = ctx.pixels[ys, xs][:, :, :3].reshape(-1, 3).mean(axis=0)
-        dark_text = fill == _DARK or float(relative_luminance(_rgb(fill)[None, :])[0]) < 0.2
+        dark_text = fill == _DARK or luminance(fill) < 0.2
         target = np.array([255.0, 255.0, 255.0]) if dark_text else np.array([12.0, 14.0, 20.0])
         plate_color = _hex(np.rint(mean * 0.12 + target * 0.88))
         ppad = max(3, layout.size // 4)
@@ -357,7 +363,7 @@ def _place_text(
         )
         coverage = _rounded_rect(bw, bh, pbox, radius=max(2, layout.size // 4)) * editable
         _blend(ctx.pixels, ys, xs, coverage, plate_color)
-        fill, score = _pick_text_color(np.repeat(_rgb(plate_color)[None, :], 4, axis=0), large, color)
+        fill, score = _pick_text_color(np.repeat(_rgb_array(plate_color)[None, :], 4, axis=0), large, color)
     _blend(ctx.pixels, ys, xs, ink * editable, fill)
     abs_box = Region(
         xs.start + ink_box[0], ys.start + ink_box[1], xs.start + ink_box[2], ys.start + ink_box[3]

@@ -30,7 +30,7 @@ from imagegen.engines.planning.plan import (
     TextNode,
 )
 from imagegen.engines.planning.rendered import Rendering
-from imagegen.engines.planning.rules.contrast import ratio, relative_luminance
+from imagegen.engines.planning.rules.contrast import BODY_MIN, contrast_ratio, hex_to_rgb, luminance
 
 #: instruction target -> plan text roles, most specific first
 ROLE_TARGETS: dict[str, tuple[str, ...]] = {
@@ -268,16 +268,10 @@ def _add_text(edit: PlanEdit, op: Op) -> bool:
 
 def _readable(color: str, background: str, fallback: str) -> str:
     """``color`` if it reads on ``background`` (>= 4.5:1), else ``fallback`` or black/white."""
-    bg = float(relative_luminance(_rgb(background)[None, :])[0])
     for candidate in (color, fallback, "#111111", "#ffffff"):
-        if float(ratio(float(relative_luminance(_rgb(candidate)[None, :])[0]), bg)) >= 4.5:
+        if contrast_ratio(candidate, background) >= BODY_MIN:
             return candidate
-    return "#ffffff" if bg < 0.18 else "#111111"
-
-
-def _rgb(color: str) -> np.ndarray:
-    c = color.lstrip("#")
-    return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
+    return "#ffffff" if luminance(background) < 0.18 else "#111111"
 
 
 def _code(edit: PlanEdit, op: Op) -> bool:
@@ -376,7 +370,7 @@ def _background(edit: PlanEdit, op: Op) -> bool:
     else:
         plan.canvas.background = bg.model_copy(update={"kind": "solid", "colors": [color]})
     plan.theme.palette.background = color
-    plan.theme.dark = float(relative_luminance(_rgb(color)[None, :])[0]) < 0.18
+    plan.theme.dark = luminance(color) < 0.18
     recolored = []
     for node in plan.texts():
         if node.plate is None:
@@ -392,9 +386,8 @@ def _background(edit: PlanEdit, op: Op) -> bool:
 
 
 def _shade(color: str) -> str:
-    rgb = _rgb(color)
-    lum = float(relative_luminance(rgb[None, :])[0])
-    out = rgb * 0.7 if lum > 0.3 else rgb + (255 - rgb) * 0.25
+    rgb = np.array(hex_to_rgb(color), dtype=np.float32)
+    out = rgb * 0.7 if luminance(color) > 0.3 else rgb + (255 - rgb) * 0.25
     return "#" + "".join(f"{round(v):02x}" for v in out)
 
 

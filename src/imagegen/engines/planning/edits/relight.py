@@ -8,28 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-#: the tones ``apply_tone`` understands (instructions.py produces these names)
-TONES = (
-    "warm",
-    "cool",
-    "grayscale",
-    "sepia",
-    "tint",
-    "brighter",
-    "darker",
-    "contrast",
-    "soften",
-    "saturate",
-    "desaturate",
-    "invert",
-)
+from imagegen.engines.planning.rules.contrast import hex_to_rgb
 
 _LUMA = np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
-
-
-def _hex_rgb(color: str) -> np.ndarray:
-    value = color.lstrip("#")
-    return np.array([int(value[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -60,7 +41,7 @@ def apply_tone(rgb: np.ndarray, tone: str, color: str | None = None) -> np.ndarr
         m = np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]], dtype=np.float32)
         out = x @ m.T
     elif tone == "tint":
-        target = _hex_rgb(color or "#ff0000")
+        target = np.array(hex_to_rgb(color or "#ff0000"), dtype=np.float32)
         lum = _luma(x)[..., None] / 255.0
         target_lum = float(_luma(target[None, :])[0]) / 255.0
         # Map luminance onto a ramp black -> target -> white so dark stays dark and highlights stay light.

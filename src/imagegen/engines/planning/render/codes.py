@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 from imagegen.engines.planning.plan import Box, CodeNode, FontRef
 from imagegen.engines.planning.render.fonts import FontBook
 from imagegen.engines.planning.rules import ean13
+from imagegen.engines.planning.rules.contrast import hex_to_rgb
 
 #: smallest quiet zones the renderer will draw, whatever the plan says (decoders need them)
 MIN_QUIET = {"qr": 4, "ean13": 10, "code128": 10}
@@ -67,10 +68,6 @@ def linear_modules(symbology: str, data: str) -> np.ndarray:
     return np.frombuffer(bits.encode(), dtype=np.uint8) == ord("1")
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
-    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
-
-
 def draw_code(canvas: Image.Image, node: CodeNode, fonts: FontBook) -> Box:
     """Paint the code into its box on the final canvas; return the painted box (canvas px).
 
@@ -83,7 +80,7 @@ def draw_code(canvas: Image.Image, node: CodeNode, fonts: FontBook) -> Box:
         raise CodeDataError(f"code node {node.id!r}: {reason}")
     bx, by, bw, bh = node.box.x, node.box.y, node.box.w, node.box.h
     quiet = max(node.quiet_zone, MIN_QUIET[node.symbology])
-    fg, bg = _rgb(node.fg), _rgb(node.bg)
+    fg, bg = hex_to_rgb(node.fg), hex_to_rgb(node.bg)
     if node.symbology == "qr":
         mat = qr_matrix(node.data, node.error_correction)
         n = mat.shape[0] + 2 * quiet

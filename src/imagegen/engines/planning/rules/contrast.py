@@ -23,14 +23,14 @@ def is_large(font_size: float, weight: int) -> bool:
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
-    """``#rrggbb`` (alpha ignored) -> (r, g, b) in 0..255."""
+    """``#rrggbb`` or ``#rrggbbaa`` (alpha ignored) -> (r, g, b) in 0..255: the one hex reader."""
     c = color.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def rgb_to_hex(rgb: tuple[float, float, float]) -> str:
-    """(r, g, b) in 0..255 -> ``#rrggbb``, clamped."""
-    return "#" + "".join(f"{max(0, min(255, round(v))):02x}" for v in rgb)
+def rgb_to_hex(rgb: tuple[float, float, float] | np.ndarray) -> str:
+    """(r, g, b) in 0..255 (a tuple or an array, e.g. a median pixel) -> ``#rrggbb``, clamped."""
+    return "#" + "".join(f"{max(0, min(255, round(float(v)))):02x}" for v in rgb)
 
 
 def _channel(v: int) -> float:

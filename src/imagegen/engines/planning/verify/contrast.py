@@ -14,8 +14,15 @@ import numpy as np
 from imagegen.engines.planning.plan import Plan, TextNode
 from imagegen.engines.planning.rendered import RenderedText, Rendering
 from imagegen.engines.planning.report import Check
-from imagegen.engines.planning.rules.contrast import BODY_MIN, LARGE_MIN, is_large, ratio, relative_luminance
-from imagegen.engines.planning.verify.pixels import hex_to_rgb, rgb_to_hex
+from imagegen.engines.planning.rules.contrast import (
+    BODY_MIN,
+    LARGE_MIN,
+    hex_to_rgb,
+    is_large,
+    ratio,
+    relative_luminance,
+    rgb_to_hex,
+)
 
 #: which percentile of the ring's contrast ratios is reported (low = strict)
 _PERCENTILE = 10

@@ -6,6 +6,9 @@ import numpy as np
 from PIL import Image
 
 from imagegen.engines.planning.plan import Box
+from imagegen.engines.planning.rules.contrast import (
+    hex_to_rgb as hex_to_rgb,  # verify/ocr.py reads it here
+)
 
 
 def union(boxes: list[Box]) -> Box | None:
@@ -28,17 +31,6 @@ def clamp_rect(
     right = min(width, int(np.ceil(box.right + margin_x)))
     bottom = min(height, int(np.ceil(box.bottom + margin_y)))
     return left, top, max(left, right), max(top, bottom)
-
-
-def hex_to_rgb(color: str) -> tuple[int, int, int]:
-    """``#RRGGBB`` or ``#RRGGBBAA`` -> (r, g, b)."""
-    c = color.lstrip("#")
-    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
-
-
-def rgb_to_hex(rgb: tuple[float, float, float] | np.ndarray) -> str:
-    r, g, b = (round(float(v)) for v in rgb)
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def flatten(image: Image.Image, matte: tuple[int, int, int]) -> Image.Image:
