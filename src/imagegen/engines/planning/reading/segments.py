@@ -97,14 +97,6 @@ def split_segments(prompt: str, quotes: list[Quote]) -> list[Segment]:
     return segments
 
 
-def segment_at(segments: list[Segment], offset: int) -> Segment | None:
-    """The segment holding a prompt offset."""
-    for seg in segments:
-        if seg.start <= offset < seg.end:
-            return seg
-    return None
-
-
 def first_of(segments: list[Segment], key: str) -> str | None:
     """The text of the first segment with this canonical key, or None."""
     return next((s.text for s in segments if s.key == key and s.text), None)
