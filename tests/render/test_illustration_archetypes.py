@@ -32,7 +32,8 @@ def test_a_named_city_is_the_setting_not_the_subject() -> None:
 
 def test_design_words_are_never_drawn() -> None:
     assert _names("A presentation slide titled Q3 Results with bullets: Revenue up 18%") == []
-    assert _names("Hiring flyer titled We are hiring, key points: Remote first") == []
+    assert _names("Hiring flyer titled We are hiring, key points: Remote first") == ["handshake"]
+    assert _names("a coffee mug with the tagline Slow Mornings") == ["product-mug"]
     assert _names("A web banner for a summer sale") == []
 
 

@@ -209,11 +209,21 @@ def _brick(
 def _wood(
     w: int, h: int, colors: list[str], theme: Theme, rng: np.random.Generator, subject: str = ""
 ) -> Image.Image:
+    # boards, not waves: horizontal planks of one width, each its own tone and grain phase, a fine grain
+    # that runs along the board, and a thin dark seam between boards
     sw, sh = small_size(w, h, 768)
     u, v = uv_grid(sw, sh)
     n = value_noise(sw, sh, 6, rng)
-    grain = np.sin((v * 40 + n * 6 + 0.6 * np.sin(u * 7)) * math.pi)
-    t = 0.5 + 0.25 * grain + 0.25 * (n - 0.5)
+    boards = int(rng.integers(6, 9))
+    pos = v * boards
+    board = np.minimum(np.floor(pos), boards - 1).astype(np.int32)
+    tone = rng.uniform(-0.1, 0.1, boards).astype(np.float32)[board]
+    phase = rng.uniform(0, 6, boards).astype(np.float32)[board]
+    streak = value_noise(sw, sh, 3, rng)
+    grain = np.sin((pos * 9 + phase + streak * 2.5 + 0.15 * np.sin(u * 5 + phase)) * math.pi)
+    t = 0.55 + tone + 0.07 * grain + 0.1 * (n - 0.5)
+    seam = (pos - np.floor(pos)) < max(1.2 / max(sh / boards, 1.0), 0.012)
+    t = np.where(seam, 0.08, t)
     base = pick(colors, 0) if len(colors) > 0 and luminance(pick(colors, 0)) < 0.4 else "#8b5a2b"
     return upscale(to_image(ramp(t, [mix(base, "#000000", 0.35), base, mix(base, "#ffffff", 0.25)])), w, h)
 

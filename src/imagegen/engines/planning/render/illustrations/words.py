@@ -117,6 +117,7 @@ PLACES: dict[str, str] = {
 STAND_INS: dict[str, str] = {
     **dict.fromkeys(("granola", "muesli", "oatmeal", "porridge", "cereal", "oat", "oats"), "bowl-with-spoon"),
     **dict.fromkeys(("podcast", "microphone"), "studio-microphone"),
+    **dict.fromkeys(("hiring", "recruiting", "recruitment", "career", "careers"), "handshake"),
     **dict.fromkeys(("bakery", "pastry"), "croissant"),
     **dict.fromkeys(("brew", "espresso", "latte", "cappuccino", "americano"), "hot-beverage"),
     **dict.fromkeys(("marigold", "daisy", "buttercup", "chrysanthemum"), "blossom"),
@@ -160,7 +161,7 @@ _DESIGN = word_set(
     badge price date qr code barcode layout page grid column row template mockup brand brochure menu
     invitation packaging infographic dashboard chart map section frame label number sign signage plaque
     speech bubble bubbles balloon character characters expression pose shot commerce ecommerce product
-    slide slides presentation deck bullet bullets post instagram web website sale offer discount hiring
+    slide slides presentation deck bullet bullets post instagram web website sale offer discount
     episode results announcement announcing agenda newsletter ticket tickets coupon voucher
     """
 )
@@ -212,7 +213,7 @@ _LIGHT_HEADS = word_set(
 )
 #: photographic and layout terms whose words would otherwise read as things or places
 _PHOTO_TERMS = re.compile(
-    r"key (?:points|facts|features|figures|dates)|net (?:weight|wt)|"
+    r"key (?:points|facts|features|figures|dates)|net (?:weight|wt)|\b[a-z0-9]+-day\b|"
     r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|bird'?s[- ]eye view"
 )
 _COMPOUND_MIN = 0.7
@@ -337,6 +338,7 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
             or w in _ADJECTIVES
             or w in _LIGHT_HEADS
             or w in TIME_WORDS
+            or one in TIME_WORDS
             or w in WEATHER_WORDS
             or w in SETTING_WORDS
             or len(w) < 3
