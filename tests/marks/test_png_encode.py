@@ -88,3 +88,10 @@ def test_other_modes_fall_back_to_pillow() -> None:
     back.load()
     assert back.mode == "P" and back.text["imagegen"] == "x"
     assert np.array_equal(np.asarray(back.convert("RGB")), np.asarray(img.convert("RGB")))
+
+
+def test_preview_level_is_lossless(poster_1024: Image.Image) -> None:
+    img = wm.embed(poster_1024.convert("RGB"), 7)
+    fast, default = encode_png(img, [], level=1), encode_png(img, [])
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(fast))), np.asarray(img))
+    assert len(fast) > len(default)  # level 1 trades size for time

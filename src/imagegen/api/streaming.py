@@ -26,6 +26,7 @@ from imagegen.api.engine_waits import Abandon
 from imagegen.contract.errors import ImagegenError
 from imagegen.contract.responses import error_event
 from imagegen.engines.base import PartialImage
+from imagegen.provenance.png_encode import encode_png
 
 log = logging.getLogger("imagegen.api")
 
@@ -46,7 +47,9 @@ def encode_preview(pixels: Image.Image, output_format: str, compression: int) ->
     elif output_format == "webp":
         pixels.save(buf, format="WEBP", quality=compression, method=0)
     else:
-        pixels.save(buf, format="PNG", compress_level=1)
+        # the outputs' PNG writer at zlib level 1 (Pillow's per-row choice among five filters is most of its
+        # time at any level)
+        return encode_png(pixels, [], level=1)
     return buf.getvalue()
 
 

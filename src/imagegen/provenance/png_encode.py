@@ -81,12 +81,12 @@ def filter_rows(pixels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _deflate_piece(data: memoryview, last: bool) -> bytes:
-    comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+def _deflate_piece(data: memoryview, last: bool, level: int = LEVEL) -> bytes:
+    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
     return comp.compress(data) + comp.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
 
-def deflate(data: bytes) -> bytes:
+def deflate(data: bytes, level: int = LEVEL) -> bytes:
     """A zlib stream of ``data``, deflated in pieces on up to ``_pieces_max()`` threads."""
     pieces = max(1, min(_pieces_max(), len(data) // MIN_PIECE))
     view = memoryview(data)
@@ -94,25 +94,26 @@ def deflate(data: bytes) -> bytes:
     parts = [view[bounds[i] : bounds[i + 1]] for i in range(pieces)]
     lasts = [i == pieces - 1 for i in range(pieces)]
     if pieces == 1:
-        body = _deflate_piece(parts[0], True)
+        body = _deflate_piece(parts[0], True, level)
     else:
-        body = b"".join(_pool().map(_deflate_piece, parts, lasts))
+        body = b"".join(_pool().map(_deflate_piece, parts, lasts, [level] * pieces))
     return b"\x78\x5e" + body + struct.pack(">I", zlib.adler32(data))
 
 
-def encode_png(img: Image.Image, text: list[tuple[str, str]]) -> bytes:
-    """``img`` as PNG bytes with an uncompressed iTXt chunk per (keyword, text), before the image data."""
+def encode_png(img: Image.Image, text: list[tuple[str, str]], *, level: int = LEVEL) -> bytes:
+    """``img`` as PNG bytes with an uncompressed iTXt chunk per (keyword, text), before the image data;
+    ``level``: zlib's (a preview may take 1)."""
     if img.mode not in _COLOR_TYPE:
         info = PngImagePlugin.PngInfo()
         for keyword, value in text:
             info.add_itxt(keyword, value, zip=False)
         buf = io.BytesIO()
-        img.save(buf, "PNG", pnginfo=info, compress_level=LEVEL, optimize=False)
+        img.save(buf, "PNG", pnginfo=info, compress_level=level, optimize=False)
         return buf.getvalue()
     color_type, _ = _COLOR_TYPE[img.mode]
     width, height = img.size
     ihdr = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
-    idat = deflate(filter_rows(np.asarray(img)).tobytes())
+    idat = deflate(filter_rows(np.asarray(img)).tobytes(), level)
     return b"".join(
         [_SIGNATURE, _chunk(b"IHDR", ihdr), *(_itxt(k, v) for k, v in text), _chunk(b"IDAT", idat),
          _chunk(b"IEND", b"")]
