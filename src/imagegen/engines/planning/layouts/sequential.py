@@ -93,13 +93,15 @@ def layout_comic(ctx: Ctx) -> list[Node]:
             left_panel, right_panel = tier.split_h(frac, gutter)
             panel_regions.extend([left_panel, right_panel])
     subject = ctx.image_prompt
+    beats = [] if ctx.content.indexed else _beats(ctx.content.masked)
     for k, region in enumerate(panel_regions, start=1):
         desc = ctx.content.indexed.get(k, "")
-        children: list[Node] = [
-            ctx.image(
-                region.inset(3), style="character", prompt=f"{subject}; {desc}".strip("; "), z=1, stem="art"
-            )
-        ]
+        prompt = f"{subject}; {desc}".strip("; ")
+        if beats and k <= len(beats):
+            # the brief lists what happens after a colon ("a robot wakes up, makes coffee, spills it"):
+            # each panel shows its beat, with the first beat's actor kept in every panel
+            prompt = beats[0] if k == 1 else f"{beats[0]} {beats[k - 1]}"
+        children: list[Node] = [ctx.image(region.inset(3), style="character", prompt=prompt, z=1, stem="art")]
         say = per_panel.get(k, [])
         # bubbles zig-zag left/right in reading order, each below the previous one (never overlapping)
         inset = 14 * ctx.unit
@@ -202,6 +204,16 @@ def _bubble(
         )
     )
     return nodes, box.bottom
+
+
+def _beats(text: str) -> list[str]:
+    """What happens, in order, when a brief lists it after a colon, comma-separated (its first sentence
+    only; a later clause after ';' is about captions, not events); [] for fewer than two beats."""
+    if ":" not in text:
+        return []
+    tail = text.split(":", 1)[1].split(";", 1)[0].split(".", 1)[0]
+    beats = [b.strip() for b in re.split(r",|\band then\b|\bthen\b", tail) if b.strip()]
+    return beats if len(beats) >= 2 else []
 
 
 def frames_for_variant(n_frames: int, variants: int, variant: int) -> list[int]:
