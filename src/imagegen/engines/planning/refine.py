@@ -129,6 +129,16 @@ class _Context:
         #: how many fixes this node already had in earlier passes (escalation level)
         self.earlier = earlier
 
+    def grown(
+        self, node: TextNode | CodeNode, factor_w: float, factor_h: float, align: str, valign: str
+    ) -> Box:
+        """The node's box grown towards the free space of this rendering (see ``_grow``)."""
+        area = _area(self.plan, node.id, node.box)
+        obstacles = _obstacles(self.plan, self.rendering, node.id)
+        return _grow(
+            node.box, area, obstacles, factor_w=factor_w, factor_h=factor_h, align=align, valign=valign
+        )
+
     def fix(self, node_id: str, action: str, detail: str) -> Fix:
         return Fix(pass_index=self.pass_index, node_id=node_id, action=action, detail=detail)  # type: ignore[arg-type]
 
@@ -191,27 +201,26 @@ def _grow(
 
     right = min([area.right] + [o.x - GAP for o in obstacles if spans_y(o) and o.x >= box.right - 1])
     left = max([area.x] + [o.right + GAP for o in obstacles if spans_y(o) and o.right <= box.x + 1])
-    extra_w = box.w * (factor_w - 1)
-    if align == "left":
-        x0, x1 = box.x, min(right, box.right + extra_w)
-    elif align == "right":
-        x0, x1 = max(left, box.x - extra_w), box.right
-    else:
-        half = min(extra_w / 2, right - box.right, box.x - left)
-        x0, x1 = box.x - max(0.0, half), box.right + max(0.0, half)
+    x0, x1 = _span(box.x, box.right, left, right, box.w * (factor_w - 1), align)
     bottom = min(
         [area.bottom] + [o.y - GAP for o in obstacles if spans_x(o, x0, x1) and o.y >= box.bottom - 1]
     )
     top = max([area.y] + [o.bottom + GAP for o in obstacles if spans_x(o, x0, x1) and o.bottom <= box.y + 1])
-    extra_h = box.h * (factor_h - 1)
-    if valign == "top":
-        y0, y1 = box.y, min(bottom, box.bottom + extra_h)
-    elif valign == "bottom":
-        y0, y1 = max(top, box.y - extra_h), box.bottom
-    else:
-        half = min(extra_h / 2, bottom - box.bottom, box.y - top)
-        y0, y1 = box.y - max(0.0, half), box.bottom + max(0.0, half)
+    y0, y1 = _span(box.y, box.bottom, top, bottom, box.h * (factor_h - 1), valign)
     return Box(x=x0, y=y0, w=max(box.w, x1 - x0), h=max(box.h, y1 - y0))
+
+
+def _span(
+    lo: float, hi: float, floor: float, ceiling: float, extra: float, anchor: str
+) -> tuple[float, float]:
+    """``[lo, hi]`` grown by ``extra`` within ``[floor, ceiling]``: from its start edge (anchor left/top),
+    from its end edge (right/bottom), or evenly on both sides."""
+    if anchor in ("left", "top"):
+        return lo, min(ceiling, hi + extra)
+    if anchor in ("right", "bottom"):
+        return max(floor, lo - extra), hi
+    half = min(extra / 2, ceiling - hi, lo - floor)
+    return lo - max(0.0, half), hi + max(0.0, half)
 
 
 def _fmt(box: Box) -> str:
@@ -235,16 +244,7 @@ def _shrink(ctx: _Context, node: TextNode, factor: float, why: str) -> list[Fix]
 def _fix_overflow(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
     fixes: list[Fix] = []
     if ctx.earlier == 0:
-        area = _area(ctx.plan, node.id, node.box)
-        grown = _grow(
-            node.box,
-            area,
-            _obstacles(ctx.plan, ctx.rendering, node.id),
-            factor_w=1.35,
-            factor_h=1.6,
-            align=node.align,
-            valign=node.valign,
-        )
+        grown = ctx.grown(node, 1.35, 1.6, node.align, node.valign)
         if grown.w > node.box.w + 1 or grown.h > node.box.h + 1:
             fixes.append(
                 ctx.fix(node.id, "resize", f"box grown into free space {_fmt(node.box)} -> {_fmt(grown)}")
@@ -423,15 +423,7 @@ def _fix_ocr(ctx: _Context, node: TextNode, check: Check) -> list[Fix]:
         fixes: list[Fix] = []
         node.size = max(node.size, size) * 1.2
         node.min_size = max(node.min_size, min(size * 1.1, node.size))
-        grown = _grow(
-            node.box,
-            _area(ctx.plan, node.id, node.box),
-            _obstacles(ctx.plan, ctx.rendering, node.id),
-            factor_w=1.25,
-            factor_h=1.3,
-            align=node.align,
-            valign=node.valign,
-        )
+        grown = ctx.grown(node, 1.25, 1.3, node.align, node.valign)
         node.box = grown
         fixes.append(
             ctx.fix(
@@ -502,15 +494,7 @@ def _fix_code(ctx: _Context, node: CodeNode, check: Check) -> list[Fix]:
         return [ctx.fix(node.id, "move", f"moved inside the canvas {_fmt(old)} -> {_fmt(node.box)}")]
     if ctx.earlier >= 3:
         return []
-    grown = _grow(
-        node.box,
-        _area(ctx.plan, node.id, node.box),
-        _obstacles(ctx.plan, ctx.rendering, node.id),
-        factor_w=1.6,
-        factor_h=1.6,
-        align="center",
-        valign="middle",
-    )
+    grown = ctx.grown(node, 1.6, 1.6, "center", "middle")
     if node.symbology == "qr":
         side = min(grown.w, grown.h)
         grown = Box(x=grown.x + (grown.w - side) / 2, y=grown.y + (grown.h - side) / 2, w=side, h=side)
