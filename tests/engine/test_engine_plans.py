@@ -76,6 +76,22 @@ def test_bad_plan_is_invalid_value(engine, poster_plan):
     assert err.value.param == "plan" and "color" in err.value.message
 
 
+@pytest.mark.parametrize(
+    ("data", "words"), [("590123412345", "5901234123457"), ("5901234123458", "check digit")]
+)
+def test_a_plan_with_an_ean13_the_policy_refuses_is_invalid_value(engine, poster_plan, data, words):
+    # one EAN-13 policy (rules/ean13.py), applied when the client's plan is read: 400, never a 500 mid-render
+    code = next(n for n in poster_plan["nodes"] if n["kind"] == "code")
+    code.update(symbology="ean13", data=data)
+    for call in (
+        lambda: engine.generate(_spec(poster_plan), NullProgress()),
+        lambda: engine.render_plan(poster_plan, quality="low"),
+    ):
+        with pytest.raises(InvalidValue) as err:
+            call()
+        assert err.value.param == "plan" and words in err.value.message
+
+
 def test_size_that_contradicts_the_plan_is_refused(engine, poster_plan):
     with pytest.raises(InvalidValue) as err:
         engine.generate(_spec(poster_plan, width=1024, height=1024), NullProgress())

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import zxingcpp
 from PIL import Image
+from pydantic import ValidationError
 
 from imagegen.engines.planning.plan import Box, CodeNode
 from imagegen.engines.planning.render import CodeDataError, render, validate_code
@@ -66,9 +67,8 @@ def test_twelve_digit_ean13_is_refused_with_the_full_code(plan_of) -> None:
     # one EAN-13 policy (rules/ean13.py): 13 digits with the right check digit, never completed silently
     reason = validate_code("ean13", "590123412345")
     assert reason is not None and "'5901234123457'" in reason
-    node = CodeNode(id="e", symbology="ean13", data="590123412345", box=Box(x=20, y=20, w=300, h=140))
-    with pytest.raises(CodeDataError, match="13 digits"):
-        render(plan_of([node]))
+    with pytest.raises(ValidationError, match="13 digits"):  # a plan carrying it is refused when read
+        CodeNode(id="e", symbology="ean13", data="590123412345", box=Box(x=20, y=20, w=300, h=140))
 
 
 def test_invalid_payloads_are_refused_loudly(plan_of) -> None:
@@ -77,6 +77,8 @@ def test_invalid_payloads_are_refused_loudly(plan_of) -> None:
     assert validate_code("code128", "naïve ☃") is not None
     assert validate_code("qr", "x" * 8000) is not None
     assert validate_code("ean13", "5901234123457") is None
-    node = CodeNode(id="e", symbology="ean13", data="5901234123458", box=Box(x=0, y=0, w=300, h=100))
+    with pytest.raises(ValidationError, match="check digit"):
+        CodeNode(id="e", symbology="ean13", data="5901234123458", box=Box(x=0, y=0, w=300, h=100))
+    node = CodeNode(id="c", symbology="code128", data="naïve ☃", box=Box(x=0, y=0, w=300, h=100))
     with pytest.raises(CodeDataError):
         render(plan_of([node]))

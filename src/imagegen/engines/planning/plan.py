@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .rules import ean13
 
 PLAN_VERSION = "1.0"
 
@@ -187,6 +189,14 @@ class CodeNode(_Node):
     #: print the human-readable digits under a linear code
     human_readable: bool = True
     error_correction: Literal["L", "M", "Q", "H"] = "M"
+
+    @model_validator(mode="after")
+    def _ean13_payload(self) -> CodeNode:
+        """A client's plan meets the one EAN-13 policy (``rules/ean13.py``) when read, not when drawn."""
+        reason = ean13.problem(self.data) if self.symbology == "ean13" else None
+        if reason:
+            raise ValueError(reason)
+        return self
 
 
 class DataPoint(_Model):
