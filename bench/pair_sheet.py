@@ -32,9 +32,7 @@ def pair_sheet(before: Path, after: Path, names: list[str], cell: int, columns: 
     pad, label_h, gap = 14, 26, 6
     pair_w = 2 * cell + gap
     rows = (len(names) + columns - 1) // columns
-    sheet = Image.new(
-        "RGB", (columns * (pair_w + pad) + pad, rows * (cell + label_h + pad) + pad), "#e5e7eb"
-    )
+    sheet = Image.new("RGB", (columns * (pair_w + pad) + pad, rows * (cell + label_h + pad) + pad), "#e5e7eb")
     draw = ImageDraw.Draw(sheet)
     font = ImageFont.truetype(LABEL_FONT, 15)
     for i, name in enumerate(names):
