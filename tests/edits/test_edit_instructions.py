@@ -83,7 +83,7 @@ def test_unknown_is_kept_not_dropped() -> None:
 
 
 def test_colors_and_placements() -> None:
-    # one colour table for the engine (reading.colors): the planner's design meaning of a name, CSS for the rest
+    # one colour table (reading.colors): the planner's design meaning of a name, CSS for the rest
     assert parse_color("deep red") == color_value("deep red") == "#761616"
     assert parse_color("tomato") == "#ff6347"
     assert parse_color("#1E3A8A please") == "#1e3a8a"
