@@ -36,3 +36,18 @@ def test_asks_follow_a_changed_and_a_removed_text() -> None:
     assert "Summer Sale" in values and "Spring Sale" not in values and "20% off" not in values
     # nothing changed: the same plan object comes back
     assert follow_asks(old, old) is old
+
+
+def test_a_named_element_is_the_one_changed() -> None:
+    """"the date line" names the plan's date node (the planner's own role words), not the headline."""
+    from imagegen.engines.planning.edits.instructions import parse
+    from imagegen.engines.planning.edits.plan_edit import edit_plan
+
+    plan = compile_prompt('Jazz night poster with the headline "Autumn Jazz" and the date "8 pm"',
+                          width=1024, height=1024, seed=3)
+    assert {(t.role, t.text) for t in plan.texts()} >= {("headline", "Autumn Jazz"), ("date", "8 pm")}
+    edit = edit_plan(plan, parse('change the date line to "Saturday 9 pm"').ops)
+    assert {(t.role, t.text) for t in edit.plan.texts()} >= {("headline", "Autumn Jazz"),
+                                                            ("date", "Saturday 9 pm")}
+    edit = edit_plan(plan, parse('change the headline to "Winter Jazz"').ops)
+    assert {(t.role, t.text) for t in edit.plan.texts()} >= {("headline", "Winter Jazz"), ("date", "8 pm")}

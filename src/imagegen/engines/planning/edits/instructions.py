@@ -16,6 +16,7 @@ from imagegen.engines.planning.reading.codes import CODE_CUE, Symbology, symbolo
 from imagegen.engines.planning.reading.colors import named_colors_in
 from imagegen.engines.planning.reading.placement import parse_placement as read_placement
 from imagegen.engines.planning.reading.quotes import quoted_spans
+from imagegen.engines.planning.reading.roles import leading_role
 from imagegen.engines.planning.reading.typography import parse_font
 
 OpKind = Literal[
@@ -333,6 +334,12 @@ def _parse_clause(clause: str, all_quotes: list[str]) -> Op:
     # 8. text content (a color or weight in the clause styles it: "in gold", "in bold red letters")
     if quoted:
         text = quoted[-1]
+        if target in (None, "text"):
+            # the element named before the quote, in the planner's own role words ("the date line",
+            # "the phone number", "the speech bubble"): the same cues that gave the plan's nodes their roles
+            cue = leading_role(_SLOT_RE.split(clause.lower(), 1)[0])
+            if cue is not None and cue[0] != "code":
+                target = cue[0]
         looks: dict[str, Any] = {"color": parse_color(low), "weight": _family(low)[1]}
         if target and target not in {
             "text",

@@ -114,7 +114,9 @@ def find_targets(plan: Plan, target: str | None) -> list[Any]:
         return [n for n in nodes if isinstance(n, IconNode)]
     if target == "text":
         return texts
-    return []
+    # a role the planner gives text nodes (date, contact, bubble, item, ...): those nodes, or ids naming it
+    by_role: list[Any] = [t for t in texts if t.role == target]
+    return _reading_order(by_role or [n for n in nodes if target in n.id.lower()])
 
 
 def edit_plan(plan: Plan, ops: list[Op]) -> PlanEdit:
