@@ -127,6 +127,29 @@ def test_roles_plurals_and_garments() -> None:
     assert lanterns.plural and lanterns.name == "red-paper-lantern"
 
 
+@pytest.mark.parametrize(
+    ("brief", "plural"),
+    [
+        ("a cat spills coffee", {"cat": False, "coffee": False}),
+        ("the baby laughs", {"baby": False}),
+        ("A cat chases a mouse", {"cat": False, "mouse": False}),
+        ("it spills the milk", {"milk": False}),
+        ("a fox runs through the forest", {"fox": False}),
+        ("the robot fixes a bicycle and the dog watches", {"robot": False, "bicycle": False, "dog": False}),
+        # plurals stay plurals: after a number, a preposition, a modifier, or alone
+        ("three red lanterns hang over the street", {"lantern": True}),
+        ("a street with paper lanterns", {"lantern": True}),
+        ("a cat holds flowers", {"cat": False, "flower": True}),
+    ],
+)
+def test_a_verb_in_s_is_not_read_as_a_plural(brief: str, plural: dict[str, bool]) -> None:
+    """An -s word is a verb or a plural by where it stands, not by a list of verbs: "a cat spills coffee"
+    is one cat and no spill; "a street with paper lanterns" still has several lanterns."""
+    things = read_brief(brief, index()).things
+    got = {t.phrase.split()[-1]: t.plural for t in things}
+    assert got == plural, (brief, things)
+
+
 # -- composition -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("size", [(1024, 1024), (1536, 512), (400, 1200), (64, 48)])
 @pytest.mark.parametrize(

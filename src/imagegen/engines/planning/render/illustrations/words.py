@@ -188,12 +188,16 @@ _ADJECTIVES = word_set(
 )
 _VERBS = word_set(
     """
-    chases chasing chase runs running run walks walking walk rides riding ride sits sitting sit
-    stands standing stand holds holding hold looks looking look flies flying fly jumps jumping jump
-    plays playing play eats eating eat drinks drinking drink waits waiting wait fixes fixing fix
-    coasts coasting glows glowing hangs hanging floats floating swims swimming sleeps sleeping reads
-    reading carries carrying wears wearing
+    chasing chase running run walking walk riding ride sitting sit standing stand holding hold
+    looking look flying fly jumping jump playing play eating eat drinking drink waiting wait fixing fix
+    coasting glowing hanging floating swimming sleeping reading carrying wearing
     """
+)
+#: determiners of one thing: the head noun after them is never a plural ("a cat spills": a verb)
+_SINGULAR_DETS = word_set("a an one this that each every another")
+#: words that open a noun phrase: an -s word right before one is a verb taking an object ("spills the tea")
+_OPENERS = word_set(
+    "a an the this that these those his her its their my our your some any each every no one two three"
 )
 _ANIMAL_CATEGORY = "Animals & Nature"
 _PEOPLE_CATEGORY = "People & Body"
@@ -305,6 +309,7 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
     out.words.extend(words)
     runs: list[list[tuple[str, tuple[str, ...], bool]]] = [[]]
     pending_colors: list[str] = []
+    verbs = _present_verbs(words)
     for k, w in enumerate(words):
         if is_color(w) and w not in SETTING_WORDS:
             out.colors.append(w)
@@ -335,6 +340,7 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
             or one in _DESIGN
             or w in _DESIGN
             or w in _VERBS
+            or k in verbs
             or w in _ADJECTIVES
             or w in _LIGHT_HEADS
             or w in TIME_WORDS
@@ -351,6 +357,58 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
         runs[-1].append((one, tuple(pending_colors), one != w))
         pending_colors = []
     return [r for r in runs if r]
+
+
+#: pronouns that are a clause's subject ("it spills") or a verb's object ("spills it")
+_PRONOUNS = word_set("he she it who which they him them me us you")
+#: words that join clauses: the noun phrase after one is a new clause's subject
+_JOINS = word_set("and but while as then when whilst so")
+
+
+def _present_verbs(words: list[str]) -> set[int]:
+    """Positions of the words that end in -s because they are verbs, not plural nouns, told apart by
+    where they stand: "a cat spills coffee", "the baby laughs", "it spills", "spills the milk".
+
+    An -s word right after the singular head noun of a phrase is that phrase's verb when the phrase is of
+    one thing ("a"/"this"/"each" ...: "a cat toys" is not English), when an object or adverb follows
+    ("spills the tea", "spills it", "laughs loudly"), or when it ends a clause whose subject the phrase is
+    ("the baby laughs"; but "a street with paper lanterns" ends with a plural). After a subject pronoun it
+    is a verb ("it spills"); so is a clause's first word when an object follows ("spills the milk").
+    """
+    found: set[int] = set()
+    det: str | None = None  # the word that opened the current noun phrase
+    subject = True  # the current phrase can be its clause's subject (no preposition or verb before it)
+    noun_before = False  # the previous word is a content word of the current phrase (its head so far)
+    for k, w in enumerate(words):
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        one = singular(w)
+        plural_form = one != w and w.endswith("s")
+        prev = words[k - 1] if k else None
+        if plural_form:
+            opens = nxt is not None and (nxt in _OPENERS or nxt in _PRONOUNS or nxt.endswith("ly"))
+            after_head = noun_before and prev is not None and singular(prev) == prev
+            verb = (
+                (after_head and (det in _SINGULAR_DETS or opens or (nxt is None and subject and det)))
+                or (prev in _PRONOUNS and prev not in ("they", "them", "us", "you", "me", "him"))
+                or (k == 0 and opens)
+            )
+            if verb:
+                found.add(k)
+                det, subject, noun_before = None, False, False
+                continue
+        if w in _STOP or w in _PRONOUNS:
+            if w in _JOINS:
+                det, subject = None, True
+            elif w in _OPENERS:
+                det = w
+            else:
+                det, subject = w, False
+            noun_before = False
+        elif w in _ADJECTIVES or is_color(w) or len(w) < 3:
+            noun_before = False
+        else:
+            noun_before = True
+    return found
 
 
 def _match_run(run: list[tuple[str, tuple[str, ...], bool]], idx: IllustrationIndex) -> list[Thing]:
