@@ -153,3 +153,26 @@ def test_display_type_is_read_at_the_recognizers_line_height(draw, make_plan, te
     report = verify(plan, rendering, checks={"ocr"})
     assert report.passed, [c for c in report.failures()]
     assert _by(report, "ocr", "h").observed == "OPEN"
+
+
+def test_text_on_a_pill_is_measured_on_the_pill_not_the_page(make_plan, text_node):
+    """A badge's pill is only a little taller than its letters: the ring around the ink reaches past the
+    pill onto the white page, which is not behind the text (the packaging badges read as white on white,
+    1.05:1). The real renderer reports the plate, and the check samples inside it; a pale pill still
+    fails."""
+    from imagegen.engines.planning.engine import PlanningEngine
+
+    def badge(node_id: str, y: float, plate: str):
+        return text_node(
+            node_id, "High fibre", 40, y, w=130, h=30, size=18, color="#f8fafc", plate=plate, align="center"
+        )
+
+    plan = make_plan(badge("red", 40, "#b71c1c"), badge("pale", 120, "#e9edf2"))
+    engine = PlanningEngine()
+    rendering = engine.render(plan)
+    assert rendering.texts["red"].plate_box is not None
+    report = verify(plan, rendering, checks={"contrast"})
+    red = _by(report, "contrast", "red")
+    assert red.passed and red.observed == "#b71c1c", red.detail
+    pale = _by(report, "contrast", "pale")
+    assert not pale.passed and pale.value is not None and pale.value < 1.5

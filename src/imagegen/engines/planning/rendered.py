@@ -45,6 +45,10 @@ class RenderedText:
     #: codepoints no font in the chain could draw
     missing_glyphs: list[str] = field(default_factory=list)
     lang: str | None = None
+    #: the plate the text is drawn on (a badge's pill, a button), canvas px, and its corner radius: the
+    #: pixels behind the text are the plate's, never the page around it
+    plate_box: Box | None = None
+    plate_radius: float = 0.0
 
 
 @dataclass

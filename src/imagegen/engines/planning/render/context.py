@@ -136,10 +136,13 @@ class RenderContext:
         box = box or node.box
         x, y, w, h = self.sbox(box)
         background: str
+        plate_box: Box | None = None
+        radius = 0.0
         if node.plate:
             radius = min(self.s(self.plan.theme.corner_radius), h / 2)
             self.rect(x, y, w, h, node.plate, radius)
             background = node.plate[:7]
+            plate_box = self.to_canvas(x, y, x + w, y + h)
             # inset the text inside its plate: buttons and tags need breathing room
             pad_x = round(min(h * 0.45, w * 0.1))
             pad_y = round(h * 0.12)
@@ -195,6 +198,8 @@ class RenderContext:
             overflow=layout.overflow or _outside(lines, box),
             missing_glyphs=layout.missing,
             lang=node.lang,
+            plate_box=plate_box,
+            plate_radius=radius / self.scale,
         )
         self.texts[rid] = rendered
         return rendered

@@ -4,7 +4,9 @@ The plan says which color a text sits on, but gradients, procedural art and imag
 background vary, so the background is *sampled*: a thin ring of pixels around each line's tight ink box
 (skipping a couple of antialiased pixels and the node's other lines). The ratio reported is a low
 percentile over that ring, so one dark corner of a busy background counts, but a single stray pixel
-does not.
+does not. A text drawn on its own plate (a badge's pill, a button) is sampled on the plate only: the
+ring is clipped to the plate's rounded box, since a pill is often only a little taller than its letters
+and the page around it is not behind the text.
 """
 
 from __future__ import annotations
@@ -58,9 +60,31 @@ def background_samples(rendering: Rendering, text: RenderedText, line_index: int
         ox1 = int(np.ceil(other.box.right + pad)) - x0
         oy1 = int(np.ceil(other.box.bottom + pad)) - y0
         keep[max(0, oy0) : max(0, oy1), max(0, ox0) : max(0, ox1)] = False
+    if text.plate_box is not None:
+        keep &= _inside_plate(text, x0, y0, x1, y1, gap)
+        if not keep.any() and text.background_color:
+            # letters that fill their plate to the rim: the plate's own colour is what is behind them
+            return np.array([hex_to_rgb(text.background_color)], dtype=float)
     # transparent pixels have no color of their own: whatever the image is placed on shows through
     keep &= region[..., 3] >= 250
     return region[..., :3][keep].reshape(-1, 3)
+
+
+def _inside_plate(text: RenderedText, x0: int, y0: int, x1: int, y1: int, inset: float) -> np.ndarray:
+    """Which pixels of the region (x0, y0)-(x1, y1) lie on the text's plate: inside its rounded box, the
+    antialiased rim (``inset`` px) left out."""
+    plate = text.plate_box
+    assert plate is not None
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    cx, cy = xs + 0.5, ys + 0.5
+    left, top = plate.x + inset, plate.y + inset
+    right, bottom = plate.right - inset, plate.bottom - inset
+    r = max(0.0, min(text.plate_radius - inset, (right - left) / 2, (bottom - top) / 2))
+    # distance outside the rounded rectangle: clamp to the inner rectangle, then compare with the radius
+    nx = np.clip(cx, left + r, right - r)
+    ny = np.clip(cy, top + r, bottom - r)
+    inside_box = (cx >= left) & (cx <= right) & (cy >= top) & (cy <= bottom)
+    return inside_box & ((cx - nx) ** 2 + (cy - ny) ** 2 <= r * r + 1e-9)
 
 
 def check_contrast(plan: Plan, rendering: Rendering) -> list[Check]:
