@@ -55,7 +55,7 @@ def build(home: Path, n: int) -> tuple[str, float]:
     from imagegen.config import Settings
     from imagegen.db.engine import dispose_all
     from imagegen.engines.base import EngineImage, EngineResult
-    from imagegen.provenance.recorder import Recorder
+    from imagegen.provenance.catalog.recorder import Recorder
     from imagegen.provenance.records import RecordContext
     from imagegen.tenants import TenantStore
 

@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from imagegen.provenance import watermark as wm
+from imagegen.provenance.marks import watermark as wm
 
 FONT = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"
 
@@ -304,8 +304,8 @@ def bench_size(size: int, ids: list[int]) -> None:
 
 
 def bench_pipeline() -> None:
-    from imagegen.provenance.certs import load_or_create_signer
-    from imagegen.provenance.marking import mark
+    from imagegen.provenance.marks.certs import load_or_create_signer
+    from imagegen.provenance.marks.marking import mark
     from imagegen.provenance.records import DST_TRAINED, FileProvenance, new_asset_id
 
     with tempfile.TemporaryDirectory() as keys:

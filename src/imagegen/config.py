@@ -39,7 +39,7 @@ class Settings:
     @property
     def store_url(self) -> str:
         """``IMAGEGEN_STORE_URL``: where assets live (``s3://bucket/prefix`` or ``file:///path``); empty means
-        ``assets_dir``. See ``provenance.store.open_store`` and docs/deploy.md."""
+        ``assets_dir``. See ``provenance.catalog.store.open_store`` and docs/deploy.md."""
         return self.extra.get("store_url", "").strip()
 
     @property

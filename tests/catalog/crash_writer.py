@@ -8,7 +8,7 @@ from pathlib import Path
 from catalog_helpers import context, engine_result, picture
 
 from imagegen.config import Settings
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
 
 
 def main() -> None:

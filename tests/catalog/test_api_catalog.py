@@ -17,7 +17,7 @@ from sqlalchemy import update
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
 from imagegen.provenance.catalog.models import Asset
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
 from imagegen.tenants import TenantStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "queue"))

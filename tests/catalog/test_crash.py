@@ -18,7 +18,7 @@ from imagegen.cli.main import main as cli_main
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
 from imagegen.provenance.catalog.models import Asset
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
 
 HERE = Path(__file__).resolve().parent
 

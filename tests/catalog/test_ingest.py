@@ -16,10 +16,10 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from imagegen.cli.main import main as cli_main
+from imagegen.provenance.catalog.ingest import IngestReport, ingest_dir, watch
+from imagegen.provenance.catalog.ingest_formats import parse_a1111, parse_comfyui
 from imagegen.provenance.catalog.repository import CatalogRepository
-from imagegen.provenance.ingest import IngestReport, ingest_dir, watch
-from imagegen.provenance.ingest_formats import parse_a1111, parse_comfyui
-from imagegen.provenance.textrecord import KEYWORD
+from imagegen.provenance.marks.textrecord import KEYWORD
 
 COMFY_GRAPH = {
     "3": {

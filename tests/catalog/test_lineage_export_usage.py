@@ -12,9 +12,9 @@ from catalog_helpers import context, engine_result, picture
 
 from imagegen.cli.main import main as cli_main
 from imagegen.contract.errors import NotFound
-from imagegen.provenance.export import export_rows, write_csv, write_json
-from imagegen.provenance.lineage import lineage, render_tree
-from imagegen.provenance.usage import usage_report
+from imagegen.provenance.catalog.export import export_rows, write_csv, write_json
+from imagegen.provenance.catalog.lineage import lineage, render_tree
+from imagegen.provenance.catalog.usage import usage_report
 
 
 def _edit(recorder, tenant, parents, prompt="edit", n=1):

@@ -10,7 +10,7 @@ import pytest
 from catalog_helpers import context, engine_result, picture
 
 from imagegen.provenance.catalog.repository import CatalogRepository
-from imagegen.provenance.inspect import inspect_file
+from imagegen.provenance.marks.inspect import inspect_file
 from imagegen.provenance.records import DST_COMPOSITE, DST_TRAINED
 
 

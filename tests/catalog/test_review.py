@@ -22,8 +22,8 @@ from imagegen.cli.main import main as cli_main
 from imagegen.config import Settings
 from imagegen.contract.errors import InvalidValue, NotFound
 from imagegen.db.engine import dispose_all
+from imagegen.provenance.catalog.recorder import Recorder
 from imagegen.provenance.catalog.search import SearchQuery
-from imagegen.provenance.recorder import Recorder
 from imagegen.service.catalog import Catalog, thumbnail_cache
 from imagegen.tenants import TenantStore
 

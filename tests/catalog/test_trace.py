@@ -9,9 +9,9 @@ from catalog_helpers import context, engine_result, picture
 from PIL import Image
 
 from imagegen.cli.main import main as cli_main
-from imagegen.provenance import watermark
+from imagegen.provenance.catalog.trace import phash_distances, trace_bytes
+from imagegen.provenance.marks import watermark
 from imagegen.provenance.records import watermark_bits
-from imagegen.provenance.trace import phash_distances, trace_bytes
 
 
 def _stripped(data: bytes, *, scale: float = 1.0, quality: int = 80, mark: str | None = None) -> bytes:

@@ -12,9 +12,9 @@ from PIL import Image
 
 from imagegen.contract.specs import EditSpec, GenerateSpec
 from imagegen.engines.base import NullProgress
-from imagegen.provenance import watermark
-from imagegen.provenance.inspect import inspect_file
-from imagegen.provenance.trace import METHOD_EDIT_REGION, METHOD_PARENT_PHASH, trace_bytes
+from imagegen.provenance.catalog.trace import METHOD_EDIT_REGION, METHOD_PARENT_PHASH, trace_bytes
+from imagegen.provenance.marks import watermark
+from imagegen.provenance.marks.inspect import inspect_file
 
 PROMPT = (
     'A poster for a jazz night. Headline "Blue Note Friday". Subhead "Doors at 8 pm". '
@@ -117,8 +117,8 @@ def test_stripped_parent_traces_to_the_parent(recorder: Any, family: tuple[Any, 
 
 def test_region_sources(recorder: Any, family: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """The row holds no region: it is read from the stored file's text record (explicit or default store)."""
-    from imagegen.provenance import trace
-    from imagegen.provenance.store import AssetStore
+    from imagegen.provenance.catalog import trace
+    from imagegen.provenance.catalog.store import AssetStore
 
     _, edit = family
     copy = _stripped(edit.data)

@@ -20,7 +20,7 @@ from imagegen.integrations.comfyui.runtime import local_service
 from imagegen.integrations.comfyui.save import REDACTED, redact
 from imagegen.integrations.comfyui.tensors import to_numpy, to_uint8
 from imagegen.integrations.comfyui.v2 import V2_CLASS, convert_workflow, from_v2_inputs
-from imagegen.provenance.inspect import inspect_file
+from imagegen.provenance.marks.inspect import inspect_file
 from imagegen.tenants import LOCAL_TENANT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -8,7 +8,7 @@ import pytest
 from marks_helpers import poster
 from PIL import Image
 
-from imagegen.provenance.certs import ENV_CERT, ENV_KEY, Signer, load_or_create_signer
+from imagegen.provenance.marks.certs import ENV_CERT, ENV_KEY, Signer, load_or_create_signer
 
 
 @pytest.fixture(scope="session")

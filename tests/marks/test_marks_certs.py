@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from marks_helpers import make_prov, poster
 
-from imagegen.provenance.certs import (
+from imagegen.provenance.marks.certs import (
     ENV_CERT,
     ENV_KEY,
     LEAF_CERT,
@@ -27,8 +27,8 @@ from imagegen.provenance.certs import (
     Signer,
     load_or_create_signer,
 )
-from imagegen.provenance.inspect import inspect_file
-from imagegen.provenance.marking import finalize
+from imagegen.provenance.marks.inspect import inspect_file
+from imagegen.provenance.marks.marking import finalize
 
 
 def test_first_start_creates_root_and_leaf_with_private_keys_0600(keys_dir: Path) -> None:
@@ -72,7 +72,7 @@ def test_concurrent_first_start_yields_one_ca(keys_dir: Path) -> None:
     start_at = time.time() + 2.0
     code = (
         "import hashlib, sys, time; from pathlib import Path;"
-        "from imagegen.provenance.certs import load_or_create_signer;"
+        "from imagegen.provenance.marks.certs import load_or_create_signer;"
         "time.sleep(max(0.0, float(sys.argv[2]) - time.time()));"
         "s = load_or_create_signer(Path(sys.argv[1]));"
         "print(hashlib.sha256(s.root_cert_pem.encode() + s.cert_chain_pem).hexdigest())"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from imagegen.provenance import watermark as wm
+from imagegen.provenance.marks import watermark as wm
 
 
 @pytest.mark.parametrize("size", [(1024, 1024), (1531, 1013), (700, 517)])

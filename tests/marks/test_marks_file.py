@@ -13,9 +13,9 @@ import pytest
 from marks_helpers import make_prov
 from PIL import Image
 
-from imagegen.provenance.certs import Signer
-from imagegen.provenance.inspect import inspect_file
-from imagegen.provenance.marking import finalize, mark
+from imagegen.provenance.marks.certs import Signer
+from imagegen.provenance.marks.inspect import inspect_file
+from imagegen.provenance.marks.marking import finalize, mark
 from imagegen.provenance.records import DST_COMPOSITE, DST_TRAINED, Ingredient
 
 EXIFTOOL = "/usr/bin/exiftool"

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from imagegen.provenance import watermark as wm
+from imagegen.provenance.marks import watermark as wm
 
 WM_ID = 0x0123456789ABCDEF
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from imagegen.provenance import watermark as wm
+from imagegen.provenance.marks import watermark as wm
 
 WM_ID = 0x0123456789ABCDEF
 
@@ -92,7 +92,7 @@ def test_stock_blind_watermark_reads_our_votes(tmp_path) -> None:
 import numpy as np
 from blind_watermark import bw_notes
 from blind_watermark.bwm_core import WaterMarkCore
-from imagegen.provenance import watermark as wm
+from imagegen.provenance.marks import watermark as wm
 bw_notes.close()
 rng = np.random.default_rng(3)
 img = (rng.random((512, 512, 3)) * 200 + 20).astype(np.float32)

@@ -1,4 +1,4 @@
-"""The provenance PNG writer (provenance/png_encode.py): lossless, readable by two independent decoders
+"""The provenance PNG writer (provenance/marks/png_encode.py): lossless, readable by two independent decoders
 (Pillow and libpng through OpenCV), text chunks intact, deterministic, and split deflate streams valid."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from imagegen.provenance import png_encode
-from imagegen.provenance import watermark as wm
-from imagegen.provenance.png_encode import deflate, encode_png, filter_rows
+from imagegen.provenance.marks import png_encode
+from imagegen.provenance.marks import watermark as wm
+from imagegen.provenance.marks.png_encode import deflate, encode_png, filter_rows
 
 
 def _image(mode: str, size: tuple[int, int], seed: int = 3) -> Image.Image:

@@ -28,7 +28,7 @@ from catalog_helpers import CREDIT_SETTINGS, make_record
 
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
 
 PG_BIN = Path(os.environ.get("IMAGEGEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 

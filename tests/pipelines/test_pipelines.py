@@ -18,7 +18,7 @@ from imagegen.contract.errors import ImagegenError, InvalidValue, JobCancelled, 
 from imagegen.contract.parse import parse_edit_request, parse_generate_request
 from imagegen.engines.pipeline import list_recipes, load_recipe, parse_recipe
 from imagegen.provenance.catalog.search import SearchQuery
-from imagegen.provenance.inspect import inspect_file
+from imagegen.provenance.marks.inspect import inspect_file
 from imagegen.service import Service
 from imagegen.tenants import LOCAL_TENANT
 

@@ -17,7 +17,7 @@ import imagegen_test_engines as engines
 from service_helpers import make_settings
 
 from imagegen.engines.base import EngineResult
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
 from imagegen.provenance.records import RecordContext, StoredAsset
 from imagegen.service import Service
 

@@ -21,7 +21,7 @@ from imagegen.contract.errors import (
 from imagegen.contract.images import load_input_image
 from imagegen.contract.specs import EditSpec, GenerateSpec
 from imagegen.jobs.errors import JobNotReady, JobTimeout
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
 from imagegen.service import Service
 
 

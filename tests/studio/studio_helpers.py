@@ -19,7 +19,7 @@ from studio_engines import picture  # noqa: E402
 
 from imagegen.config import Settings  # noqa: E402
 from imagegen.db.engine import dispose_all  # noqa: E402
-from imagegen.provenance.recorder import Recorder  # noqa: E402
+from imagegen.provenance.catalog.recorder import Recorder  # noqa: E402
 from imagegen.tenants import TenantStore  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

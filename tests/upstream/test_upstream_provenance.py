@@ -18,12 +18,12 @@ from imagegen.config import Settings
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.db.engine import dispose_all
 from imagegen.engines.upstream.config import Prices
-from imagegen.provenance.c2pa_sign import sign_asset
 from imagegen.provenance.catalog.models import Asset
-from imagegen.provenance.certs import load_or_create_signer
-from imagegen.provenance.recorder import Recorder
+from imagegen.provenance.catalog.recorder import Recorder
+from imagegen.provenance.catalog.usage import usage_report
+from imagegen.provenance.marks.c2pa_sign import sign_asset
+from imagegen.provenance.marks.certs import load_or_create_signer
 from imagegen.provenance.records import DST_TRAINED, FileProvenance, RecordContext
-from imagegen.provenance.usage import usage_report
 
 
 @pytest.fixture

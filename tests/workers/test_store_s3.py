@@ -14,8 +14,8 @@ from workers_helpers import S3_REGION, free_port, s3_client, s3_settings
 from imagegen.config import Settings
 from imagegen.contract.errors import EngineUnavailable, InvalidValue, NotFound
 from imagegen.db.engine import dispose_all
-from imagegen.provenance.recorder import Recorder
-from imagegen.provenance.store import AssetStore, LocalFiles, S3Objects, open_store, storage_key
+from imagegen.provenance.catalog.recorder import Recorder
+from imagegen.provenance.catalog.store import AssetStore, LocalFiles, S3Objects, open_store, storage_key
 
 
 def png(color: tuple[int, int, int]) -> bytes:

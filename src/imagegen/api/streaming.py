@@ -26,7 +26,7 @@ from imagegen.api.engine_waits import Abandon
 from imagegen.contract.errors import ImagegenError
 from imagegen.contract.responses import error_event
 from imagegen.engines.base import PartialImage
-from imagegen.provenance.png_encode import encode_png
+from imagegen.provenance.marks.png_encode import encode_png
 
 log = logging.getLogger("imagegen.api")
 

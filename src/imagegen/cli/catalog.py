@@ -28,7 +28,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print one JS
 
 
 def _recorder() -> Any:
-    from imagegen.provenance.recorder import Recorder
+    from imagegen.provenance.catalog.recorder import Recorder
 
     return Recorder(Settings.from_env())
 
@@ -138,7 +138,7 @@ def search_cmd(
 @json_option
 def lineage_cmd(asset_id: str, tenant: str, as_json: bool) -> None:
     """Print the ancestors and descendants of ASSET_ID."""
-    from imagegen.provenance.lineage import render_tree
+    from imagegen.provenance.catalog.lineage import render_tree
 
     doc = _catalog(tenant).lineage(asset_id)
     if as_json:
@@ -159,8 +159,8 @@ def lineage_cmd(asset_id: str, tenant: str, as_json: bool) -> None:
 @json_option
 def ingest_cmd(folder: Path, tenant: str, watch: bool, as_json: bool) -> None:
     """Catalog the images in FOLDER (ComfyUI, A1111, C2PA, imagegen files); sources stay untouched."""
-    from imagegen.provenance.ingest import IngestReport, ingest_dir
-    from imagegen.provenance.ingest import watch as watch_folder
+    from imagegen.provenance.catalog.ingest import IngestReport, ingest_dir
+    from imagegen.provenance.catalog.ingest import watch as watch_folder
 
     rec = _recorder()
     report = ingest_dir(rec, tenant, folder)
@@ -241,7 +241,7 @@ def reproduce_cmd(asset_id: str, tenant: str, output: Path | None, as_json: bool
     The render hash (raw pixels before marks) must match. The file bytes differ by design: each file carries
     its own asset id in the watermark, its own timestamps and its own signature.
     """
-    from imagegen.provenance.reproduce import reproduce
+    from imagegen.provenance.catalog.reproduce import reproduce
 
     rec = _recorder()
     with rec.sessions() as session:

@@ -28,7 +28,7 @@ def worker(workers: int | None, log_level: str) -> None:
     import dataclasses
 
     from imagegen.config import Settings
-    from imagegen.provenance.store import open_store
+    from imagegen.provenance.catalog.store import open_store
     from imagegen.service import Service
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")

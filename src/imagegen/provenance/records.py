@@ -1,4 +1,4 @@
-"""Plain values passed to and returned by the save point (``provenance.recorder.Recorder``)."""
+"""Plain values passed to and returned by the save point (``provenance.catalog.recorder.Recorder``)."""
 
 from __future__ import annotations
 

@@ -28,9 +28,9 @@ from imagegen.provenance.catalog.search import (
     search_assets,
     search_grouped,
 )
+from imagegen.provenance.catalog.thumbs import ThumbnailCache
+from imagegen.provenance.catalog.trace import TraceResult, trace_bytes
 from imagegen.provenance.records import StoredAsset
-from imagegen.provenance.thumbs import ThumbnailCache
-from imagegen.provenance.trace import TraceResult, trace_bytes
 from imagegen.service.savepoint import SavePoint
 
 ExportFormat = Literal["csv", "json"]
@@ -102,7 +102,7 @@ class Catalog:
 
     def lineage(self, asset_id: str) -> dict[str, Any]:
         """Ancestors and descendants of an asset as two trees."""
-        from imagegen.provenance.lineage import lineage
+        from imagegen.provenance.catalog.lineage import lineage
 
         with self._session() as session:
             return lineage(session, self.tenant_id, asset_id)
@@ -131,7 +131,7 @@ class Catalog:
     def credentials(self, asset_id: str) -> dict[str, Any]:
         """What the stored file itself says: XMP, text record and the C2PA manifest with its validation
         state (Valid / Trusted / Invalid) against this server's root as trust anchor."""
-        from imagegen.provenance.inspect import inspect_file
+        from imagegen.provenance.marks.inspect import inspect_file
 
         data = self.content(asset_id).data
         return inspect_file(data, trust_anchors_pem=self.save_point.signer.root_cert_pem,
@@ -149,7 +149,7 @@ class Catalog:
     # ---- accounting and disclosure -------------------------------------------------------------------
     def usage(self, date_from: str | None = None, date_to: str | None = None) -> dict[str, Any]:
         """Compute seconds, credits and upstream costs over a period."""
-        from imagegen.provenance.usage import usage_report
+        from imagegen.provenance.catalog.usage import usage_report
 
         with self._session() as session:
             return usage_report(
@@ -167,7 +167,7 @@ class Catalog:
         hash_prompts: bool = False,
     ) -> int:
         """Write the EU AI Act Art. 50 disclosure records (CSV or JSON) to ``out``; returns the count."""
-        from imagegen.provenance.export import export_rows, write_csv, write_json
+        from imagegen.provenance.catalog.export import export_rows, write_csv, write_json
 
         lo, hi = parse_bound(date_from, upper=False), parse_bound(date_to, upper=True)
         with self._session() as session:
@@ -185,7 +185,7 @@ class Catalog:
     def verify(self, data: bytes) -> dict[str, Any]:
         """XMP, C2PA state (our root as trust anchor), watermark, and the catalog entry the file traces to
         (even with its metadata stripped): what ``imagegen verify`` and the studio's drop zone show."""
-        from imagegen.provenance.inspect import inspect_file
+        from imagegen.provenance.marks.inspect import inspect_file
 
         found = inspect_file(data, trust_anchors_pem=self.save_point.signer.root_cert_pem).to_json()
         doc: dict[str, Any] = {
@@ -254,6 +254,6 @@ def thumbnail_cache(settings: Settings) -> ThumbnailCache:
 
 def open_catalog(settings: Settings, tenant_id: str) -> Catalog:
     """The catalog of ``tenant_id`` without a running service (the local CLI)."""
-    from imagegen.provenance.recorder import Recorder
+    from imagegen.provenance.catalog.recorder import Recorder
 
     return Catalog(Recorder(settings), tenant_id, thumbnail_cache(settings))

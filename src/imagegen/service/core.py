@@ -318,7 +318,7 @@ class Service:
         with self._recorder_lock:
             if self._recorder_obj is None:
                 try:
-                    from imagegen.provenance.recorder import Recorder
+                    from imagegen.provenance.catalog.recorder import Recorder
                 except ImportError as exc:
                     raise EngineUnavailable(f"The provenance recorder is not available: {exc}") from exc
                 self._recorder_obj = Recorder(self.settings)

@@ -1,4 +1,4 @@
-"""``SavePoint``: the typed protocol of the single save point (``provenance.recorder.Recorder``).
+"""``SavePoint``: the typed protocol of the single save point (``provenance.catalog.recorder.Recorder``).
 
 The service, its job runner and the catalog facade talk to the save point only through this protocol, so a
 test can hand the service a subclass or a fake and the type checker says what it must offer.
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from imagegen.contract.specs import InputImage
 from imagegen.engines.base import EngineResult
+from imagegen.provenance.catalog.store import AssetStore, SweepReport
 from imagegen.provenance.records import RecordContext, StoredAsset
-from imagegen.provenance.store import AssetStore, SweepReport
 
 
 class SavePoint(Protocol):

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from imagegen.contract.errors import AuthenticationError, ImagegenError, InvalidImage, NotFound
 from imagegen.contract.limits import REVIEW_STATES
 from imagegen.provenance.catalog.search import SearchQuery
-from imagegen.provenance.thumbs import SIZES
+from imagegen.provenance.catalog.thumbs import SIZES
 from imagegen.studio import session as sess
 from imagegen.studio.compare import difference_png
 from imagegen.studio.views import (

@@ -21,16 +21,16 @@ from typing import Any
 
 from PIL import Image
 
-from imagegen.provenance.ingest_formats import (
+from imagegen.provenance.catalog.ingest_formats import (
     Extracted,
     exif_user_comment,
     parse_a1111,
     parse_c2pa,
     parse_comfyui,
 )
-from imagegen.provenance.recorder import CONTENT_TYPES, Recorder, sniff_format
+from imagegen.provenance.catalog.recorder import CONTENT_TYPES, Recorder, sniff_format
+from imagegen.provenance.catalog.trace import embedded_asset_ids
 from imagegen.provenance.records import DST_TRAINED
-from imagegen.provenance.trace import embedded_asset_ids
 
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp"}
 MAX_BYTES = 200 * 1024 * 1024

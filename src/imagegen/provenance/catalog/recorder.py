@@ -4,7 +4,7 @@
 record, watermark, C2PA signed last) -> write the bytes to the content-addressed store (atomic) -> then, for
 all images of the result at once, ONE transaction inserting the catalog rows, their prompt family and their
 lineage edges. The file-before-row order and the store sweep make a crash leave neither a row without its
-file nor (after the grace period) a file without its row; see ``provenance.store``.
+file nor (after the grace period) a file without its row; see ``provenance.catalog.store``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from imagegen.provenance.catalog.families import assign_family
 from imagegen.provenance.catalog.models import Asset
 from imagegen.provenance.catalog.repository import CatalogRepository, referenced_storage_keys
 from imagegen.provenance.catalog.review import set_review
-from imagegen.provenance.marking import mark
+from imagegen.provenance.catalog.store import DEFAULT_GRACE_S, SweepReport, open_store
+from imagegen.provenance.catalog.usage import cost_credits
+from imagegen.provenance.marks.marking import mark
 from imagegen.provenance.records import (
     DST_COMPOSITE,
     DST_TRAINED,
@@ -43,8 +45,6 @@ from imagegen.provenance.records import (
     StoredAsset,
     new_asset_id,
 )
-from imagegen.provenance.store import DEFAULT_GRACE_S, SweepReport, open_store
-from imagegen.provenance.usage import cost_credits
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def c2pa_manifest_label(data: bytes, fmt: str) -> str | None:
 
 
 def _load_signer(settings: Settings) -> Any:
-    from imagegen.provenance.certs import load_or_create_signer
+    from imagegen.provenance.marks.certs import load_or_create_signer
 
     return load_or_create_signer(settings.keys_dir)
 

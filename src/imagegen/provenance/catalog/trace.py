@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from imagegen.contract.images import open_image
 from imagegen.provenance.catalog.models import Asset
 from imagegen.provenance.catalog.repository import CatalogRepository
-from imagegen.provenance.store import AssetStore
+from imagegen.provenance.catalog.store import AssetStore
 
 #: pHash distance (of 64 bits) at or below which a file is taken for a re-encoded/resized copy
 MAX_PHASH_DISTANCE = 10
@@ -80,7 +80,7 @@ def embedded_asset_ids(data: bytes) -> list[str]:
 
     Only the record's own ``asset_id`` counts: the record also lists parents, which are other assets.
     """
-    from imagegen.provenance.inspect import inspect_file
+    from imagegen.provenance.marks.inspect import inspect_file
 
     found = inspect_file(data, decode_watermark=False).asset_id
     return [found] if isinstance(found, str) and _ID.fullmatch(found) else []
@@ -125,7 +125,7 @@ def trace_bytes(
     query: str | None = None
     if use_watermark:
         if watermark_reading is None:
-            from imagegen.provenance.watermark import decode
+            from imagegen.provenance.marks.watermark import decode
 
             watermark_reading = decode(img).to_dict()
         result.watermark = watermark_reading
@@ -249,7 +249,7 @@ def _watermark_region(row: Asset, store: AssetStore | None) -> tuple[tuple[int, 
 
 def _stored_record(row: Asset, store: AssetStore) -> dict[str, Any] | None:
     """The text record of ``row``'s stored file (PNG text chunk, else the XMP copy); None if unreadable."""
-    from imagegen.provenance.textrecord import KEYWORD, parse_record
+    from imagegen.provenance.marks.textrecord import KEYWORD, parse_record
 
     try:
         data = store.read(row.storage_key)
@@ -261,7 +261,7 @@ def _stored_record(row: Asset, store: AssetStore) -> dict[str, Any] | None:
     except OSError:
         return None
     if record is None:
-        from imagegen.provenance.inspect import inspect_file
+        from imagegen.provenance.marks.inspect import inspect_file
 
         record = inspect_file(data, decode_watermark=False).text_record
     return record
@@ -269,7 +269,7 @@ def _stored_record(row: Asset, store: AssetStore) -> dict[str, Any] | None:
 
 def _region_carries(img: Image.Image, row: Asset, box: tuple[int, int, int, int]) -> bool:
     """Whether ``box`` of ``row`` (in its stored size), scaled to ``img``, decodes to ``row``'s own mark."""
-    from imagegen.provenance.watermark import decode
+    from imagegen.provenance.marks.watermark import decode
 
     sx, sy = img.width / max(1, row.width), img.height / max(1, row.height)
     scaled = (

@@ -19,7 +19,7 @@ from typing import Any
 import c2pa
 
 from imagegen import __version__
-from imagegen.provenance.certs import Signer, load_or_create_signer
+from imagegen.provenance.marks.certs import Signer, load_or_create_signer
 from imagegen.provenance.records import FileProvenance, Ingredient
 
 __all__ = ["MIME", "Signer", "load_or_create_signer", "manifest_definition", "sign_asset"]

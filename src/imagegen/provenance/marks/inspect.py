@@ -18,9 +18,9 @@ from typing import Any
 import c2pa
 from PIL import Image, UnidentifiedImageError
 
-from imagegen.provenance import watermark as wm
-from imagegen.provenance.textrecord import KEYWORD, parse_record
-from imagegen.provenance.xmp import parse_xmp
+from imagegen.provenance.marks import watermark as wm
+from imagegen.provenance.marks.textrecord import KEYWORD, parse_record
+from imagegen.provenance.marks.xmp import parse_xmp
 
 _XMP_RE = re.compile(rb"<x:xmpmeta.*?</x:xmpmeta>", re.S)
 _MIME_BY_PIL = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif",

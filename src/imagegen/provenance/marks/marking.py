@@ -23,13 +23,13 @@ import c2pa
 import numpy as np
 from PIL import Image
 
-from imagegen.provenance import watermark as wm
-from imagegen.provenance.c2pa_sign import MIME, sign_asset
-from imagegen.provenance.certs import Signer
-from imagegen.provenance.png_encode import encode_png
+from imagegen.provenance.marks import watermark as wm
+from imagegen.provenance.marks.c2pa_sign import MIME, sign_asset
+from imagegen.provenance.marks.certs import Signer
+from imagegen.provenance.marks.png_encode import encode_png
+from imagegen.provenance.marks.textrecord import KEYWORD, build_record, encode_record
+from imagegen.provenance.marks.xmp import build_xmp
 from imagegen.provenance.records import FileProvenance, watermark_bits
-from imagegen.provenance.textrecord import KEYWORD, build_record, encode_record
-from imagegen.provenance.xmp import build_xmp
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """The compact text record: a small JSON object pointing at the catalog entry (SPEC §9).
 
 PNG carries it as an iTXt chunk with keyword ``imagegen``; JPEG and WebP have no text chunks that survive
-common tools, so the same JSON goes into the XMP packet as ``imagegen:Record`` (see ``provenance.xmp``).
+common tools, so the same JSON goes into the XMP packet as ``imagegen:Record`` (see ``provenance.marks.xmp``).
 
 Fields (all strings unless noted; absent values are null):
 ``v`` (int, format version 1), ``asset_id``, ``catalog`` (the catalog reference the recorder passed,
