@@ -85,6 +85,20 @@ def test_charts_report_value_and_label_texts(plan_of, kind: str) -> None:
     assert (crop < 200).sum() > 2000
 
 
+@pytest.mark.parametrize("kind", ["line", "bar"])
+def test_a_chart_without_numbers_is_an_empty_frame_not_a_made_up_series(plan_of, kind: str) -> None:
+    """A brief that names a chart but gives no numbers: gridlines and "No data", no line, bars or area
+    in the accent (the dashboard used to draw a line from nothing)."""
+    node = ChartNode(id="ch", chart=kind, series=[], box=Box(x=40, y=40, w=432, h=300), colors=["#e53935"])
+    r = render(plan_of([node]))
+    assert r.nodes["ch"].kind == "chart"
+    assert [t.text for k, t in r.texts.items() if k.startswith("ch.")] == ["No data"]
+    crop = np.asarray(r.image.convert("RGB"))[40:340, 40:472].astype(int)
+    red = (crop[..., 0] - crop[..., 1] > 80) & (crop[..., 0] - crop[..., 2] > 80)
+    assert red.sum() == 0  # nothing in the series colour
+    assert (crop.sum(axis=-1) < 3 * 235).sum() > 1000  # but a frame is drawn (gridlines, the label)
+
+
 def test_single_value_donut_shows_percent_in_center(plan_of) -> None:
     node = ChartNode(
         id="d", chart="donut", unit="%", series=_series(("Goal", 78)), box=Box(x=100, y=100, w=300, h=300)

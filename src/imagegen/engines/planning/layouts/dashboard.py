@@ -7,7 +7,7 @@
   many cards as the brief counted ("three KPI cards": empty cards when it counted more than it listed --
   never invented numbers);
 - the charts the brief asked for: with its data (labelled bars/points/slices drawn from the numbers) or,
-  without data, a wordless chart shape;
+  without data, an empty frame that says "No data" (no series is invented);
 - anything else (buttons, badges, dates, body) in a strip under the cards; codes in the footer.
 """
 
@@ -215,7 +215,7 @@ def kpi_card(ctx: Ctx, cell: Region, label: TextItem | None, value: TextItem | N
 
 
 def chart_node(ctx: Ctx, spec: ChartSpec, region: Region) -> ChartNode:
-    """A chart of the brief's numbers (labels and values drawn), or a wordless one when it gave none."""
+    """A chart of the brief's numbers (labels and values drawn), or an empty frame when it gave none."""
     pal = ctx.theme.palette
     colors = series_colors(ctx, len(spec.points)) if spec.kind == "donut" else [pal.accent]
     if spec.points:
@@ -230,19 +230,17 @@ def chart_node(ctx: Ctx, spec: ChartSpec, region: Region) -> ChartNode:
             show_values=True,
             note=f"data: {', '.join(f'{p.label} {p.text}' for p in spec.points)}",
         )
-    # no numbers were given: the shape of a chart, with no label and no value (nothing invented to read)
-    seed = ctx.seed
-    values = [30 + (seed * (k + 3) * 37) % 60 for k in range(7)]
+    # no numbers were given: an empty chart frame saying so (a made-up series would be invented content)
     return ChartNode(
         id=ctx.new_id("chart"),
         box=region.box(),
         z=2,
         chart=spec.kind,
-        series=[DataPoint(label="", value=float(v)) for v in values],
+        series=[],
         unit="",
         colors=colors,
         show_values=False,
-        note="no data in the brief: an unlabelled chart shape",
+        note=f"the brief names a {spec.kind} chart but gives no numbers: an empty frame, no series drawn",
     )
 
 

@@ -1,4 +1,5 @@
-"""Charts from real numbers: bar, hbar, donut, line and progress.
+"""Charts from real numbers: bar, hbar, donut, line and progress; a chart with no numbers is an empty
+frame (gridlines and "No data"), never a made-up series.
 
 Every number and category label is drawn as text through the same shaping path as text nodes and is
 reported in ``Rendering.texts`` under a derived id (``<chart>.value.<i>``, ``<chart>.label.<i>``), so the
@@ -90,7 +91,43 @@ def draw_chart(ctx: RenderContext, node: ChartNode, parent_id: str | None) -> No
     kind = node.chart
     if node.series:
         {"bar": _bar, "hbar": _hbar, "donut": _donut, "line": _line, "progress": _progress}[kind](ctx, node)
+    else:
+        _empty(ctx, node)
     ctx.record(node.id, "chart", node.box, parent_id)
+
+
+#: what an empty chart says (a chart the brief named without giving numbers)
+EMPTY_LABEL = "No data"
+
+
+def _empty(ctx: RenderContext, node: ChartNode) -> None:
+    """A chart with no numbers: faint gridlines and a baseline, and "No data" in the middle; no series
+    (a line or bars drawn from nothing would be invented content)."""
+    b = node.box
+    if b.w < 24 or b.h < 24:
+        return
+    pal = ctx.plan.theme.palette
+    x, y, w, h = ctx.sbox(b)
+    lw = max(1, round(ctx.s(1.5)))
+    rows = 5  # odd: the middle of the frame is between two gridlines, where the label goes
+
+    def grid(dr: ImageDraw.ImageDraw, k: int) -> None:
+        for i in range(rows + 1):
+            gy = (h - lw) * i / rows
+            dr.line((0, gy * k, w * k, gy * k), fill=255, width=(lw * 2 if i == rows else lw) * k)
+
+    ctx.fill(shape_mask(w, h, grid, ctx.ss), pal.muted, x, y, 0.35)
+    size = max(9.0, min(b.h * 0.08, 24.0))
+    band = b.h / rows
+    _label(
+        ctx,
+        node,
+        "empty",
+        EMPTY_LABEL,
+        _box(x=b.x, y=b.y + band * (rows // 2), w=b.w, h=band),
+        size,
+        color=pal.muted,
+    )
 
 
 def _bar(ctx: RenderContext, node: ChartNode) -> None:
