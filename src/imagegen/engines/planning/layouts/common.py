@@ -36,6 +36,8 @@ ROLE_ORDER = {
     "caption": 17,
     "source": 18,
     "date": 19,
+    "venue": 19.2,
+    "seat": 19.5,
     "contact": 20,
 }
 

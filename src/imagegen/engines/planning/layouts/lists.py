@@ -7,7 +7,9 @@ list items so a recipe's five steps read as steps and a pack's badges as badges,
   text's first line; the numbers are the list's order, not copy;
 - ``bullet`` texts: a small accent dot before the text;
 - ``badge`` texts: an accent pill around the text (the text node's box shrinks to its width, centered where
-  the text was, and takes the pill as its plate, so contrast is checked against it).
+  the text was, and takes the pill as its plate, so contrast is checked against it);
+- ``button`` texts (a banner's or flyer's call to action): the same pill, wider, so "Shop now" reads as a
+  button and not as a loose line.
 
 Markers never leave the safe area: when the text's left edge leaves no room, the text's box moves right.
 """
@@ -29,11 +31,11 @@ def mark_lists(ctx: Ctx, nodes: list[Node]) -> list[Node]:
     safe_x = ctx.grid.margin
     pal = ctx.theme.palette
     for node in nodes:
-        if not isinstance(node, TextNode) or node.role not in ("step", "bullet", "badge"):
+        if not isinstance(node, TextNode) or node.role not in ("step", "bullet", "badge", "button"):
             out.append(node)
             continue
-        if node.role == "badge":
-            out.append(_pill(ctx, node))
+        if node.role in ("badge", "button"):
+            out.append(_pill(ctx, node, pad=1.4 if node.role == "button" else 0.7))
             continue
         ink_w = min(node.box.w, em_width(node.text, node.font) * node.size)
         side = node.size * (1.25 if node.role == "step" else 0.45)
@@ -114,10 +116,10 @@ def _badges_in_a_row(nodes: list[Node], safe: Region) -> list[Node]:
     return out
 
 
-def _pill(ctx: Ctx, node: TextNode) -> TextNode:
+def _pill(ctx: Ctx, node: TextNode, pad: float = 0.7) -> TextNode:
     pal = ctx.theme.palette
     ink_w = min(node.box.w, em_width(node.text, node.font) * node.size)
-    pad = node.size * 0.7
+    pad = node.size * pad
     w = min(node.box.w, ink_w + 2 * pad)
     if node.align == "center":
         x = node.box.x + (node.box.w - w) / 2

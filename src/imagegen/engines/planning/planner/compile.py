@@ -242,6 +242,11 @@ def resolve_roles(items: list[TextItem], arch: Archetype) -> list[TextItem]:
             else:
                 role = "body"
         out.append(replace(it, role=role))
+    if not any(i.role in _PRIMARY or i.role == "offer" for i in out):
+        # a tagline alone ("a mug with the tagline Slow Mornings") is the page's one voice: its headline
+        subs = [k for k, i in enumerate(out) if i.role == "subhead" and i.unquoted]
+        if subs:
+            out[subs[0]] = replace(out[subs[0]], role=arch.primary_role)
     return out
 
 

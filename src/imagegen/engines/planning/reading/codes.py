@@ -76,6 +76,16 @@ def symbology_of(cue: re.Match[str], data: str) -> Symbology:
     return "ean13" if re.fullmatch(r"\d{13}", data) else "code128"
 
 
+#: "barcode NL2027F12", "a barcode: 5901234123457" (a payload has a digit; "barcode of 13 digits" is none)
+_BARE_BARCODE = re.compile(
+    r"(?<![\w-])bar[- ]?code(?:\s+(?:value|payload|data|number|no\.|for|reading|encoding|of))?\s*:?\s+"
+    r"(?!\d+\s+(?:digits?|characters?|chars|bars|px|mm|cm|lines)\b)"
+    r"(?P<v>(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)(?![\w@])",
+    re.I,
+)
+_NAMED_BEFORE = re.compile(r"(?:ean[- ]?13|ean|upc|code[- ]?128)\s*$", re.I)
+
+
 def unquoted_codes(masked: str, prompt: str) -> list[CodeSpec]:
     """Codes whose payload is written without quotes (``QR code linking to https://…``, ``EAN-13 590…``)."""
     out: list[CodeSpec] = []
@@ -96,6 +106,12 @@ def unquoted_codes(masked: str, prompt: str) -> list[CodeSpec]:
                 "code128", validate("code128", v), parse_placement(_clause(masked, m.start())), m.start()
             )
         )
+    for m in _BARE_BARCODE.finditer(masked):
+        if _NAMED_BEFORE.search(masked[max(0, m.start() - 12) : m.start()]):
+            continue  # "EAN-13 barcode …", "Code 128 barcode …": read above with their symbology
+        v = prompt[m.start("v") : m.end("v")]
+        symb: Symbology = "ean13" if re.fullmatch(r"\d{13}", v) else "code128"
+        out.append(CodeSpec(symb, validate(symb, v), parse_placement(_clause(masked, m.start())), m.start()))
     return out
 
 

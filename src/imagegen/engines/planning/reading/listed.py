@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .cued import read_cued
+
 ChartKind = Literal["bar", "hbar", "line", "donut"]
 
 NUMBER_WORDS = {
@@ -72,6 +74,7 @@ CONTAINERS: tuple[tuple[str, str], ...] = (
     ),
     (r"menu items|items|dishes|drinks|courses|products|flavou?rs|services|treatments|plans|tiers", "item"),
     (r"sections|categories|columns|topics|chapters|legend", "label"),
+    (r"cover ?lines?|coverlines?", "cover_line"),
 )
 _CONTAINER_RES = [(re.compile(rf"(?:{p})$", re.IGNORECASE), role) for p, role in CONTAINERS]
 
@@ -105,7 +108,12 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{2,4}[ .-]\d{3,4}(?:[ .-]\d{2,4})?\b"
 )
 _PHONE_CUE = re.compile(r"\b(?:call|phone|tel(?:ephone)?|whatsapp|hotline|contact|ring|text us)\b", re.I)
-_WEB = re.compile(r"(?<![\w@/])(?:https?://|www\.)[^\s,;()]+[^\s,;().!?]|\b[\w.+-]+@[\w-]+\.[\w.]+[A-Za-z]")
+_WEB = re.compile(
+    r"(?<![\w@/])(?:https?://|www\.)[^\s,;()]+[^\s,;().!?]|\b[\w.+-]+@[\w-]+\.[\w.]+[A-Za-z]"
+    # a bare domain ("jobs.example.com", "orbit.io/join"): only with a known top-level domain
+    r"|(?<![\w@/.])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|org|net|io|co|dev|app|ai|edu|gov|info|shop|"
+    r"store|studio|design|me|tv|fm|uk|de|fr|eu|ca|au|nl|es|it|jp)\b(?:/[^\s,;()]*[^\s,;().!?])?(?![\w@-])"
+)
 _TITLED = re.compile(
     r"\b(?:titled|entitled|called|named|headed|headline[d]?|reading|that reads|which reads|saying|that says)"
     r"\s*:?\s+(?P<t>[A-Z0-9][^,.;:!?()\x00\n]*?[^\s,.;:!?()\x00])(?=\s*(?:[,.;:!?()\n]|$|\s+(?:with|and a|"
@@ -342,16 +350,13 @@ def read(masked: str, prompt: str) -> Reading:
         if free(s, e):
             out.texts.append(Listed(prompt[s:e], "price", s))
             taken.append((s, e))
-    for m in _DATE.finditer(masked):
+    dates: list[tuple[int, int]] = []
+    for m in [*_DATE.finditer(masked), *_TIME.finditer(masked)]:
         s, e = m.span()
         if free(s, e):
             out.texts.append(Listed(prompt[s:e], "date", s))
             taken.append((s, e))
-    for m in _TIME.finditer(masked):
-        s, e = m.span()
-        if free(s, e):
-            out.texts.append(Listed(prompt[s:e], "date", s))
-            taken.append((s, e))
+            dates.append((s, e))
     for m in _PHONE.finditer(masked):
         s, e = m.span()
         digits = re.sub(r"\D", "", m.group(0))
@@ -365,7 +370,11 @@ def read(masked: str, prompt: str) -> Reading:
         if free(s, e) and not re.search(r"\bqr\b|qr[- ]?code|\bcode\b[^.]{0,20}$", before):
             out.texts.append(Listed(prompt[s:e], "contact", s))
             taken.append((s, e))
-    # 5. counts
+    # 5. one-off phrases named by a cue: masthead, tagline, offer, button, seat, venue, handle (cued.py)
+    for text, role, s in read_cued(masked, prompt, free, dates):
+        out.texts.append(Listed(text, role, s))
+        taken.append((s, s + len(text)))
+    # 6. counts
     for m in _COUNT.finditer(masked):
         n = number(m.group("n"))
         noun = m.group("noun").lower()

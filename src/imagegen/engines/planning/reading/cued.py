@@ -1,0 +1,140 @@
+"""Single unquoted texts a brief names by a cue word: mastheads, taglines, offers, buttons, seats, venues.
+
+``listed.py`` reads lists and labelled things; this module reads the one-off phrases that pages of a kind
+always carry and that briefs write without quotes:
+
+- **A cue word, then the text** (the text starts with a capital or a digit, the cue's case is free):
+  ``masthead ORBIT`` -> masthead; ``the tagline Slow Mornings``, ``slogan``, ``strapline``, ``motto`` ->
+  subhead; ``button Shop now``, ``CTA: Book today`` -> button; ``caption Monday`` -> caption; ``offer 2 for
+  1`` -> offer. ``a button in the corner`` draws nothing (``in`` is not a name).
+- **Offers**: ``Up to 50% off``, ``Save 20%``, ``30% off everything``, ``Buy one get one free``,
+  ``free shipping`` -> offer (the page's second voice).
+- **Numbers of a series**: ``issue 42``, ``episode 12``, ``Vol. 3``, ``season 2`` -> volume (a kicker);
+  ``episode 12: Designing for Trust`` -> also the title after the colon.
+- **Stated quantities**: ``net weight 500 g``, ``Net wt. 12 oz``, ``contents 330 ml``, ``serves 4`` ->
+  caption (the small print at the foot of a pack).
+- **Seats**: ``Row F Seat 12``, ``Gate B22``, ``Platform 9`` -> seat, on a brief about a ticket or pass
+  (or when two seat words run together: ``Section 104 Row C``).
+- **Venues and addresses**: a name in capitals right after a date (``June 12, 2027 at 4 pm, Rosewood
+  Gardens``), ``venue: The Old Mill``, ``held at Harbour Hall``, a street address (``12 Baker Street``)
+  -> venue.
+- **Handles and hashtags**: ``@orbitmag``, ``#SlowMornings`` -> contact (not a hex colour: ``#1e3a8a``).
+
+Each text is a slice of the prompt, byte-exact. Quoted spans are ``\\x00`` in ``masked``: nothing is read
+inside quotes, and a cue right before a quote leaves that quote to ``quotes.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+#: where a cued name ends: punctuation, or a joining word that starts a new phrase
+_NAME_END = (
+    r"(?=\s*(?:[,.;:!?()\n\x00]|$|\s+(?:with|and a|and an|and the|in|on|at|for|over|under|above|below|"
+    r"beside|next to|set in|written|plus)\b))"
+)
+_NAME = r"(?P<t>[A-Z0-9$€£#][^,.;:!?()\x00\n]*?[^\s,.;:!?()\x00])"
+
+_CUED = re.compile(
+    r"\b(?P<cue>(?i:mast ?head|nameplate|magazine (?:name|title)|tag ?line|slogan|strap ?line|motto|"
+    r"button|cta|call to action|captions?|captioned|offer))"
+    r"(?:\s*:|\s+(?i:reads?|reading|labell?ed|saying|says|that says|of))?\s+" + _NAME + _NAME_END
+)
+_CUE_ROLE = (
+    (r"mast|nameplate|magazine", "masthead"),
+    (r"tag|slogan|strap|motto", "subhead"),
+    (r"button|cta|call", "button"),
+    (r"caption", "caption"),
+    (r"offer", "offer"),
+)
+_OFFER = re.compile(
+    r"(?<![\w%])(?:(?i:up to|save|extra|get|flat|now)\s+)?\d{1,3}\s?%\s?(?i:off)"
+    r"(?:\s+(?i:everything|sitewide|storewide|all\s+[a-z]+|your first order|the first month))?\b"
+    r"|\b(?i:save)\s+[$€£]\d+(?:\.\d{2})?\b"
+    r"|\b(?i:buy one,? get one(?: free)?|bogo|free (?:shipping|delivery|returns))\b"
+)
+_SERIES = re.compile(
+    r"(?P<n>\b(?i:issue|episode|ep\.|season|volume|vol\.|no\.)\s?#?\d{1,4}\b(?!\s?(?i:ml|cl|l|g|kg|oz|%|db)\b))"
+    # the title after the colon runs to the clause's end ("episode 12: Designing for Trust, pastel")
+    r"(?::\s+(?P<t>[A-Z0-9][^,.;:!?()\x00\n]*?[^\s,.;:!?()\x00])(?=\s*(?:[,.;!?()\n\x00]|$)))?"
+)
+_QUANTITY = re.compile(
+    r"\b(?i:net (?:weight|wt\.?|contents?|vol(?:ume)?\.?|qty)|contents|serves|servings|capacity)"
+    r"\s*:?\s+\d[\d.,]*\s?(?i:g|kg|mg|oz|lbs?|ml|cl|l|fl\.? ?oz|pieces|pcs|people|portions|cups)?\b"
+)
+_SEAT_PART = (
+    r"(?i:row|seat|gate|section|sec\.|block|aisle|platform|terminal|zone|berth|coach|stand|tier|box)"
+    r"\s+(?:[A-Z]{1,2}\d{0,3}|\d{1,4}[A-Z]?)\b"
+)
+_SEAT = re.compile(rf"\b{_SEAT_PART}(?:\s*[,·|/-]?\s*{_SEAT_PART})*")
+_TICKETISH = re.compile(r"\b(?:ticket|boarding|pass|admission|stub|seat|seating|stadium|flight)\b", re.I)
+_VENUE_WORDS = r"(?i:venue|location|address|place|where)"
+_VENUE_CUE = re.compile(
+    rf"\b(?:{_VENUE_WORDS}\s*:\s+|(?i:held at|taking place at|hosted at|located at)\s+)"
+    r"(?P<t>[A-Z0-9][^,.;:!?()\x00\n]*?[^\s,.;:!?()\x00])" + _NAME_END
+)
+#: a proper name: capitalized words, joined by ``&``/``of``/``the``/``on``
+_PROPER = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z0-9][\w'’.-]*|&|of|the|on|upon|de|la|du|am|an))*"
+_AFTER_DATE = re.compile(rf"^\s*(?:,|at|,\s*at|·|\|)\s+(?P<t>{_PROPER})(?=\s*(?:[,.;!?\n\x00]|$))")
+_ADDRESS = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][\w'’-]*\s+){1,4}"
+    r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.|Drive|Way|Square|Place|Court|Terrace|"
+    r"Parkway|Quay|Wharf|Row|Strasse|Straße)(?=[\s,.;]|$)"
+)
+_HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
+_HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z][A-Za-z0-9_]{1,40}\b")
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+#: names that describe a thing rather than name it ("a button Primary style" is rare; these are common)
+_GENERIC = re.compile(r"^(?:CTA|UI|UX|Primary|Secondary|The|A|An)$")
+
+
+def read_cued(
+    masked: str, prompt: str, free: Callable[[int, int], bool], dates: list[tuple[int, int]]
+) -> list[tuple[str, str, int]]:
+    """(text, role, offset) of every cued phrase (see the module docstring), in reading order of rules.
+
+    ``free(s, e)`` says whether another reader already took a span; ``dates`` are the spans read as dates
+    (a venue follows them)."""
+    out: list[tuple[str, str, int]] = []
+    taken: list[tuple[int, int]] = []
+
+    def take(s: int, e: int, role: str) -> None:
+        if e > s and free(s, e) and all(e <= a or s >= b for a, b in taken):
+            out.append((prompt[s:e], role, s))
+            taken.append((s, e))
+
+    for m in _QUANTITY.finditer(masked):
+        take(*m.span(), "caption")
+    for m in _SERIES.finditer(masked):
+        take(*m.span("n"), "volume")
+        if m.group("t") and len(m.group("t").split()) <= 8:
+            take(*m.span("t"), "title")
+    for m in _OFFER.finditer(masked):
+        take(*m.span(), "offer")
+    for m in _CUED.finditer(masked):
+        cue = m.group("cue").lower()
+        role = next(r for p, r in _CUE_ROLE if re.match(p, cue))
+        t = m.group("t")
+        if len(t.split()) <= 8 and not _GENERIC.match(t):
+            take(*m.span("t"), role)
+    ticketish = bool(_TICKETISH.search(masked))
+    for m in _SEAT.finditer(masked):
+        parts = len(re.findall(_SEAT_PART, m.group(0)))
+        if ticketish or parts >= 2:
+            take(*m.span(), "seat")
+    for m in _VENUE_CUE.finditer(masked):
+        if len(m.group("t").split()) <= 8:
+            take(*m.span("t"), "venue")
+    for m in _ADDRESS.finditer(masked):
+        take(*m.span(), "venue")
+    for _, e in dates:
+        a = _AFTER_DATE.match(masked[e : e + 80])
+        if a and len(a.group("t").split()) <= 6:
+            take(e + a.start("t"), e + a.end("t"), "venue")
+    for m in _HANDLE.finditer(masked):
+        take(*m.span(), "contact")
+    for m in _HASHTAG.finditer(masked):
+        if not _HEX.fullmatch(m.group(0)):
+            take(*m.span(), "contact")
+    return out
