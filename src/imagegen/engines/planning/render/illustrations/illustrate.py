@@ -73,7 +73,7 @@ def reading_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> R
     if not beat:
         if variants > 1:
             return _take(identity, variant, idx)
-        return identity
+        return _side_on(identity, idx)
     framed = merge(identity, read_brief(beat, idx))
     # every frame of a storyboard is outdoors unless one says where it is (a studio frame would break
     # the sequence)
@@ -100,11 +100,9 @@ _STORY: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
 def _take(identity: Reading, variant: int, idx: IllustrationIndex) -> Reading:
     """The variant's beat of :data:`_STORY` when the subject is a person (a courier, a cyclist, a woman);
     anything else is unchanged (its takes differ by camera only)."""
-    if not identity.things:
+    if not _storied(identity, idx):
         return identity
     subject = identity.things[0]
-    if idx.lib.categories.get(subject.name) != "People & Body" or not subject.name.startswith("person"):
-        return identity
     pose, setting, time, words = _STORY[variant % len(_STORY)]
     if pose not in idx.lib:
         return identity
@@ -115,6 +113,26 @@ def _take(identity: Reading, variant: int, idx: IllustrationIndex) -> Reading:
         time=identity.time or time,
         words=[*identity.words, *words],
     )
+
+
+def _side_on(reading: Reading, idx: IllustrationIndex) -> Reading:
+    """A person standing with something on the back ("a courier with a yellow backpack") is drawn walking:
+    seen side-on the bag shows on the back; seen from the front it would hide behind the body."""
+    if not reading.things or not reading.things[0].carried:
+        return reading
+    subject = reading.things[0]
+    walking = subject.name.removesuffix("-standing") + "-walking"
+    if not subject.name.endswith("-standing") or walking not in idx.lib:
+        return reading
+    return replace(reading, things=[replace(subject, name=walking), *reading.things[1:]])
+
+
+def _storied(reading: Reading, idx: IllustrationIndex) -> bool:
+    """The subject is a person, whose takes tell :data:`_STORY`."""
+    if not reading.things:
+        return False
+    name = reading.things[0].name
+    return idx.lib.categories.get(name) == "People & Body" and name.startswith("person")
 
 
 def _value(word: str, planned: str | None) -> str:
@@ -158,8 +176,15 @@ def illustrate(
         values=values,
     )
     img = compose_scene(idx.lib, w, h, reading, colors, seed)
-    if plan is not None and plan.variants > 1 and plan.variant % 2 == 1 and not _has_beats(plan):
+    if (
+        plan is not None
+        and plan.variants > 1
+        and plan.variant % 2 == 1
+        and not _has_beats(plan)
+        and not _storied(reading, idx)
+    ):
         # n takes of one brief with nothing to tell them apart: every other one is seen from the other side
+        # (a person's takes tell a story instead, facing one way throughout, the backpack always on the back)
         img = ImageOps.mirror(img)
     if any(k in f"{theme.style} {theme.mood}".lower() for k in ("manga", "ink", "black-and-white", "b&w")):
         img = ImageOps.autocontrast(img.convert("L"), cutoff=1).convert("RGB")

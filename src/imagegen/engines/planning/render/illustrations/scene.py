@@ -11,7 +11,8 @@ The layout is decided from a :class:`~.words.Reading`:
   cacti), tinted toward the sky for depth; water for the sea; planks for a pier; linen for a table;
 - **subject** large on the ground line (several copies when the brief says a plural), its role's attribute
   in front of it; **props** smaller beside it, sky things in the sky, hanging things hanging; a chase puts
-  the chaser behind and the chased ahead, with speed lines;
+  the chaser behind and the chased ahead, with speed lines; what a person carries on the back (a
+  backpack) is strapped on: behind the torso found in the figure's own ink, straps over the shoulders;
 - soft contact **shadows** under everything that stands; rain streaks, snowflakes or haze over the top.
 
 Everything is seeded, so a plan renders the same pixels every time.
@@ -115,6 +116,8 @@ class Placed:
     hanging: bool = False
     #: drawn over its owner (a role's attribute)
     front: bool = False
+    #: a thing worn on the figure's back (a backpack): its drawing and fill map, strapped on when drawn
+    carried: tuple[str, dict[str, str]] | None = None
 
 
 def scene_kind(reading: Reading) -> str:
@@ -180,7 +183,10 @@ def compose_scene(
     if motion and placed and not placed[0].hanging:
         _speed_lines(img, placed[0], rng)
     for p in placed:
-        _paste(img, lib, p)
+        if p.carried is None:
+            _paste(img, lib, p)
+        else:
+            _strapped(img, lib, p)
     _weather(img, w, h, weather, rng)
     return img
 
@@ -518,18 +524,12 @@ def _place(
                 )
         for name, worded in subject.carried[:1]:
             if name in lib:
-                # on the back of a left-facing figure: behind it, to the right, at shoulder height
+                # worn on the figure's back: strapped on when the figure is drawn (see _strapped)
                 carried = replace(subject, name=name, colors=worded, carried=())
-                placed.append(
-                    Placed(
-                        name,
-                        sx + sub_size * 0.2,
-                        sy - sub_size * 0.32,
-                        sub_size * 0.42,
-                        fills(carried, False),
-                        shadow=False,
-                    )
-                )
+                bag = (name, fills(carried, False))
+                for p in placed:
+                    if p.name == subject.name:
+                        p.carried = bag
         if subject.attribute and subject.attribute in lib:
             placed.append(
                 Placed(
@@ -605,6 +605,88 @@ def _paste(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
         cx = x + size / 2
         draw.line((cx, 0, cx, y + size * 0.08), fill=(60, 50, 50, 255), width=max(1, size // 90))
     img.paste(drawing, (x, y), drawing)
+
+
+def _torso(alpha: np.ndarray) -> tuple[float, float, float, float, float] | None:
+    """(left, right, top, bottom, centre) of a figure's torso in its raster: in the rows a quarter to a
+    half down from the top of the head, the run of ink through the head's centre line; the narrower rows
+    count (a swinging arm joined at the shoulder widens a few rows, not the body)."""
+    solid = alpha > 128
+    rows = np.nonzero(solid.any(axis=1))[0]
+    if len(rows) < 8:
+        return None
+    top, bottom = int(rows[0]), int(rows[-1])
+    head = solid[top : top + max(1, round((bottom - top) * 0.14))]
+    head_cols = np.nonzero(head.any(axis=0))[0]
+    axis = int((head_cols[0] + head_cols[-1]) // 2)
+    t0, t1 = top + round((bottom - top) * 0.26), top + round((bottom - top) * 0.52)
+    lefts, rights = [], []
+    for y in range(t0, t1 + 1):
+        row = solid[y]
+        if not row[axis]:
+            continue
+        gaps_left = np.nonzero(~row[:axis])[0]
+        gaps_right = np.nonzero(~row[axis:])[0]
+        lefts.append(int(gaps_left[-1]) + 1 if len(gaps_left) else 0)
+        rights.append(axis + int(gaps_right[0]) - 1 if len(gaps_right) else len(row) - 1)
+    if len(lefts) < 3:
+        return None
+    left, right = float(np.percentile(lefts, 70)), float(np.percentile(rights, 30))
+    return left, right, float(t0), float(t1), float(axis)
+
+
+def _strapped(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
+    """A figure with what it carries on its back: the bag behind the torso (showing past the back of a
+    side-on figure, past both shoulders of one facing us), the figure, then the straps over its
+    shoulders. Drawings of people face left (the emoji convention) unless they stand facing us, so the
+    back is on the right in every frame."""
+    assert p.carried is not None
+    name, bag_fills = p.carried
+    x, y, size = _box(p)
+    figure = rasterize(lib, p.name, size, p.fills or None)
+    torso = _torso(np.asarray(figure.getchannel("A")))
+    if torso is None:
+        _paste(img, lib, p)
+        return
+    left, right, top, bottom, centre = torso
+    tw, th = max(1.0, right - left), max(1.0, bottom - top)
+    facing_us = p.name.endswith("-standing")
+    # a bag about as tall as the torso; one seen from the front is a little wider than the shoulders
+    bag_size = snap(max(8.0, (tw * 1.55) if facing_us else th * 1.4))
+    bag = rasterize(lib, name, bag_size, bag_fills or None)
+    ink = bag.getchannel("A").getbbox() or (0, 0, bag_size, bag_size)
+    ink_cx, ink_cy = (ink[0] + ink[2]) / 2, (ink[1] + ink[3]) / 2
+    if facing_us:
+        bx, by = x + centre, y + top + th * 0.18  # its top shows over the shoulders
+    else:
+        # its front against the back of the torso, a third of it hidden behind the body
+        bx, by = x + right + (ink[2] - ink[0]) * 0.2, y + top + th * 0.45
+    img.paste(bag, (round(bx - ink_cx), round(by - ink_cy)), bag)
+    img.paste(figure, (x, y), figure)
+    strap = _strap_color(bag)
+    width = max(2, round(tw * 0.12))
+    draw = ImageDraw.Draw(img)
+    if facing_us:
+        for side in (-1, 1):
+            sxp = x + centre + side * tw * 0.28
+            draw.line((sxp, y + top - th * 0.02, sxp, y + top + th * 0.62), fill=strap, width=width)
+    else:
+        # over the shoulder and down the chest to the armpit
+        draw.line(
+            (x + right - tw * 0.25, y + top, x + centre - tw * 0.05, y + top + th * 0.55),
+            fill=strap,
+            width=width,
+        )
+
+
+def _strap_color(bag: Image.Image) -> tuple[int, int, int, int]:
+    """The bag's main colour, darkened: the straps read as part of it."""
+    arr = np.asarray(bag.convert("RGBA")).reshape(-1, 4)
+    solid = arr[arr[:, 3] > 200][:, :3]
+    if len(solid) == 0:
+        return (60, 50, 50, 255)
+    r, g, b = (int(v * 0.62) for v in np.median(solid, axis=0))
+    return (r, g, b, 255)
 
 
 def _shadow(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
