@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/brief_coverage.py [--only ID ...] [--json out.json] [--keep DIR]
 
-Twenty briefs of our own, written the way people write them (unquoted lists in parentheses and after colons,
-``key: value`` rows, numbered steps, KPI cards, chart data, dates, prices, phone numbers, named colours,
-hex codes, counts). Each runs through the real ``PlanningEngine`` (medium quality). Then, independently of
-the plan:
+Twenty-six briefs of our own, written the way people write them (unquoted lists in parentheses and after
+colons, ``key: value`` rows, numbered steps, KPI cards, chart data, dates, prices, phone numbers, named
+colours, hex codes, counts; mastheads, taglines, offers, buttons, seats, barcodes, net weights, bare web
+addresses, venues, handles). Each runs through the real ``PlanningEngine`` (medium quality). Then,
+independently of the plan:
 
 - **text**: every requested item is looked for in what the page OCR reads (``bench/text_accuracy.py``'s
   reader: RapidOCR detection + recognition at 1x and 0.5x); items of four characters or fewer must be a
@@ -192,6 +193,44 @@ BRIEFS: list[dict[str, Any]] = [
         "prompt": "Product card titled Oak Stool on a wood background, buttons (Buy now, Details)",
         "texts": ["Oak Stool", "Buy now", "Details"],
         "colors": {"wood": "#8b5a2b"},
+    },
+    # one-off phrases named by a cue word (reading/cued.py)
+    {
+        "id": "tide-cover",
+        "prompt": "Magazine cover with masthead TIDE, cover lines: Oceans at Risk; The Reef Diaries; "
+        "7 Dives to Try, issue 18",
+        "texts": ["TIDE", "Oceans at Risk", "The Reef Diaries", "7 Dives to Try", "issue 18"],
+    },
+    {
+        "id": "spring-banner",
+        "size": "1536x1024",
+        "prompt": "Web banner for our spring collection: 40% off everything, button Shop the sale",
+        "texts": ["40% off everything", "Shop the sale"],
+    },
+    {
+        "id": "boarding-pass",
+        "size": "1536x1024",
+        "prompt": "Boarding pass titled Lisbon to Oslo, Gate B22 Seat 14A, 14 March 2027, barcode TP4471B22",
+        "texts": ["Lisbon to Oslo", "Gate B22 Seat 14A", "14 March 2027"],
+        "codes": ["TP4471B22"],
+    },
+    {
+        "id": "podcast-card",
+        "size": "1024x1024",
+        "prompt": "Instagram post for our podcast episode 31: The Quiet Studio, follow @quietpod",
+        "texts": ["episode 31", "The Quiet Studio", "@quietpod"],
+    },
+    {
+        "id": "tea-tin",
+        "prompt": "Packaging front titled Jasmine Pearl Tea with the tagline Picked at Dawn, "
+        "net weight 100 g",
+        "texts": ["Jasmine Pearl Tea", "Picked at Dawn", "net weight 100 g"],
+    },
+    {
+        "id": "garden-invite",
+        "prompt": "Garden party invitation titled Midsummer Supper, Friday 18 June 2027 at 6 pm, "
+        "Orchard House, rsvp at soiree.example.org",
+        "texts": ["Midsummer Supper", "Friday 18 June 2027 at 6 pm", "Orchard House", "soiree.example.org"],
     },
 ]
 

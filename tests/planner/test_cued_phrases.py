@@ -56,6 +56,9 @@ def plan_of(prompt: str, size: str = "1024x1536") -> Plan:
         ("A mug on a table with the tagline Slow Mornings.", {"Slow Mornings": "subhead"}),
         ("Poster, slogan: Brewed — not rushed; warm light", {"Brewed — not rushed": "subhead"}),
         ("Shoe ad with the strapline Run Further in italic serif", {"Run Further": "subhead"}),
+        # a tagline or button may hold "at" / "for"; how or where it is set ends it
+        ("Tea tin with the tagline Picked at Dawn, net weight 100 g", {"Picked at Dawn": "subhead"}),
+        ("Sign-up card, a button Sign up for free below the form", {"Sign up for free": "button"}),
         # offers and buttons
         (
             "A web banner for a summer sale: Up to 50% off, button Shop now, coral and teal",

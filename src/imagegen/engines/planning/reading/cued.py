@@ -34,12 +34,24 @@ _NAME_END = (
     r"(?=\s*(?:[,.;:!?()\n\x00]|$|\s+(?:with|and a|and an|and the|in|on|at|for|over|under|above|below|"
     r"beside|next to|set in|written|plus)\b))"
 )
+#: where a cued phrase ends: a tagline or a button may hold "at", "for", "on" ("Picked at Dawn"), so only
+#: punctuation or words that say how or where it is set end it ("… in italic serif", "… below the logo")
+_SET_WORDS = (
+    r"bold|italic|light|thin|heavy|serif|sans|sans-serif|script|mono|monospace|handwritten|cursive|small|"
+    r"large|big|uppercase|lowercase|caps|capitals|white|black|gold|red|blue|green|navy|pink|orange|yellow|"
+    r"purple|gr[ae]y|cream|silver"
+)
+_PHRASE_END = (
+    r"(?=\s*(?:[,.;:!?()\n\x00]|$|\s+(?:with|set in|written|in (?:a |an |the )?(?:" + _SET_WORDS + r")\b|"
+    r"above|below|under|over|beside|next to|on top of|at the (?:top|bottom|foot|head)|"
+    r"on the (?:left|right|top|bottom|label|pack|front|cover)\b)))"
+)
 _NAME = r"(?P<t>[A-Z0-9$€£#][^,.;:!?()\x00\n]*?[^\s,.;:!?()\x00])"
 
 _CUED = re.compile(
     r"\b(?P<cue>(?i:mast ?head|nameplate|magazine (?:name|title)|tag ?line|slogan|strap ?line|motto|"
     r"button|cta|call to action|captions?|captioned|offer))"
-    r"(?:\s*:|\s+(?i:reads?|reading|labell?ed|saying|says|that says|of))?\s+" + _NAME + _NAME_END
+    r"(?:\s*:|\s+(?i:reads?|reading|labell?ed|saying|says|that says|of))?\s+" + _NAME + _PHRASE_END
 )
 _CUE_ROLE = (
     (r"mast|nameplate|magazine", "masthead"),
