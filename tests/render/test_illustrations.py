@@ -143,6 +143,10 @@ def test_roles_plurals_and_garments() -> None:
         ("it spills the milk", {"milk": False}),
         ("a fox runs through the forest", {"fox": False}),
         ("the robot fixes a bicycle and the dog watches", {"robot": False, "bicycle": False, "dog": False}),
+        # a comic's panel beats: the first beat's actor, then this panel's verb
+        ("a robot wakes up spills it", {"robot": False}),
+        ("a robot wakes up laughs", {"robot": False}),
+        ("a cat chases rats", {"cat": False, "rat": True}),
         # plurals stay plurals: after a number, a preposition, a modifier, or alone
         ("three red lanterns hang over the street", {"lantern": True}),
         ("a street with paper lanterns", {"lantern": True}),

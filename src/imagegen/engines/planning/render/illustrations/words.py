@@ -363,6 +363,10 @@ def _runs(words: list[str], out: Reading) -> list[list[tuple[str, tuple[str, ...
 _PRONOUNS = word_set("he she it who which they him them me us you")
 #: words that join clauses: the noun phrase after one is a new clause's subject
 _JOINS = word_set("and but while as then when whilst so")
+#: what may stand between two verbs of one actor ("wakes up, laughs", "spins and jumps")
+_BETWEEN_VERBS = word_set("up down out off away around back over and then")
+#: object pronouns: the word before one is a verb ("spills it"), never a plural noun
+_OBJECTS = word_set("it them him me us")
 
 
 def _present_verbs(words: list[str]) -> set[int]:
@@ -373,12 +377,14 @@ def _present_verbs(words: list[str]) -> set[int]:
     one thing ("a"/"this"/"each" ...: "a cat toys" is not English), when an object or adverb follows
     ("spills the tea", "spills it", "laughs loudly"), or when it ends a clause whose subject the phrase is
     ("the baby laughs"; but "a street with paper lanterns" ends with a plural). After a subject pronoun it
-    is a verb ("it spills"); so is a clause's first word when an object follows ("spills the milk").
+    is a verb ("it spills"); so is a clause's first word when an object follows ("spills the milk"), a
+    word before an object pronoun ("spills it"), and a second verb of the same actor ("wakes up, laughs").
     """
     found: set[int] = set()
     det: str | None = None  # the word that opened the current noun phrase
     subject = True  # the current phrase can be its clause's subject (no preposition or verb before it)
     noun_before = False  # the previous word is a content word of the current phrase (its head so far)
+    last_verb = -2  # where the last verb was; only particles and "and" since then keep the actor's turn
     for k, w in enumerate(words):
         nxt = words[k + 1] if k + 1 < len(words) else None
         one = singular(w)
@@ -387,14 +393,21 @@ def _present_verbs(words: list[str]) -> set[int]:
         if plural_form:
             opens = nxt is not None and (nxt in _OPENERS or nxt in _PRONOUNS or nxt.endswith("ly"))
             after_head = noun_before and prev is not None and singular(prev) == prev
+            turn = (
+                last_verb >= 0
+                and k - last_verb > 1
+                and all(v in _BETWEEN_VERBS for v in words[last_verb + 1 : k])
+            )
             verb = (
                 (after_head and (det in _SINGULAR_DETS or opens or (nxt is None and subject and det)))
                 or (prev in _PRONOUNS and prev not in ("they", "them", "us", "you", "me", "him"))
                 or (k == 0 and opens)
+                or nxt in _OBJECTS
+                or turn
             )
             if verb:
                 found.add(k)
-                det, subject, noun_before = None, False, False
+                det, subject, noun_before, last_verb = None, False, False, k
                 continue
         if w in _STOP or w in _PRONOUNS:
             if w in _JOINS:
