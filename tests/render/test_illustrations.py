@@ -275,6 +275,28 @@ def test_a_courier_s_story_faces_one_way_with_the_bag_on_the_back() -> None:
         assert centres[0] > centres[1], variant
 
 
+def test_a_market_has_stalls_and_a_tea_shop_is_a_room_with_a_window() -> None:
+    """Markets and interiors get their own setting, not the default street of houses: stalls with striped
+    awnings and wares; a table under a window that shows the sky."""
+    idx = index()
+    assert read_brief("a bright market banner", idx).setting == "market"
+    assert read_brief("a night bazaar with lanterns", idx).setting == "market"
+    assert read_brief("A tea shop poster", idx).setting == "room"
+    assert read_brief("a cozy teahouse with a teapot", idx).setting == "room"
+    assert read_brief("a small cafe storefront in Tokyo", idx).setting == "city"  # a shop front stays outside
+    market = illustrate(_node("a market at noon", 480, 320), Theme(), 480, 320, 4)
+    assert market is not None
+    arr = np.asarray(market.convert("RGB")).astype(int)
+    # the awnings' white stripes and coloured ones alternate along a row above the counters
+    light = (arr[: int(320 * 0.62)].min(axis=2) > 215).astype(int)
+    assert np.abs(np.diff(light, axis=1)).sum(axis=1).max() >= 12
+    room = illustrate(_node("a teapot in a tea shop", 400, 400), Theme(), 400, 400, 4)
+    assert room is not None
+    top = np.asarray(room.convert("RGB"))[: int(400 * 0.6)].reshape(-1, 3).astype(int)
+    sky_blue = (top[:, 2] - top[:, 0] > 40).mean()
+    assert sky_blue > 0.05  # the window's sky
+
+
 def test_settings_time_and_weather_change_the_sky() -> None:
     def mean(prompt: str) -> np.ndarray:
         img = illustrate(_node(prompt), Theme(), 256, 256, 2)

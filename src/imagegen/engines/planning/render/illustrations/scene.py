@@ -53,7 +53,12 @@ _GROUND = {
     "sea": "#e9d3a6",
     "open": "#9ccf7a",
     "snow": "#f1f5fa",
+    "market": "#b8a48f",
 }
+#: awning colours of a row of market stalls (each striped with white)
+_AWNINGS = ("#d94f3d", "#2f8f83", "#e8a33d", "#3d6fd9", "#b0487a")
+#: what a stall shows on its counter (the first ones the set has)
+_WARES = ("red-apple", "tangerine", "banana", "watermelon", "pineapple", "grapes", "lemon", "melon")
 _BACKDROP: dict[str, list[tuple[str, float]]] = {
     "city": [
         ("office-building", 0.30),
@@ -161,6 +166,9 @@ def compose_scene(
             else colors.background
         )
         img = linear_gradient(w, h, [mix(wall, "#000000", 0.04), wall], 90)
+        if reading.setting == "room":
+            # a room, not a studio table: a window in the wall shows the time of day and the weather
+            _window(img, w, h, horizon, _sky_colors(time, weather, colors.accent), rng)
         _surface(img, w, h, horizon, reading.surface or "table", colors, rng)
     else:
         horizon, base_y = h, h * 0.84
@@ -272,6 +280,8 @@ def _setting(
                 False,
             ),
         )
+    if setting == "market":
+        _stalls(lib, img, w, h, horizon, haze, depth * 0.5, rng)
     if row:
         span = w / len(row)
         for i, (name, rel) in enumerate(row):
@@ -355,6 +365,79 @@ def _planks(img: Image.Image, w: int, h: int, top: float, night: bool) -> None:
         x_top = w * i / n
         x_bot = w / 2 + (x_top - w / 2) * 1.5
         draw.line((x_top, top, x_bot, h), fill=hex_rgba(mix(wood, "#000000", 0.25)), width=max(1, w // 400))
+
+
+def _stalls(
+    lib: IllustrationSet,
+    img: Image.Image,
+    w: int,
+    h: int,
+    horizon: float,
+    haze: str,
+    depth: float,
+    rng: np.random.Generator,
+) -> None:
+    """A row of market stalls on the horizon: posts, a counter with wares on it, a striped awning with a
+    scalloped edge; a little hazy, like the rest of the backdrop."""
+    m = min(w, h)
+    n = max(3, round(w / (m * 0.42)))
+    slot = w / n
+    sw, sh = slot * 0.9, min(m * 0.34, horizon * 0.62)
+    wares = [name for name in _WARES if name in lib]
+    draw = ImageDraw.Draw(img)
+    start = int(rng.integers(0, len(_AWNINGS)))
+    for i in range(n):
+        x0 = slot * i + (slot - sw) / 2
+        x1, top = x0 + sw, horizon - sh
+        wood = hex_rgba(mix("#8a5a3c", haze, depth))
+        post = max(2, round(sw * 0.04))
+        for px in (x0 + post, x1 - post * 2):
+            draw.rectangle((px, top, px + post, horizon), fill=wood)
+        # the counter, and its wares on top
+        counter_top = horizon - sh * 0.34
+        draw.rectangle((x0, counter_top, x1, horizon), fill=hex_rgba(mix("#a8734c", haze, depth)))
+        draw.rectangle((x0, counter_top, x1, counter_top + sh * 0.05), fill=wood)
+        if wares:
+            size = sw * 0.26
+            for j in range(3):
+                name = wares[(i * 2 + j) % len(wares)]
+                cx = x0 + sw * (0.2 + 0.3 * j)
+                _paste(
+                    img,
+                    lib,
+                    Placed(
+                        name, cx, counter_top + size * 0.12, size, tint_fills(lib, name, haze, depth), False
+                    ),
+                )
+        # the awning: stripes of the stall's colour and white, scalloped along the bottom
+        color = mix(_AWNINGS[(start + i) % len(_AWNINGS)], haze, depth)
+        ah = sh * 0.28
+        stripes = 6
+        stripe_w = sw * 1.06 / stripes
+        ax0 = x0 - sw * 0.03
+        for k in range(stripes):
+            fill = hex_rgba(color if k % 2 == 0 else mix("#ffffff", haze, depth))
+            sx0 = ax0 + k * stripe_w
+            draw.rectangle((sx0, top - ah, sx0 + stripe_w, top), fill=fill)
+            r = stripe_w / 2
+            draw.pieslice((sx0, top - r, sx0 + stripe_w, top + r), 0, 180, fill=fill)
+    draw.line((0, horizon, w, horizon), fill=hex_rgba(mix("#6b5a4c", haze, depth)), width=max(1, h // 300))
+
+
+def _window(img: Image.Image, w: int, h: int, sill: float, sky: list[str], rng: np.random.Generator) -> None:
+    """A window in the back wall, above the table: the sky outside, a wooden frame with a cross bar."""
+    ww, wh = w * 0.3, sill * 0.62
+    x0 = w * (0.62 if rng.uniform() < 0.5 else 0.08)
+    y0 = sill * 0.16
+    pane = linear_gradient(max(1, int(ww)), max(1, int(wh)), sky, 90)
+    img.paste(pane, (int(x0), int(y0)))
+    draw = ImageDraw.Draw(img)
+    frame = hex_rgba("#7a5234")
+    bar = max(3, round(min(w, h) * 0.014))
+    draw.rectangle((x0, y0, x0 + ww, y0 + wh), outline=frame, width=bar * 2)
+    draw.rectangle((x0 + ww / 2 - bar / 2, y0, x0 + ww / 2 + bar / 2, y0 + wh), fill=frame)
+    draw.rectangle((x0, y0 + wh * 0.45 - bar / 2, x0 + ww, y0 + wh * 0.45 + bar / 2), fill=frame)
+    draw.rectangle((x0 - bar, y0 + wh, x0 + ww + bar, y0 + wh + bar * 1.5), fill=hex_rgba("#5e3e27"))
 
 
 def _surface(

@@ -3,7 +3,8 @@
 ``read_brief(text)`` splits the words of a picture prompt into
 
 - **time** (dawn, day, dusk, night) and **weather** (clear, cloudy, rain, snow, storm, fog): they set the sky;
-- **setting** (city/rooftops, sea/coast/pier, park/forest, mountains, desert, space, snow, tabletop, room):
+- **setting** (city/rooftops, market, sea/coast/pier, park/forest, mountains, desert, space, snow, tabletop,
+  room — a tea shop is a room):
   the backdrop and the ground;
 - **things**: the remaining content words and two-word compounds, matched to drawings by the index
   (exact keyword, then embeddings); the first is the subject, the rest are props;
@@ -67,11 +68,10 @@ SETTING_WORDS: dict[str, str] = {
             "bakery",
             "restaurant",
             "boutique",
-            "market",
-            "bazaar",
         ),
         "city",
     ),
+    **dict.fromkeys(("market", "bazaar", "marketplace", "stall", "stalls", "souk"), "market"),
     **dict.fromkeys(
         (
             "sea",
@@ -102,8 +102,13 @@ SETTING_WORDS: dict[str, str] = {
         ("linen", "table", "tabletop", "counter", "desk", "shelf", "marble", "pedestal", "podium"),
         "tabletop",
     ),
-    **dict.fromkeys(("kitchen", "room", "interior", "office", "bedroom", "library"), "room"),
+    **dict.fromkeys(
+        ("kitchen", "room", "interior", "office", "bedroom", "library", "teahouse", "tearoom", "teashop"),
+        "room",
+    ),
 }
+#: places named in two words that are rooms, not streets ("a tea shop poster": a table by a window)
+_INTERIORS = re.compile(r"\btea[ -]?(?:shop|house|room|parlou?r)s?\b|\bcoffee[ -]?house\b")
 #: a named city is where the picture is (a city street with its landmark far off on the skyline), never its
 #: subject: "a small Tokyo cafe" is a cafe in Tokyo, not Tokyo Tower in front of the houses
 PLACES: dict[str, str] = {
@@ -286,6 +291,8 @@ def read_brief(text: str, idx: IllustrationIndex) -> Reading:
     out = Reading()
     # quoted strings are text to set, not things to draw
     plain = _PHOTO_TERMS.sub(" ", _QUOTED.sub(" ", text).lower())
+    if _INTERIORS.search(plain) and "storefront" not in plain:
+        out.setting = "room"
     for clause in _CLAUSE.split(plain):
         runs = _runs(_WORD.findall(clause), out)
         if not out.things:
