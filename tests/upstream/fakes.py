@@ -152,6 +152,14 @@ class _Base:
         except OSError:
             pass
 
+    @staticmethod
+    def send_png(h: BaseHTTPRequestHandler, data: bytes) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "image/png")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        h.wfile.write(data)
+
     def handle(self, h: BaseHTTPRequestHandler, method: str, record: dict[str, Any]) -> None:
         raise NotImplementedError
 
@@ -186,12 +194,7 @@ class FakeOpenAI(_Base):
     def handle(self, h: BaseHTTPRequestHandler, method: str, record: dict[str, Any]) -> None:
         ctype = h.headers.get("Content-Type", "")
         if method == "GET" and h.path in self.files:
-            data = self.files[h.path]
-            h.send_response(200)
-            h.send_header("Content-Type", "image/png")
-            h.send_header("Content-Length", str(len(data)))
-            h.end_headers()
-            h.wfile.write(data)
+            self.send_png(h, self.files[h.path])
             return
         if h.path.endswith("/images/generations"):
             fields = json.loads(record["raw"] or b"{}")
@@ -308,11 +311,6 @@ class FakeQueueHost(_Base):
                 return
         if len(parts) == 2 and parts[0] == "files":
             request_id = parts[1].split("-")[0]
-            data = png(picture(*self.jobs[request_id]["size"], color=(30, 90, 200)))
-            h.send_response(200)
-            h.send_header("Content-Type", "image/png")
-            h.send_header("Content-Length", str(len(data)))
-            h.end_headers()
-            h.wfile.write(data)
+            self.send_png(h, png(picture(*self.jobs[request_id]["size"], color=(30, 90, 200))))
             return
         self.send_json(h, 404, {"error": {"message": f"no route {method} {path}", "code": None}})
