@@ -8,6 +8,7 @@ the real Service and, when it can run, the real planning engine. ``IMAGEGEN_TEST
 from __future__ import annotations
 
 import io
+import json
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from PIL import Image
@@ -182,3 +184,15 @@ def decode(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+def events(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """The (event name, data) pairs of a server-sent-events body, in order."""
+    out = []
+    for frame in text.split("\n\n"):
+        lines = frame.splitlines()
+        name = next((line[7:] for line in lines if line.startswith("event: ")), None)
+        data = next((line[6:] for line in lines if line.startswith("data: ")), None)
+        if name and data:
+            out.append((name, json.loads(data)))
+    return out

@@ -6,12 +6,12 @@ These paths need a service that misbehaves on purpose (raises a bug, stalls), wh
 from __future__ import annotations
 
 import io
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from api_server import events
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -112,17 +112,6 @@ def http(fake: FakeService, tmp_path: Path) -> TestClient:
     settings = Settings(home=tmp_path, database_url="sqlite://", extra={"request_timeout_s": "12.5"})
     app = create_app(settings, service=fake)  # type: ignore[arg-type]
     return TestClient(app, raise_server_exceptions=False, headers={"Authorization": "Bearer good"})
-
-
-def events(text: str) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for frame in text.split("\n\n"):
-        lines = frame.splitlines()
-        name = next((line[7:] for line in lines if line.startswith("event: ")), None)
-        data = next((line[6:] for line in lines if line.startswith("data: ")), None)
-        if name and data:
-            out.append((name, json.loads(data)))
-    return out
 
 
 def test_json_answer_and_timeout_setting(http: TestClient, fake: FakeService) -> None:

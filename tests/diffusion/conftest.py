@@ -14,6 +14,8 @@ from imagegen.db.engine import dispose_all
 
 # the helper modules of this folder are imported by name (they are not a package)
 sys.path.insert(0, str(Path(__file__).parent))
+# and the API folder's (api_server: SSE and PNG helpers shared with tests/api)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))
 
 @pytest.fixture(scope="session")
 def tiny_sd(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from api_server import events, png_bytes
 from fastapi.testclient import TestClient
 from PIL import Image
 from tiny_sd import need_torch
@@ -38,27 +39,10 @@ def api(settings: Settings) -> Iterator[tuple[TestClient, Service]]:
         service.stop(timeout=10)
 
 
-def png(image: Image.Image) -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, "PNG")
-    return buf.getvalue()
-
-
 def decoded(item: dict[str, Any]) -> Image.Image:
     import base64
 
     return Image.open(io.BytesIO(base64.b64decode(item["b64_json"])))
-
-
-def events(text: str) -> list[tuple[str, dict[str, Any]]]:
-    out = []
-    for frame in text.split("\n\n"):
-        lines = frame.splitlines()
-        name = next((line[7:] for line in lines if line.startswith("event: ")), None)
-        data = next((line[6:] for line in lines if line.startswith("data: ")), None)
-        if name and data:
-            out.append((name, json.loads(data)))
-    return out
 
 
 def asset(http: TestClient, asset_id: str) -> dict[str, Any]:
@@ -110,7 +94,7 @@ def test_edit_with_an_image_is_image_to_image_at_the_input_size(api: tuple[TestC
     http, _ = api
     source = Image.radial_gradient("L").resize((1024, 640)).convert("RGB")
     r = http.post("/v1/images/edits", data={"model": MODEL, "prompt": "make it stormy", "quality": "low"},
-                  files={"image": ("in.png", png(source), "image/png")})
+                  files={"image": ("in.png", png_bytes(source), "image/png")})
     assert r.status_code == 200, r.text
     body = r.json()
     out = decoded(body["data"][0])
@@ -127,8 +111,8 @@ def test_mask_edit_keeps_every_pixel_outside_the_mask(api: tuple[TestClient, Ser
     mask.paste((0, 0, 0, 0), (300, 200, 700, 460))  # alpha 0: the region to repaint
     r = http.post("/v1/images/edits", data={"model": MODEL, "prompt": "a round window", "quality": "low",
                                             "seed": "5"},
-                  files={"image": ("in.png", png(source), "image/png"),
-                         "mask": ("m.png", png(mask), "image/png")})
+                  files={"image": ("in.png", png_bytes(source), "image/png"),
+                         "mask": ("m.png", png_bytes(mask), "image/png")})
     assert r.status_code == 200, r.text
     out = np.asarray(decoded(r.json()["data"][0]).convert("RGB"))
     src = np.asarray(source)
