@@ -36,6 +36,16 @@ class UpstreamCall:
     def is_edit(self) -> bool:
         return bool(self.images)
 
+    def output_options(self) -> dict[str, Any]:
+        """The output fields an upstream is sent only when they differ from its defaults: ``background``
+        unless ``auto``, ``output_compression`` for a lossy format below 100."""
+        options: dict[str, Any] = {}
+        if self.background != "auto":
+            options["background"] = self.background
+        if self.output_format in ("jpeg", "webp") and self.output_compression != 100:
+            options["output_compression"] = self.output_compression
+        return options
+
 
 @dataclass
 class UpstreamReply:

@@ -60,10 +60,7 @@ class OpenAIImages:
     def _params(self, call: UpstreamCall) -> dict[str, Any]:
         params: dict[str, Any] = {"prompt": call.prompt, "model": call.model, "n": call.n, "size": call.size,
                                   "quality": call.quality, "output_format": call.output_format}
-        if call.background != "auto":
-            params["background"] = call.background
-        if call.output_format in ("jpeg", "webp") and call.output_compression != 100:
-            params["output_compression"] = call.output_compression
+        params.update(call.output_options())
         if call.user:
             params["user"] = call.user
         if call.is_edit:

@@ -67,10 +67,7 @@ class QueueHost:
     def _body(self, call: UpstreamCall) -> dict[str, Any]:
         body: dict[str, Any] = {"prompt": call.prompt, "size": call.size, "n": call.n,
                                 "quality": call.quality, "output_format": call.output_format}
-        if call.background != "auto":
-            body["background"] = call.background
-        if call.output_format in ("jpeg", "webp") and call.output_compression != 100:
-            body["output_compression"] = call.output_compression
+        body.update(call.output_options())
         if call.is_edit:
             body["images"] = [_data_url(data, mime) for _name, data, mime in call.images]
             if call.mask is not None:
