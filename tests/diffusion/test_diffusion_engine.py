@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from tiny_sd import need_torch
@@ -18,6 +19,11 @@ from imagegen.engines.diffusion import DiffusionEngine
 from imagegen.engines.diffusion.pipelines import PipelineCache
 from imagegen.service import Service
 
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from imagegen.engines.base import EngineImage
+
 need_torch()
 
 MODEL = "diffusers/tiny-sd"
@@ -28,6 +34,26 @@ def spec(**kw: object) -> GenerateSpec:
                                    seed=9)
     base.update(kw)
     return GenerateSpec(**base)  # type: ignore[arg-type]
+
+
+def edit_inside(engine: DiffusionEngine, model: str, prompt: str, source: Image.Image,
+                box: tuple[int, int, int, int]) -> EngineImage:
+    """Mask-edit ``box`` of ``source`` at its own size (seed 2, low quality); asserts that no pixel outside
+    the box changed and that some inside did, and returns the edited image."""
+    import numpy as np
+    from PIL import Image
+
+    from imagegen.contract.specs import EditSpec, InputImage
+
+    mask = Image.new("RGBA", source.size, (0, 0, 0, 255))
+    mask.paste((0, 0, 0, 0), box)
+    edit = EditSpec(prompt=prompt, model=model, quality="low", seed=2, width=source.width,
+                    height=source.height, images=(InputImage(image=source, data=b"", sha256="0"),), mask=mask)
+    edited = engine.edit(edit, NullProgress()).images[0]
+    out, src = np.asarray(edited.pixels), np.asarray(source)
+    outside = np.asarray(mask)[:, :, 3] != 0
+    assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
+    return edited
 
 
 def test_cancel_stops_the_job_between_denoising_steps(settings: Settings) -> None:
@@ -126,7 +152,6 @@ def test_an_inpainting_folder_serves_mask_edits_only(settings: Settings, tiny_sd
     from tiny_sd import build_tiny_inpaint
 
     from imagegen.contract.errors import InvalidValue
-    from imagegen.contract.specs import EditSpec, InputImage
 
     build_tiny_inpaint(tiny_sd, settings.home / "models" / "inpaint")
     engine = DiffusionEngine(settings=settings, model="diffusers/inpaint")
@@ -134,25 +159,15 @@ def test_an_inpainting_folder_serves_mask_edits_only(settings: Settings, tiny_sd
     with pytest.raises(InvalidValue, match="inpainting model"):
         engine.generate(spec(model="diffusers/inpaint"), NullProgress())
     source = Image.fromarray(np.random.default_rng(4).integers(0, 256, (320, 512, 3), dtype=np.uint8))
-    mask = Image.new("RGBA", source.size, (0, 0, 0, 255))
-    mask.paste((0, 0, 0, 0), (100, 60, 300, 200))
-    edit = EditSpec(prompt="a door", model="diffusers/inpaint", quality="low", seed=2, width=512, height=320,
-                    images=(InputImage(image=source, data=b"", sha256="0"),), mask=mask)
-    result = engine.edit(edit, NullProgress())
-    out, src = np.asarray(result.images[0].pixels), np.asarray(source)
-    outside = np.asarray(mask)[:, :, 3] != 0
-    assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
-    assert result.images[0].extra["pipeline"] == "StableDiffusionInpaintPipeline"
+    edited = edit_inside(engine, "diffusers/inpaint", "a door", source, (100, 60, 300, 200))
+    assert edited.extra["pipeline"] == "StableDiffusionInpaintPipeline"
 
 
 def test_a_transformer_family_sd3_without_t5(settings: Settings) -> None:
     """SD3's path: 2x2 patches (render multiples of 16), a shifted 16-channel latent space decoded for the
     partials, the inpainting form of the same components, and a folder saved without its T5 encoder."""
-    import numpy as np
-    from PIL import Image
     from tiny_sd import build_tiny_sd3
 
-    from imagegen.contract.specs import EditSpec, InputImage
 
     build_tiny_sd3(settings.home / "models" / "tiny-sd3")
     engine = DiffusionEngine(settings=settings, model="diffusers/tiny-sd3")
@@ -163,14 +178,7 @@ def test_a_transformer_family_sd3_without_t5(settings: Settings) -> None:
     assert result.images[0].pixels.size == (1536, 1024) and result.images[0].extra["render_size"] == "192x128"
     assert len(partials) == 2
     source = result.images[0].pixels
-    mask = Image.new("RGBA", source.size, (0, 0, 0, 255))
-    mask.paste((0, 0, 0, 0), (400, 300, 1000, 700))
-    edit = EditSpec(prompt="a sun", model="diffusers/tiny-sd3", quality="low", seed=2, width=1536,
-                    height=1024, images=(InputImage(image=source, data=b"", sha256="0"),), mask=mask)
-    edited = engine.edit(edit, NullProgress()).images[0]
-    out, src = np.asarray(edited.pixels), np.asarray(source)
-    outside = np.asarray(mask)[:, :, 3] != 0
-    assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
+    edited = edit_inside(engine, "diffusers/tiny-sd3", "a sun", source, (400, 300, 1000, 700))
     assert edited.extra["pipeline"] == "StableDiffusion3InpaintPipeline"
 
 
@@ -178,11 +186,8 @@ def test_flux_packed_latents_partials_and_inpainting(settings: Settings) -> None
     """FLUX's path: latents packed in 2x2 patches (unpacked to decode partials), guidance embeddings, the
     FLUX inpainting form. The tiny folder's native size is the family's, so the engine is asked for small
     sizes directly (the HTTP front door would hold them to the contract)."""
-    import numpy as np
-    from PIL import Image
     from tiny_sd import build_tiny_flux
 
-    from imagegen.contract.specs import EditSpec, InputImage
 
     build_tiny_flux(settings.home / "models" / "tiny-flux")
     engine = DiffusionEngine(settings=settings, model="diffusers/tiny-flux")
@@ -192,12 +197,5 @@ def test_flux_packed_latents_partials_and_inpainting(settings: Settings) -> None
                                   partial_images=1), CallbackProgress(on_partial=partials.append))
     assert result.images[0].pixels.size == (160, 128) and len(partials) == 1
     source = result.images[0].pixels
-    mask = Image.new("RGBA", source.size, (0, 0, 0, 255))
-    mask.paste((0, 0, 0, 0), (40, 30, 120, 100))
-    edit = EditSpec(prompt="a moon", model="diffusers/tiny-flux", quality="low", seed=2, width=160,
-                    height=128, images=(InputImage(image=source, data=b"", sha256="0"),), mask=mask)
-    edited = engine.edit(edit, NullProgress()).images[0]
-    out, src = np.asarray(edited.pixels), np.asarray(source)
-    outside = np.asarray(mask)[:, :, 3] != 0
-    assert np.array_equal(out[outside], src[outside]) and (out[~outside] != src[~outside]).any()
+    edited = edit_inside(engine, "diffusers/tiny-flux", "a moon", source, (40, 30, 120, 100))
     assert edited.extra["pipeline"] == "FluxInpaintPipeline"
