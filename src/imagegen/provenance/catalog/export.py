@@ -17,7 +17,7 @@ from sqlalchemy import tuple_
 from sqlalchemy.orm import Session
 
 from imagegen.provenance.catalog.models import Asset
-from imagegen.provenance.catalog.repository import CatalogRepository
+from imagegen.provenance.catalog.repository import CatalogRepository, created_between
 
 FIELDS = (
     "asset_id",
@@ -60,11 +60,7 @@ def export_rows(
 ) -> Iterator[dict[str, Any]]:
     """Yield one disclosure record per asset of ``tenant_id`` in ``[date_from, date_to)``, oldest first."""
     repo = CatalogRepository(session, tenant_id)
-    conds = []
-    if date_from is not None:
-        conds.append(Asset.created_at >= date_from)
-    if date_to is not None:
-        conds.append(Asset.created_at < date_to)
+    conds = created_between(date_from, date_to)
     if model:
         conds.append(Asset.requested_model == model)
     after: tuple[datetime, int] | None = None

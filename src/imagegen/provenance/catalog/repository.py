@@ -10,13 +10,24 @@ no catalog data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from imagegen.contract.errors import NotFound
 from imagegen.provenance.catalog.models import Asset, Edge, Family
+
+
+def created_between(date_from: datetime | None, date_to: datetime | None) -> list[ColumnElement[bool]]:
+    """The conditions for assets created in ``[date_from, date_to)``; an open end adds none."""
+    conds: list[ColumnElement[bool]] = []
+    if date_from is not None:
+        conds.append(Asset.created_at >= date_from)
+    if date_to is not None:
+        conds.append(Asset.created_at < date_to)
+    return conds
 
 
 class CatalogRepository:

@@ -25,7 +25,7 @@ from imagegen.contract.errors import InvalidValue
 from imagegen.contract.sizes import parse_size
 from imagegen.provenance.catalog.fts import apply_text
 from imagegen.provenance.catalog.models import Asset, Family
-from imagegen.provenance.catalog.repository import CatalogRepository
+from imagegen.provenance.catalog.repository import CatalogRepository, created_between
 from imagegen.provenance.catalog.review import check_state, lineage_condition
 
 #: the columns a listing returns (no plan/report/params blobs: those come with ``GET /v1/assets/{id}``)
@@ -217,10 +217,7 @@ def conditions(q: SearchQuery, tenant_id: str) -> list[ColumnElement[Any]]:
     ):
         if value is not None and value != "":
             conds.append(column == value)
-    if q.date_from is not None:
-        conds.append(Asset.created_at >= q.date_from)
-    if q.date_to is not None:
-        conds.append(Asset.created_at < q.date_to)
+    conds.extend(created_between(q.date_from, q.date_to))
     if q.root:
         conds.append(lineage_condition(tenant_id, q.root))
     return conds

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from imagegen.config import Settings
 from imagegen.provenance.catalog.models import Asset
-from imagegen.provenance.catalog.repository import CatalogRepository
+from imagegen.provenance.catalog.repository import CatalogRepository, created_between
 
 DEFAULT_CREDITS_PER_SECOND = 1.0
 DEFAULT_CREDITS_PER_MEGAPIXEL = 0.0
@@ -56,11 +56,7 @@ def usage_report(
 ) -> dict[str, Any]:
     """Totals and per-(model, engine) lines of ``tenant_id`` between ``date_from`` (incl.) and ``date_to``."""
     repo = CatalogRepository(session, tenant_id)
-    conds = []
-    if date_from is not None:
-        conds.append(Asset.created_at >= date_from)
-    if date_to is not None:
-        conds.append(Asset.created_at < date_to)
+    conds = created_between(date_from, date_to)
     rows = session.execute(
         repo.scoped(
             Asset.requested_model,
