@@ -40,13 +40,7 @@ def mark_lists(ctx: Ctx, nodes: list[Node]) -> list[Node]:
         ink_w = min(node.box.w, em_width(node.text, node.font) * node.size)
         side = node.size * (1.25 if node.role == "step" else 0.45)
         gap = node.size * 0.45
-        if node.align == "center":
-            left = node.box.x + (node.box.w - ink_w) / 2
-        elif node.align == "right":
-            left = node.box.right - ink_w
-        else:
-            left = node.box.x
-        x = left - gap - side
+        x = _aligned_left(node, ink_w) - gap - side
         if x < safe_x:
             # no room before the text: the text moves right by the marker's width
             shift = safe_x - x
@@ -116,17 +110,21 @@ def _badges_in_a_row(nodes: list[Node], safe: Region) -> list[Node]:
     return out
 
 
+def _aligned_left(node: TextNode, w: float) -> float:
+    """The left edge of something ``w`` wide set in ``node``'s box by the node's alignment."""
+    if node.align == "center":
+        return node.box.x + (node.box.w - w) / 2
+    if node.align == "right":
+        return node.box.right - w
+    return node.box.x
+
+
 def _pill(ctx: Ctx, node: TextNode, pad: float = 0.7) -> TextNode:
     pal = ctx.theme.palette
     ink_w = min(node.box.w, em_width(node.text, node.font) * node.size)
     pad = node.size * pad
     w = min(node.box.w, ink_w + 2 * pad)
-    if node.align == "center":
-        x = node.box.x + (node.box.w - w) / 2
-    elif node.align == "right":
-        x = node.box.right - w
-    else:
-        x = node.box.x
+    x = _aligned_left(node, w)
     return node.model_copy(
         update={
             "box": Box(x=round(x, 2), y=node.box.y, w=round(w, 2), h=node.box.h),
