@@ -386,27 +386,28 @@ def read(masked: str, prompt: str) -> Reading:
     return out
 
 
+#: the node role a counted noun asks for, first match wins (``None``: cards and tiles count no role)
+_COUNT_ROLES: tuple[tuple[re.Pattern[str], str | None], ...] = tuple(
+    (re.compile(p), role)
+    for p, role in (
+        (r"kpi|metric|stat", "kpi"),
+        (r"\bcards?$|tiles$", None),
+        (r"rows?$|fields$|entries$", "row"),
+        (r"steps?$", "step"),
+        (r"bullets?(?: points)?$", "bullet"),
+        (r"buttons?$", "button"),
+        (r"places$|stops$|stations$", "place"),
+        (r"tabs$", "nav"),
+        (r"items$|dishes$", "item"),
+        (r"bars$|slices$|points$", "chart_point"),
+    )
+)
+
+
 def _count_role(noun: str) -> str | None:
-    if re.search(r"kpi|metric|stat", noun):
-        return "kpi"
-    if re.search(r"\bcards?$|tiles$", noun):
-        return None
-    if re.search(r"rows?$|fields$|entries$", noun):
-        return "row"
-    if re.search(r"steps?$", noun):
-        return "step"
-    if re.search(r"bullets?(?: points)?$", noun):
-        return "bullet"
-    if re.search(r"buttons?$", noun):
-        return "button"
-    if re.search(r"places$|stops$|stations$", noun):
-        return "place"
-    if re.search(r"tabs$", noun):
-        return "nav"
-    if re.search(r"items$|dishes$", noun):
-        return "item"
-    if re.search(r"bars$|slices$|points$", noun):
-        return "chart_point"
+    for pattern, role in _COUNT_ROLES:
+        if pattern.search(noun):
+            return role
     return None
 
 
