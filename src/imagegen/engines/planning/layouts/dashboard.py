@@ -42,7 +42,6 @@ NAV_ICONS: tuple[tuple[str, str], ...] = (
     (r"profile|account", "person"),
     (r"log ?out|sign ?out", "logout"),
 )
-NAV_ICON_NAMES = frozenset({name for _, name in NAV_ICONS} | {"chevron_right"})
 _HEAD = ("title", "headline", "masthead", "subhead")
 
 

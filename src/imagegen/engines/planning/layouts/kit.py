@@ -7,7 +7,7 @@ Geometry is plain floats in canvas pixels. Layout functions are pure: same conte
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..plan import (
@@ -611,12 +611,6 @@ def stack(
     return nodes, used
 
 
-def square_in(region: Region, fraction: float = 1.0) -> Region:
-    """The largest centered square inside a region (times ``fraction``)."""
-    side = min(region.w, region.h) * fraction
-    return Region(region.cx - side / 2, region.cy - side / 2, side, side)
-
-
 def code_region(spec: CodeSpec, area: Region, unit: float, scale: float = 1.0) -> tuple[float, float]:
     """The (w, h) a code needs: QR square; linear codes wide with room for the digits."""
     if spec.symbology == "qr":
@@ -624,8 +618,3 @@ def code_region(spec: CodeSpec, area: Region, unit: float, scale: float = 1.0) -
         return side, side
     w = max(300 * unit, 340 * unit * scale)
     return w, w * 0.5
-
-
-def retone(item: TextItem, **changes: Any) -> TextItem:
-    """A copy of an item with fields changed (layouts never mutate the shared content)."""
-    return replace(item, **changes)

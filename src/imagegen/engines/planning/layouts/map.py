@@ -38,7 +38,6 @@ PLACE_ICONS: tuple[tuple[str, str], ...] = (
     (r"shop|store|mall", "store"),
     (r"town hall|city hall|bank", "account_balance"),
 )
-MAP_ICON_NAMES = frozenset({name for _, name in PLACE_ICONS} | {"location_on", "explore"})
 _HEAD = ("title", "headline", "subhead", "masthead")
 #: places that belong by the water
 _COASTAL = r"harbou?r|port\b|marina|pier|dock|ferry|lighthouse|beach|bay\b|coast|fish|wharf|quay"

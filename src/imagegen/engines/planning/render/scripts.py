@@ -51,8 +51,6 @@ _RANGES: list[tuple[int, int, str]] = [
 ]
 _STARTS = [r[0] for r in _RANGES]
 
-#: scripts written right to left
-RTL_SCRIPTS = frozenset({"arabic", "hebrew"})
 #: scripts whose lines break between any two characters (Korean uses spaces and breaks at words)
 CJK_BREAK_SCRIPTS = frozenset({"han", "kana"})
 #: scripts drawn from the Noto Sans CJK collection

@@ -69,8 +69,3 @@ def snap(size: float) -> int:
     return _BUCKETS[i - 1] if i > 0 else 4
 
 
-def clear_cache() -> None:
-    global _cache_bytes
-    with _lock:
-        _cache.clear()
-        _cache_bytes = 0
