@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 
 from imagegen.contract.errors import UpstreamError
 
+#: the largest output file fetched by URL from an upstream (a gateway answering ``url`` instead of
+#: ``b64_json``, a queue host's result)
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class UpstreamCall:

@@ -40,7 +40,6 @@ from imagegen.engines.masks import (
 )
 from imagegen.engines.upstream.calls import Transport, UpstreamCall, UpstreamReply
 from imagegen.engines.upstream.config import UpstreamConfig
-from imagegen.engines.upstream.openai_api import OpenAIImages
 from imagegen.engines.upstream.queue_api import CANCEL_TIMEOUT_S, QueueHost
 
 ENGINE_NAME = "imagegen-upstream"
@@ -74,8 +73,13 @@ class _Loop:
 
 
 def make_transport(config: UpstreamConfig, env: Mapping[str, str]) -> Transport:
-    """The wire protocol of ``config.kind``."""
-    return OpenAIImages(config, env) if config.kind == "openai" else QueueHost(config, env)
+    """The wire protocol of ``config.kind``. The openai SDK (~0.5 s to import) loads only when an
+    OpenAI-kind upstream is first built, not with the router that every CLI command and worker imports."""
+    if config.kind == "openai":
+        from imagegen.engines.upstream.openai_api import OpenAIImages
+
+        return OpenAIImages(config, env)
+    return QueueHost(config, env)
 
 
 def _decode(data: bytes, label: str) -> tuple[Image.Image, str]:

@@ -17,6 +17,7 @@ import openai
 
 from imagegen.contract.errors import EngineUnavailable
 from imagegen.engines.upstream.calls import (
+    MAX_OUTPUT_BYTES,
     OnPartial,
     OnProgress,
     UpstreamCall,
@@ -25,9 +26,6 @@ from imagegen.engines.upstream.calls import (
 )
 from imagegen.engines.upstream.config import UpstreamConfig
 from imagegen.engines.upstream.retry import Failure, RetryPolicy, retry_after_s, with_retries
-
-#: the largest output file fetched by URL (a gateway answering ``url`` instead of ``b64_json``)
-MAX_OUTPUT_BYTES = 64 * 1024 * 1024
 
 
 class OpenAIImages:

@@ -20,6 +20,7 @@ import httpx
 
 from imagegen.contract.errors import EngineUnavailable, UpstreamError, UpstreamTimeout
 from imagegen.engines.upstream.calls import (
+    MAX_OUTPUT_BYTES,
     OnPartial,
     OnProgress,
     UpstreamCall,
@@ -27,7 +28,6 @@ from imagegen.engines.upstream.calls import (
     require_same_origin,
 )
 from imagegen.engines.upstream.config import UpstreamConfig
-from imagegen.engines.upstream.openai_api import MAX_OUTPUT_BYTES
 from imagegen.engines.upstream.retry import Failure, RetryPolicy, retry_after_s, with_retries
 
 log = logging.getLogger(__name__)
