@@ -313,24 +313,18 @@ def read(masked: str, prompt: str) -> Reading:
         taken.append((base + pieces[0][0], base + pieces[-1][1]))
     # 3. numbered steps and bullet lines
     numbered = list(_NUMBERED.finditer(masked))
-    if len(numbered) >= 2 and [int(x.group("n")) for x in numbered] == list(range(1, len(numbered) + 1)):
-        group += 1
-        for x in numbered:
-            s, e = x.start("t"), x.end("t")
-            while e > s and masked[e - 1] in " .;,":
-                e -= 1
-            if free(s, e):
-                out.texts.append(Listed(prompt[s:e], "step", s, group))
-                taken.append((s, e))
+    in_order = [int(x.group("n")) for x in numbered] == list(range(1, len(numbered) + 1))
     bullets = list(_BULLET_LINE.finditer(masked))
-    if len(bullets) >= 2:
+    for lines, role, valid in ((numbered, "step", in_order), (bullets, "bullet", True)):
+        if len(lines) < 2 or not valid:
+            continue
         group += 1
-        for x in bullets:
+        for x in lines:
             s, e = x.start("t"), x.end("t")
             while e > s and masked[e - 1] in " .;,":
                 e -= 1
             if free(s, e):
-                out.texts.append(Listed(prompt[s:e], "bullet", s, group))
+                out.texts.append(Listed(prompt[s:e], role, s, group))
                 taken.append((s, e))
     # 4. single labelled things
     for m in _SINGLE.finditer(masked):
