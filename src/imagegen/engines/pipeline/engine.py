@@ -228,10 +228,8 @@ class PipelineEngine:
 
     def _edit_spec(self, model: str, item: _Item, prompt: str, spec: GenerateSpec,
                    fidelity: str | None = None) -> EditSpec:
-        base = _plain(spec)
-        return EditSpec(**{f.name: getattr(base, f.name) for f in dataclasses.fields(GenerateSpec)}
-                        | {"model": model, "prompt": prompt, "n": 1, "width": item.pixels.width,
-                           "height": item.pixels.height},
+        return EditSpec(**_plain_fields(spec) | {"model": model, "prompt": prompt, "n": 1,
+                                                 "width": item.pixels.width, "height": item.pixels.height},
                         images=(item.as_input(),), input_fidelity=fidelity)  # type: ignore[arg-type]
 
     def _edit_one(self, model: str, item: _Item, prompt: str, spec: GenerateSpec, progress: Progress, *,
@@ -262,10 +260,15 @@ class PipelineEngine:
         return _Item(img.pixels, img.plan, len(outputs) - 1)
 
 
-def _plain(spec: GenerateSpec) -> GenerateSpec:
-    """The request's scalar fields as a plain generation spec (no stream, no partials, no client plan)."""
+def _plain_fields(spec: GenerateSpec) -> dict[str, Any]:
+    """The request's scalar fields for a step (no stream, no partials, no client plan)."""
     fields = {f.name: getattr(spec, f.name) for f in dataclasses.fields(GenerateSpec)}
-    return GenerateSpec(**fields | {"stream": False, "partial_images": 0, "plan": None})
+    return fields | {"stream": False, "partial_images": 0, "plan": None}
+
+
+def _plain(spec: GenerateSpec) -> GenerateSpec:
+    """The request as a plain generation spec for a step."""
+    return GenerateSpec(**_plain_fields(spec))
 
 
 def _prompt(template: str, prompt: str) -> str:
