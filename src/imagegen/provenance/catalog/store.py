@@ -29,7 +29,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,13 +37,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from imagegen.contract.errors import EngineUnavailable, InvalidValue
+from imagegen.provenance.atomic_files import TMP_SUFFIX, write_atomic
 
 if TYPE_CHECKING:
     from imagegen.config import Settings
 
 log = logging.getLogger(__name__)
 
-TMP_SUFFIX = ".tmp"
 #: files younger than this are never swept: a concurrent writer may not have committed its row yet
 DEFAULT_GRACE_S = 3600.0
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
@@ -112,18 +111,7 @@ class LocalFiles:
     def write(self, key: str, data: bytes) -> None:
         final = self.path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.parent / f".{final.name}.{secrets.token_hex(4)}{TMP_SUFFIX}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _fsync_dir(final.parent)
+        write_atomic(final, data)
 
     def read(self, key: str) -> bytes:
         return self.path(key).read_bytes()
@@ -368,12 +356,3 @@ def _s3_client(extra: dict[str, str]) -> Any:
     session = boto3.session.Session()
     return session.client("s3", endpoint_url=endpoint, region_name=extra.get("s3_region") or None,
                           aws_access_key_id=key_id, aws_secret_access_key=secret, config=config)
-
-
-def _fsync_dir(path: Path) -> None:
-    # the rename is durable only once the directory entry is on disk
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

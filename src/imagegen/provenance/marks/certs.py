@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from imagegen.provenance.atomic_files import write_atomic
 
 ROOT_CERT = "root-ca.pem"
 ROOT_KEY = "root-ca.key"
@@ -154,21 +155,6 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def _name(common_name: str) -> x509.Name:
     return x509.Name(
         [
@@ -246,7 +232,7 @@ def _create_local(keys_dir: Path) -> None:
     pem = serialization.Encoding.PEM
     pkcs8 = serialization.PrivateFormat.PKCS8
     plain = serialization.NoEncryption()
-    _write_atomic(keys_dir / ROOT_KEY, root_key.private_bytes(pem, pkcs8, plain), 0o600)
-    _write_atomic(keys_dir / LEAF_KEY, leaf_key.private_bytes(pem, pkcs8, plain), 0o600)
-    _write_atomic(keys_dir / LEAF_CERT, leaf.public_bytes(pem) + root.public_bytes(pem), 0o644)
-    _write_atomic(keys_dir / ROOT_CERT, root.public_bytes(pem), 0o644)
+    write_atomic(keys_dir / ROOT_KEY, root_key.private_bytes(pem, pkcs8, plain), mode=0o600)
+    write_atomic(keys_dir / LEAF_KEY, leaf_key.private_bytes(pem, pkcs8, plain), mode=0o600)
+    write_atomic(keys_dir / LEAF_CERT, leaf.public_bytes(pem) + root.public_bytes(pem), mode=0o644)
+    write_atomic(keys_dir / ROOT_CERT, root.public_bytes(pem), mode=0o644)
