@@ -99,14 +99,16 @@ def test_killed_worker_job_finishes_elsewhere_without_loss_or_duplicates(cluster
         pid = int(first_holder.split(":")[1])
         (doomed,) = [w for w in workers if w.pid == pid]
         (survivor,) = [w for w in workers if w.pid != pid]
-        # more work queued while the doomed worker holds the job: a generation and an edit whose input
+        # killed at once, mid-job (the engine works 2 s): anything done first could, on a slow machine,
+        # let the job finish before the kill
+        doomed.kill()
+        # more work queued while the dead worker still holds the job: a generation and an edit whose input
         # exists only in the request (no shared home: it travels through the database)
         buf = io.BytesIO()
         Image.new("RGB", (96, 64), (30, 160, 90)).save(buf, format="PNG")
         data_url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
         others = [submit(c, "/v1/models/test-quick/text-to-image", {"prompt": "quick", "size": "1024x1024"}),
                   submit(c, "/v1/models/test-quick/edit", {"prompt": "edit it", "images": [data_url]})]
-        doomed.kill()  # mid-job: the engine is still working
 
         def status(rid: str) -> str:
             return str(c.get(f"/v1/requests/{rid}/status").json()["status"])
