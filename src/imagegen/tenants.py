@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from imagegen.contract.errors import AuthenticationError, InvalidValue, NotFound
 from imagegen.db.engine import session_factory
+from imagegen.jobs.fair import DEFAULT_WEIGHT, MAX_WEIGHT
 from imagegen.jobs.models import ApiKeyRow, TenantRow
 
 KEY_PREFIX = "ig_"
@@ -78,6 +79,23 @@ class TenantStore:
         with self._sessions.begin() as s:
             if s.get(TenantRow, tenant_id) is None:
                 s.add(TenantRow(id=tenant_id, created_at=time.time(), display_name=display_name))
+
+    def set_weight(self, tenant_id: str, weight: int) -> None:
+        """Fair-scheduling weight of ``tenant_id`` (created if new): jobs it takes per round (jobs.fair)."""
+        if type(weight) is not int or not 1 <= weight <= MAX_WEIGHT:
+            raise InvalidValue(f"A tenant's weight must be a whole number from 1 to {MAX_WEIGHT}, "
+                               f"got {weight!r}.", param="weight")
+        self.ensure_tenant(tenant_id)
+        with self._sessions.begin() as s:
+            row = s.get(TenantRow, tenant_id)
+            assert row is not None
+            row.weight = weight
+
+    def weight(self, tenant_id: str) -> int:
+        """The fair-scheduling weight of ``tenant_id`` (1 for a tenant without a row)."""
+        with self._sessions() as s:
+            row = s.get(TenantRow, tenant_id)
+            return DEFAULT_WEIGHT if row is None else int(row.weight)
 
     def create_key(self, tenant_id: str, *, label: str | None = None) -> tuple[KeyInfo, str]:
         """Make a key for ``tenant_id`` (creating the tenant); returns its info and the key, shown once."""

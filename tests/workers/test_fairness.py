@@ -148,3 +148,50 @@ def test_status_shows_the_fair_position_and_workers_honour_the_cap(tmp_path: Pat
     finally:
         svc.stop()
         dispose_all()
+
+
+def test_weighted_tenant_gets_its_weight_in_dequeues_per_round(db_url: str) -> None:
+    from imagegen.tenants import TenantStore
+
+    store, tenants = JobStore(db_url), TenantStore(db_url)
+    tenants.set_weight("heavy", 2)
+    assert (tenants.weight("heavy"), tenants.weight("light"), tenants.weight("never-seen")) == (2, 1, 1)
+    heavy = queue(store, "heavy", 6)
+    light = queue(store, "light", 3)
+    third = queue(store, "third", 3)
+    # each round: heavy twice, light once, third once (ties in a round go to the older job)
+    expected = [heavy[0], heavy[1], light[0], third[0], heavy[2], heavy[3], light[1], third[1],
+                heavy[4], heavy[5], light[2], third[2]]
+    positions = {job_id: store.get(t, job_id).queue_position  # type: ignore[union-attr]
+                 for t, ids in (("heavy", heavy), ("light", light), ("third", third)) for job_id in ids}
+    assert sorted(positions, key=lambda j: positions[j]) == expected
+    assert sorted(positions.values()) == list(range(1, 13))
+    claimed = [store.claim("host:1:w") for _ in range(12)]
+    assert [j.id for j in claimed if j] == expected
+    with pytest.raises(Exception, match="weight"):
+        tenants.set_weight("heavy", 0)
+
+
+def test_positions_promise_the_claim_order_for_any_weights(db_url: str) -> None:
+    """Mixed weights, running jobs and interleaved arrivals: each queued job's position is exactly the place
+    in which workers then claim it."""
+    import random
+
+    from imagegen.tenants import TenantStore
+
+    rng = random.Random(7)
+    store, tenants = JobStore(db_url), TenantStore(db_url)
+    for name, w in (("a", 3), ("b", 1), ("c", 2)):
+        tenants.set_weight(name, w)
+    owner = {}
+    for _ in range(30):
+        tenant = rng.choice("abcd")
+        owner[queue(store, tenant, 1)[0]] = tenant
+    for _ in range(4):  # some tenants already hold workers
+        store.claim("host:1:w")
+    waiting = {j: t for j, t in owner.items() if store.get(t, j).status == "in_queue"}  # type: ignore[union-attr]
+    positions = {j: store.get(t, j).queue_position for j, t in waiting.items()}  # type: ignore[union-attr]
+    promised = sorted(waiting, key=lambda j: positions[j])
+    assert sorted(positions.values()) == list(range(1, len(waiting) + 1))
+    claimed = [store.claim("host:1:w") for _ in range(len(waiting))]
+    assert [j.id for j in claimed if j] == promised

@@ -1,4 +1,5 @@
-"""``imagegen keys create|list|revoke``: API keys of tenants (a key is shown once, stored hashed)."""
+"""``imagegen keys create|list|revoke|weight``: API keys of tenants (a key is shown once, stored hashed), and
+a tenant's fair-scheduling weight."""
 
 from __future__ import annotations
 
@@ -70,6 +71,17 @@ def revoke(key_id: str) -> None:
     info = _store().revoke_key(key_id)
     when = _when(info.revoked_at)
     click.echo(f"imagegen: key {info.key_id} of tenant '{info.tenant_id}' revoked at {when}", err=True)
+
+
+@keys.command("weight")
+@click.argument("tenant")
+@click.argument("weight", type=click.IntRange(1, 100), required=False)
+def weight(tenant: str, weight: int | None) -> None:
+    """Show TENANT's scheduling weight, or set it to WEIGHT: jobs it takes per fair round (default 1)."""
+    store = _store()
+    if weight is not None:
+        store.set_weight(tenant, weight)
+    click.echo(f"{tenant} {store.weight(tenant)}")
 
 
 def register(group: click.Group) -> None:

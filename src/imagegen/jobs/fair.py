@@ -1,9 +1,11 @@
-"""Fair order of the queue: round-robin across tenants, each tenant's jobs oldest first.
+"""Fair order of the queue: weighted round-robin across tenants, each tenant's jobs oldest first.
 
-A queued job's *turn* is the number of its tenant's jobs running now plus its rank (1, 2, ...) among its
-tenant's queued jobs, oldest first. Workers take the smallest turn, then the oldest job: a tenant with one
-job waits behind at most one job of every other tenant (their heads), never behind another tenant's
-backlog, and a tenant that already holds workers yields its next turn to tenants that hold fewer. A turn
+A queued job's *slot* ``k`` is the number of its tenant's jobs running now plus its rank (1, 2, ...) among
+its tenant's queued jobs, oldest first; its *turn* is ``ceil(k / weight)``, the tenant's ``weight`` being
+its setting in the ``tenants`` table (default 1; ``imagegen keys weight``). Workers take the smallest turn,
+then the oldest job: in each round a tenant of weight ``w`` gets ``w`` dequeues, so a tenant with one job
+waits behind at most ``w`` jobs of every other tenant, never behind another tenant's backlog, and a tenant
+that already holds workers yields its next turn to tenants that hold fewer (per unit of weight). A turn
 does not change when a job moves from queued to running (rank -1, running +1), so positions only shrink
 while nobody new arrives.
 
@@ -14,6 +16,7 @@ sort of the whole queue), so it stays cheap with a deep queue and keeps no state
   leaving out tenants that run ``tenant_cap`` jobs already; ``JobStore.claim`` takes the oldest unlocked
   job of the first tenant it can (``next_of_tenant``) and re-checks the cap inside the claiming UPDATE.
 - ``fair_position``: the job's 1-based place in the same order (``queue_position``).
+- ``tenant_weights``: the tenants whose weight is not 1 (a small read; absent tenants weigh 1).
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 
-from imagegen.jobs.models import JobRow
+from imagegen.jobs.models import JobRow, TenantRow
 
 #: which queue: the shared one (no owner), jobs reserved by one in-process pool (``owner``), or given ids
 Queue = Literal["shared", "reserved", "ids"]
+
+#: a tenant's weight: dequeues per round (``TenantStore.set_weight`` refuses values outside this range)
+DEFAULT_WEIGHT = 1
+MAX_WEIGHT = 100
 
 
 def _queue_filter(queue: Queue) -> ColumnElement[bool]:
@@ -46,6 +53,17 @@ def running_counts() -> Select[str, int]:
     """(tenant_id, running jobs) of every tenant running any."""
     return (select(JobRow.tenant_id, func.count()).where(JobRow.status == "in_progress")
             .group_by(JobRow.tenant_id))
+
+
+@functools.cache
+def tenant_weights() -> Select[str, int]:
+    """(tenant_id, weight) of every tenant whose weight is not the default."""
+    return select(TenantRow.id, TenantRow.weight).where(TenantRow.weight != DEFAULT_WEIGHT)
+
+
+def turn(slot: int, weight: int) -> int:
+    """The round of a tenant's ``slot``-th job (1-based) when the tenant gets ``weight`` jobs per round."""
+    return -(-slot // max(1, weight))
 
 
 @functools.cache
@@ -74,26 +92,33 @@ def tenant_counts(queue: Queue) -> Select[str, int, Any]:
 
 
 def claim_order(heads: Iterable[tuple[str, float]], running: Mapping[str, int], *,
-                tenant_cap: int | None) -> list[str]:
+                tenant_cap: int | None, weights: Mapping[str, int] | None = None) -> list[str]:
     """Tenants in the order their next job is due (``tenant_heads`` + ``running_counts``), skipping any
-    that already run ``tenant_cap`` jobs: smallest turn (running + 1) first, then the oldest head."""
-    due = [(running.get(t, 0) + 1, float(created), t) for t, created in heads
-           if tenant_cap is None or running.get(t, 0) < tenant_cap]
+    that already run ``tenant_cap`` jobs: smallest turn of the head (slot running + 1) first, then the
+    oldest head. ``weights``: tenant -> weight (``tenant_weights``; absent: 1)."""
+    weights = weights or {}
+    due = [(turn(running.get(t, 0) + 1, weights.get(t, DEFAULT_WEIGHT)), float(created), t)
+           for t, created in heads if tenant_cap is None or running.get(t, 0) < tenant_cap]
     return [t for _turn, _created, t in sorted(due)]
 
 
-def fair_position(tenant: str, counts: Iterable[tuple[str, int, int]], running: Mapping[str, int]) -> int:
+def fair_position(tenant: str, counts: Iterable[tuple[str, int, int]], running: Mapping[str, int],
+                  weights: Mapping[str, int] | None = None) -> int:
     """1-based place in the fair order of a queued job of ``tenant``, from ``tenant_counts`` (taken for that
-    job) and ``running_counts``. Its turn is ``k = running + rank``; another tenant U is ahead with every
-    job of a smaller turn, ``min(queued_U, k - 1 - running_U)``, plus its turn-``k`` job when that one is
-    older, i.e. when at least ``k - running_U`` of U's jobs are older."""
+    job), ``running_counts`` and ``tenant_weights``. The claim order is every queued job sorted by (turn,
+    age), so ahead of this job (turn ``t``) are its tenant's older jobs and, of another tenant U (weight
+    ``w``, ``r`` running), every job of a smaller turn (slots up to ``(t - 1) * w``, ranks up to
+    ``(t - 1) * w - r``) plus those of turn ``t`` that are older (ranks up to ``t * w - r``, and at most
+    the ``older`` ones, which are its oldest)."""
+    weights = weights or {}
     rows = [(u, int(q), int(older or 0)) for u, q, older in counts]
     mine = next((older for u, _q, older in rows if u == tenant), 0)
-    k = running.get(tenant, 0) + mine + 1
-    ahead = 0
+    t = turn(running.get(tenant, 0) + mine + 1, weights.get(tenant, DEFAULT_WEIGHT))
+    ahead = mine
     for u, queued, older in rows:
-        r_u = running.get(u, 0)
-        ahead += min(queued, max(0, k - 1 - r_u))
-        if u != tenant and k - r_u >= 1 and older >= k - r_u:
-            ahead += 1
+        if u == tenant:
+            continue
+        w, r_u = weights.get(u, DEFAULT_WEIGHT), running.get(u, 0)
+        earlier = min(queued, max(0, (t - 1) * w - r_u))
+        ahead += earlier + max(0, min(older, t * w - r_u) - earlier)
     return ahead + 1

@@ -37,6 +37,8 @@ class TenantRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[float] = mapped_column(Float, nullable=False)
     display_name: Mapped[str | None] = mapped_column(String(200))
+    #: fair scheduling: jobs this tenant takes per round (jobs.fair; migration 0006)
+    weight: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
 
 class ApiKeyRow(Base):

@@ -10,8 +10,9 @@ State machine (docs/jobs.md)::
 Each transition is an UPDATE guarded by the state it leaves, so two workers (threads or processes)
 never both win: on SQLite the database write lock serializes them; on PostgreSQL the claim also takes
 the candidate row ``FOR UPDATE SKIP LOCKED`` so concurrent claimers skip each other instead of waiting.
-Workers take jobs in the fair order of ``jobs.fair`` (round-robin across tenants), and a per-tenant cap
-on running jobs is checked inside the claiming UPDATE (under a per-tenant advisory lock on PostgreSQL).
+Workers take jobs in the fair order of ``jobs.fair`` (weighted round-robin across tenants), and a
+per-tenant cap on running jobs is checked inside the claiming UPDATE (under a per-tenant advisory lock on
+PostgreSQL).
 
 An edit's input images live in ``job_inputs`` rows written in the job's own transaction (no shared
 folder: a worker on another machine reads them from the database) and deleted when the job ends.
@@ -39,6 +40,7 @@ from imagegen.jobs.fair import (
     running_counts,
     tenant_counts,
     tenant_heads,
+    tenant_weights,
 )
 from imagegen.jobs.models import TERMINAL_STATUSES, JobInputRow, JobRow
 from imagegen.jobs.records import JobRecord
@@ -130,7 +132,8 @@ class JobStore:
             else:
                 counts = s.execute(tenant_counts("reserved"), binds | {"owner": row.worker_id})
             running = {t: int(n) for t, n in s.execute(running_counts())}
-            position = fair_position(row.tenant_id, counts.all(), running)
+            weights = {t: int(w) for t, w in s.execute(tenant_weights())}
+            position = fair_position(row.tenant_id, counts.all(), running, weights)
         return JobRecord(
             id=row.id, tenant_id=row.tenant_id, operation=row.operation, model=row.model,
             status=row.status, progress=float(row.progress or 0.0), created_at=row.created_at,
@@ -155,7 +158,9 @@ class JobStore:
         for _ in range(3):  # every tenant's next job lost to other claimers: look again
             with self._sessions() as s:
                 running = {t: int(n) for t, n in s.execute(running_counts())}
-                tenants = claim_order(s.execute(tenant_heads(queue), binds).all(), running, tenant_cap=cap)
+                weights = {t: int(w) for t, w in s.execute(tenant_weights())}
+                tenants = claim_order(s.execute(tenant_heads(queue), binds).all(), running, tenant_cap=cap,
+                                      weights=weights)
             if not tenants:
                 return None
             for tenant_id in tenants[:CLAIM_CANDIDATES]:
