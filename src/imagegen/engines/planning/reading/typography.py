@@ -1,10 +1,10 @@
 """Typography words -> font requests: families (generic or named), weights, italics, width, relative size.
 
-Named commercial fonts map to open families that are installed here, so the renderer's font book always
-finds a file: SF Pro / Helvetica / Arial -> Inter, Times / Georgia -> Noto Serif, Poppins / Futura /
-Montserrat (geometric sans) -> League Spartan, Dancing Script / Great Vibes -> script (Dancing Script),
-Rockwell / Roboto Slab -> slab, Comic Sans / Caveat -> handwriting (Comic Neue), JetBrains Mono -> JetBrains
-Mono. The name the prompt used is kept in ``FontSpec.requested`` for notes and the summary.
+Named commercial fonts map to open families that are installed here through the font book's one table,
+``render.fonts.NAMED_FONTS`` (SF Pro / Helvetica / Arial -> Inter, Times / Georgia -> Noto Serif, Garamond ->
+EB Garamond, Poppins / Futura -> League Spartan, Dancing Script -> script, Rockwell -> slab, Comic Sans ->
+handwriting, Bebas Neue / Impact -> extra condensed ...): this module only builds its pattern from that
+table's names. The name the prompt used is kept in ``FontSpec.requested`` for notes and the summary.
 """
 
 from __future__ import annotations
@@ -13,33 +13,13 @@ import re
 from dataclasses import dataclass, replace
 
 from ..plan import FontRef
+from ..render.fonts import NAMED_FONTS, generic_family
 
-#: named font (regex, lower-case) -> (open family, generic fallback)
-NAMED_FONTS: tuple[tuple[str, str], ...] = (
-    (r"sf pro(?: display| text| rounded)?|san francisco|-apple-system|system-ui", "Inter"),
-    (
-        r"helvetica(?: neue)?|arial|inter(?! display)|segoe ui|roboto|open sans|lato|source sans(?: pro| 3)?",
-        "Inter",
-    ),
-    (r"inter display", "Inter Display"),
-    (r"poppins|futura|montserrat|avenir|gotham|league spartan", "League Spartan"),
-    (r"proxima nova|nunito|raleway|circular", "Noto Sans"),
-    (r"dancing script|great vibes|pinyon script|allura|parisienne|alex brush", "script"),
-    (r"roboto slab|rockwell|arvo|zilla slab|clarendon|museo slab", "slab"),
-    (r"comic sans|comic neue|caveat|indie flower|patrick hand", "handwriting"),
-    (r"eb garamond|cormorant(?: garamond)?", "garamond"),
-    (r"jetbrains mono", "JetBrains Mono"),
-    (
-        r"courier(?: new)?|consolas|menlo|monaco|fira (?:code|mono)|sf mono|source code pro|ibm plex mono",
-        "JetBrains Mono",
-    ),
-    (
-        r"times(?: new roman)?|georgia|garamond|baskerville|didot|bodoni|playfair(?: display)?|merriweather|"
-        r"caslon|minion(?: pro)?",
-        "Noto Serif",
-    ),
-    (r"bebas(?: neue)?|impact|oswald|league gothic|din condensed|anton", "Noto Sans Condensed"),
-    (r"noto sans(?: condensed)?|noto serif|noto sans mono|dejavu sans(?: mono)?|dejavu serif", "__self__"),
+#: any named font of the font book's table, longest first ("helvetica neue" before "helvetica"), as a word
+_NAMED_FONT = re.compile(
+    r"(?<![a-z])(?:"
+    + "|".join(re.escape(name) for name in sorted(NAMED_FONTS, key=len, reverse=True))
+    + r")(?![a-z])"
 )
 
 _WEIGHTS: tuple[tuple[str, int], ...] = (
@@ -100,13 +80,11 @@ def parse_font(phrase: str) -> FontSpec:
     """Read the typography words of one phrase (``"in a heavy condensed sans-serif"``)."""
     low = " " + phrase.lower() + " "
     spec = FontSpec()
-    for pattern, family in NAMED_FONTS:
-        m = re.search(rf"(?<![a-z]){pattern}(?![a-z])", low)
-        if m:
-            name = m.group(0).strip()
-            fam = _title(name) if family == "__self__" else family
-            spec = replace(spec, family=fam, requested=_title(name))
-            break
+    m = _NAMED_FONT.search(low)
+    if m:
+        spec = replace(spec, family=NAMED_FONTS[m.group(0)], requested=_title(m.group(0)))
+        # the name's own words say nothing more ("Times New Roman" is not a regular weight)
+        low = low[: m.start()] + " " + low[m.end() :]
     if spec.family is None:
         if re.search(r"\bmono(?:space[d]?)?\b|\bcode font\b|\btypewriter\b|\bfixed[- ]width\b", low):
             spec = replace(spec, family="mono")
@@ -130,8 +108,8 @@ def parse_font(phrase: str) -> FontSpec:
             break
     if re.search(r"\bitalic|\boblique\b|\bslanted\b", low):
         spec = replace(spec, italic=True)
-    if re.search(r"\bcondensed\b|\bcompressed\b|\bnarrow\b", low) or (spec.family or "").endswith(
-        "Condensed"
+    if re.search(r"\bcondensed\b|\bcompressed\b|\bnarrow\b", low) or (
+        spec.family is not None and is_condensed(spec.family)
     ):
         spec = replace(spec, condensed=True)
     if re.search(r"\bsmall(?:er)?\b|\btiny\b|\bfine print\b", low):
@@ -151,13 +129,13 @@ def _title(name: str) -> str:
 
 
 def is_mono(family: str) -> bool:
-    """Whether a plan family is monospaced (for width estimates)."""
-    return family == "mono" or "mono" in family.lower()
+    """Whether a plan family is monospaced (for width estimates): the font book draws it with a mono face."""
+    return generic_family(family) in ("mono", "fira code")
 
 
 def is_condensed(family: str) -> bool:
     """Whether a plan family is a condensed cut (for width estimates)."""
-    return family == "condensed" or "condensed" in family.lower()
+    return generic_family(family) in ("condensed", "extra condensed")
 
 
 #: typographic intent: words about the design's character -> (heading family, body family); first wins

@@ -34,121 +34,136 @@ _WEIGHT_NAMES = {
     900: "Black",
 }
 
-#: named fonts a prompt may ask for -> the generic family that stands in for them (docs/fonts.md)
-NAMED_FAMILIES: dict[str, str] = {
-    # neo-grotesque / geometric sans -> Inter
+#: the families a plan may name that are installed files here -> the generic family that draws them
+OPEN_FAMILIES: dict[str, str] = {
+    "Inter": "sans",
+    "Inter Display": "display",
+    "League Spartan": "geometric",
+    "Noto Sans": "noto sans",
+    "Noto Serif": "serif",
+    "Noto Sans Condensed": "condensed",
+    "JetBrains Mono": "mono",
+    "Fira Code": "fira code",
+    "EB Garamond": "garamond",
+    "Roboto Slab": "slab",
+    "Dancing Script": "script",
+    "Kaushan Script": "brush",
+    "Comic Neue": "handwriting",
+}
+
+#: THE table of named fonts (a brief's "set in Helvetica", a plan's ``FontRef.family``) -> the installed
+#: family that stands in for it: a generic family or an :data:`OPEN_FAMILIES` name. The planner's reader
+#: (``reading/typography.py``) builds its pattern from these keys; the font book resolves the same values,
+#: so a brief and a plan that name a font get the same face. By design intent, not metric compatibility.
+NAMED_FONTS: dict[str, str] = {
     **dict.fromkeys(
         [
             "sf pro",
             "sf pro display",
             "sf pro text",
             "san francisco",
+            "-apple-system",
+            "system-ui",
             "helvetica",
             "helvetica neue",
             "arial",
+            "inter",
+            "segoe ui",
             "roboto",
             "open sans",
             "lato",
-            "proxima nova",
-            "inter",
-            "segoe ui",
-            "nunito",
             "source sans",
+            "source sans pro",
+            "source sans 3",
             "dm sans",
             "manrope",
             "gilroy",
-            "circular",
-            "geometric sans",
-            "grotesk",
-            "neo-grotesque",
-            "sans-serif",
-            "sans serif",
+            "dejavu sans",
         ],
-        "sans",
+        "Inter",
     ),
-    **dict.fromkeys(["inter display", "sf pro rounded"], "display"),
+    **dict.fromkeys(["inter display", "sf pro rounded"], "Inter Display"),
+    **dict.fromkeys(
+        ["poppins", "futura", "montserrat", "avenir", "gotham", "league spartan"], "League Spartan"
+    ),
+    **dict.fromkeys(["proxima nova", "nunito", "raleway", "circular", "noto sans"], "Noto Sans"),
+    **dict.fromkeys(
+        ["dancing script", "great vibes", "pinyon script", "allura", "parisienne", "alex brush"], "script"
+    ),
+    **dict.fromkeys(["kaushan script", "brush script"], "brush"),
+    **dict.fromkeys(["roboto slab", "rockwell", "arvo", "zilla slab", "clarendon", "museo slab"], "slab"),
+    **dict.fromkeys(["comic sans", "comic neue", "caveat", "indie flower", "patrick hand"], "handwriting"),
+    **dict.fromkeys(
+        [
+            "garamond",
+            "eb garamond",
+            "adobe garamond",
+            "cormorant",
+            "cormorant garamond",
+            "sabon",
+            "minion",
+            "minion pro",
+        ],
+        "garamond",
+    ),
+    **dict.fromkeys(
+        [
+            "jetbrains mono",
+            "courier",
+            "courier new",
+            "consolas",
+            "menlo",
+            "monaco",
+            "fira mono",
+            "sf mono",
+            "source code pro",
+            "ibm plex mono",
+            "noto sans mono",
+            "dejavu sans mono",
+        ],
+        "JetBrains Mono",
+    ),
+    "fira code": "Fira Code",
     **dict.fromkeys(
         [
             "times",
             "times new roman",
             "georgia",
-            "garamond",
+            "baskerville",
+            "libre baskerville",
+            "didot",
+            "bodoni",
             "playfair",
             "playfair display",
             "merriweather",
-            "baskerville",
-            "didot",
-            "bodoni",
             "caslon",
-            "noto serif",
-            "serif",
-            "editorial serif",
             "lora",
-            "libre baskerville",
-            "cormorant",
+            "noto serif",
+            "dejavu serif",
         ],
-        "serif",
+        "Noto Serif",
     ),
     **dict.fromkeys(
-        [
-            "courier",
-            "courier new",
-            "menlo",
-            "monaco",
-            "consolas",
-            "fira mono",
-            "source code pro",
-            "jetbrains mono",
-            "sf mono",
-            "ibm plex mono",
-            "monospace",
-            "mono",
-        ],
-        "mono",
+        ["oswald", "din condensed", "roboto condensed", "barlow condensed", "noto sans condensed"],
+        "Noto Sans Condensed",
     ),
-    **dict.fromkeys(
-        ["roboto condensed", "barlow condensed", "noto sans condensed", "condensed", "narrow"],
-        "condensed",
-    ),
-    **dict.fromkeys(
-        [
-            "impact",
-            "bebas",
-            "bebas neue",
-            "oswald",
-            "league gothic",
-            "anton",
-            "heavy condensed",
-            "extra condensed",
-            "compressed",
-            "knockout",
-            "druk",
-        ],
-        "extra condensed",
-    ),
-    **dict.fromkeys(["noto sans", "noto"], "noto sans"),
-    **dict.fromkeys(
-        ["handwriting", "handwritten", "hand lettered", "comic sans", "comic neue"], "handwriting"
-    ),
-    # the faces scripts/setup installs beyond Noto/Inter/JetBrains (docs/fonts.md lists their licences)
-    **dict.fromkeys(
-        ["garamond", "eb garamond", "adobe garamond", "sabon", "minion", "elegant serif", "old style"],
-        "garamond",
-    ),
-    **dict.fromkeys(
-        ["slab", "slab serif", "roboto slab", "rockwell", "clarendon", "museo slab", "arvo", "zilla slab"],
-        "slab",
-    ),
-    **dict.fromkeys(
-        ["script", "cursive", "calligraphy", "dancing script", "great vibes", "pinyon script", "wedding"],
-        "script",
-    ),
-    **dict.fromkeys(["brush", "brush script", "kaushan script", "marker"], "brush"),
-    **dict.fromkeys(
-        ["league spartan", "spartan", "geometric", "poppins", "montserrat", "futura", "avenir", "gotham"],
-        "geometric",
-    ),
-    **dict.fromkeys(["fira code"], "fira code"),
+    **dict.fromkeys(["bebas", "bebas neue", "impact", "anton", "league gothic", "druk"], "extra condensed"),
+}
+
+#: words for a generic family that a plan's ``FontRef.family`` may say and that name no font
+GENERIC_WORDS: dict[str, str] = {
+    **dict.fromkeys(["sans serif", "sans-serif", "geometric sans", "grotesk", "neo-grotesque"], "sans"),
+    **dict.fromkeys(["serif", "editorial serif"], "serif"),
+    **dict.fromkeys(["elegant serif", "old style"], "garamond"),
+    **dict.fromkeys(["monospace", "monospaced"], "mono"),
+    **dict.fromkeys(["narrow"], "condensed"),
+    **dict.fromkeys(["heavy condensed", "compressed"], "extra condensed"),
+    **dict.fromkeys(["handwritten", "hand lettered"], "handwriting"),
+    **dict.fromkeys(["cursive", "calligraphy", "wedding"], "script"),
+    **dict.fromkeys(["marker"], "brush"),
+    **dict.fromkeys(["slab serif"], "slab"),
+    **dict.fromkeys(["noto"], "noto sans"),
+    **dict.fromkeys(["spartan"], "geometric"),
 }
 #: generic family -> (installed file stem, the stand-in when that package is missing)
 EXTRA_FACES: dict[str, tuple[str, str]] = {
@@ -160,6 +175,46 @@ EXTRA_FACES: dict[str, tuple[str, str]] = {
     "geometric": ("LeagueSpartan", "sans"),
     "fira code": ("FiraCode", "mono"),
 }
+
+
+#: the generic families the font book draws (what every other family name comes down to)
+GENERIC_FAMILIES: frozenset[str] = frozenset(
+    (
+        "sans",
+        "serif",
+        "mono",
+        "condensed",
+        "extra condensed",
+        "display",
+        "handwriting",
+        "noto sans",
+        *EXTRA_FACES,
+    )
+)
+_OPEN_KEYS = {name.lower(): generic for name, generic in OPEN_FAMILIES.items()}
+
+
+def _family_key(family: str) -> str:
+    return " ".join(family.lower().replace("_", " ").split())
+
+
+def generic_family(family: str) -> str:
+    """The generic family that stands in for ``family`` (see :meth:`FontBook.generic_family`)."""
+    key = _family_key(family)
+    for k in (key, key.replace("-", " ")):
+        if k in GENERIC_FAMILIES:
+            return k
+        if k in _OPEN_KEYS:
+            return _OPEN_KEYS[k]
+        if k in NAMED_FONTS:
+            return generic_family(NAMED_FONTS[k])
+        if k in GENERIC_WORDS:
+            return GENERIC_WORDS[k]
+    # a weight or width word inside a name still says something ("Helvetica Condensed Bold")
+    for word, generic in (("condensed", "condensed"), ("serif", "serif"), ("mono", "mono")):
+        if word in key and not key.startswith("sans"):
+            return "extra condensed" if "heavy" in key or "extra" in key else generic
+    return "sans"
 
 
 class FontNotFoundError(RuntimeError):
@@ -247,34 +302,44 @@ class FontBook:
             )
         return path
 
-    def _pick(self, family: str, weight: int, italic: bool, width: str = "") -> FontFace:
-        """The installed file of ``family`` nearest to weight/italic; italic falls back to upright."""
+    def _candidates(self, family: str, weight: int, italic: bool, width: str = "") -> Iterable[FontFace]:
+        """The installed files of ``family``, nearest to weight/italic first; italic falls back to upright."""
         for want_italic in (True, False) if italic else (False,):
             for w in _weights_by_distance(weight):
                 name = f"{family}-{_style_stem(_WEIGHT_NAMES[w], want_italic, width)}"
                 for ext in (".ttf", ".otf"):
                     path = self.file(name + ext)
                     if path:
-                        return FontFace(path)
+                        yield FontFace(path)
+
+    def _pick(self, family: str, weight: int, italic: bool, width: str = "") -> FontFace:
+        """The installed file of ``family`` nearest to weight/italic; italic falls back to upright."""
+        for face in self._candidates(family, weight, italic, width):
+            return face
         # nothing of that family/width is installed: fail naming the file, never substitute silently
         return FontFace(self.require(f"{family}-{_style_stem('Regular', False, width)}.ttf"))
+
+    def _pick_covering(self, family: str, weight: int, italic: bool, text: str) -> FontFace:
+        """Like :meth:`_pick`, but when the nearest face lacks letters of ``text`` that the family's regular
+        face has (Debian's EB Garamond 12 Bold has no accents, dashes or curly quotes), the nearest face
+        that has them: one design for the whole text rather than a sans letter inside a serif word."""
+        face = self._pick(family, weight, italic)
+        lacking = set(self.missing(text, [face])) if text else set()
+        if lacking:
+            lacking -= set(self.missing(text, [self._pick(family, 400, False)]))
+        if not lacking:
+            return face
+        for other in self._candidates(family, weight, italic):
+            if not lacking & set(self.missing(text, [other])):
+                return other
+        return face
 
     # -- resolution --------------------------------------------------------------------------------------
     @staticmethod
     def generic_family(family: str) -> str:
-        """The generic family that stands in for ``family`` (a generic name or a named font)."""
-        key = " ".join(family.lower().replace("_", " ").replace("-", " ").split())
-        if key in ("sans", "serif", "mono", "condensed", "extra condensed", "display", "handwriting"):
-            return key
-        if key in EXTRA_FACES:
-            return key
-        if key in NAMED_FAMILIES:
-            return NAMED_FAMILIES[key]
-        # a weight or width word inside a name still says something ("Helvetica Condensed Bold")
-        for word, generic in (("condensed", "condensed"), ("serif", "serif"), ("mono", "mono")):
-            if word in key and not key.startswith("sans"):
-                return "extra condensed" if "heavy" in key or "extra" in key else generic
-        return "sans"
+        """The generic family that stands in for ``family`` (a generic name, an installed family's name, a
+        named font of :data:`NAMED_FONTS` or a generic word)."""
+        return generic_family(family)
 
     def resolve(
         self, font: FontRef | str, *, script: str = "latin", lang: str | None = None, text: str = ""
@@ -308,7 +373,7 @@ class FontBook:
         if generic in EXTRA_FACES:
             stem, stand_in = EXTRA_FACES[generic]
             if self.file(f"{stem}-Regular.otf") or self.file(f"{stem}-Regular.ttf"):
-                return self._pick(stem, w, italic)
+                return self._pick_covering(stem, w, italic, text)
             generic = stand_in
         if generic == "serif":
             return self._pick("NotoSerif", w, italic)
