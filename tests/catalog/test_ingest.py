@@ -169,11 +169,14 @@ def test_cli_ingest_and_watch(recorder, settings, folder, tmp_path, monkeypatch,
     live = tmp_path / "live"
     live.mkdir()
     reports: list[IngestReport] = []
-    stop = threading.Event()
-    t = threading.Thread(target=watch, args=(recorder, "acme", live, reports.append, stop), daemon=True)
+    stop, ready = threading.Event(), threading.Event()
+    t = threading.Thread(target=watch, args=(recorder, "acme", live, reports.append, stop),
+                         kwargs={"ready": ready}, daemon=True)
     t.start()
     try:
-        time.sleep(0.3)
+        # files written before the watch is in place would never be seen (importing watchdog and starting
+        # the observer can take longer than any fixed pause on a loaded machine)
+        assert ready.wait(30)
         shutil.copy(folder / "sub" / "a1111.png", live / "copy.png")  # known bytes: a duplicate
         (live / "new.png").write_bytes(_png(9, {"parameters": A1111.replace("4242", "777")}))
         deadline = time.monotonic() + 15

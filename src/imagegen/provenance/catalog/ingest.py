@@ -181,8 +181,10 @@ def watch(
     stop: threading.Event,
     *,
     settle_s: float = 0.5,
+    ready: threading.Event | None = None,
 ) -> None:
-    """Ingest new or moved-in files until ``stop`` is set, each once it has been quiet ``settle_s``."""
+    """Ingest new or moved-in files until ``stop`` is set, each once it has been quiet ``settle_s``.
+    ``ready`` is set once the folder is being watched: a file that appears after that is seen."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -198,7 +200,9 @@ def watch(
 
     observer = Observer()
     observer.schedule(Handler(), str(root), recursive=True)
-    observer.start()
+    observer.start()  # the folder's watches are in place when this returns
+    if ready is not None:
+        ready.set()
     pending: dict[Path, float] = {}
     try:
         while not stop.is_set():
