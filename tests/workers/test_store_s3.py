@@ -45,7 +45,9 @@ def test_put_read_idempotent_and_sweep(settings: Settings, s3_endpoint: str, buc
     sha, key = store.put(data, "png")
     assert key == storage_key(sha, "png") and store.exists(key) and store.read(key) == data
     assert store.put(data, "png") == (sha, key)  # same bytes, same object, written once
-    assert objects(s3_endpoint, bucket) == {f"tenant-a/assets/{key}": len(data)}
+    # the write is marked pending (for the incremental sweep) before it is made
+    assert objects(s3_endpoint, bucket) == {f"tenant-a/assets/{key}": len(data),
+                                            f"tenant-a/assets/_pending/{key}": 0}
     with pytest.raises(FileNotFoundError):
         store.read(storage_key("0" * 64, "png"))
     assert not store.exists(storage_key("0" * 64, "png"))
@@ -58,8 +60,71 @@ def test_put_read_idempotent_and_sweep(settings: Settings, s3_endpoint: str, buc
     young = store.sweep(lambda keys: set(), grace_s=3600)
     assert young.removed_orphans == [] and young.kept == 2
     report = store.sweep(lambda keys: {k for k in keys if k == key}, grace_s=0, now=time.time() + 5)
-    assert report.removed_orphans == [orphan] and report.kept == 1
-    assert list(objects(s3_endpoint, bucket)) == [f"tenant-a/assets/{key}"]
+    assert report.removed_orphans == [orphan] and report.kept == 1 and report.mode == "pending"
+    assert list(objects(s3_endpoint, bucket)) == [f"tenant-a/assets/{key}"]  # the marks went too
+
+
+class ListCalls:
+    """Every ListObjectsV2 the store's own client sends to the server: (Prefix, keys in the answer)."""
+
+    def __init__(self, store: AssetStore) -> None:
+        assert isinstance(store.backend, S3Objects)
+        self.calls: list[tuple[str, int]] = []
+        self._prefix = ""
+        events = store.backend.client.meta.events
+        events.register("provide-client-params.s3.ListObjectsV2", self._params)
+        events.register("after-call.s3.ListObjectsV2", self._answer)
+
+    def _params(self, params: dict, **_: object) -> None:
+        self._prefix = params.get("Prefix", "")
+
+    def _answer(self, parsed: dict, **_: object) -> None:
+        self.calls.append((self._prefix, len(parsed.get("Contents", ()))))
+
+    def take(self) -> list[tuple[str, int]]:
+        calls, self.calls = self.calls, []
+        return calls
+
+
+def test_start_sweep_lists_only_the_writes_since_the_last(settings: Settings, s3_endpoint: str,
+                                                          bucket: str) -> None:
+    """A bucket of committed assets is never listed again: each sweep reads the pending marks (bounded per
+    run), and ``full`` still walks everything (blobs from before the marks)."""
+    store = open_store(settings)
+    client = s3_client(s3_endpoint)
+    # 40 committed assets from an earlier life of the store (no marks), one of them an orphan
+    existing = [storage_key(f"{i:064x}", "png") for i in range(40)]
+    for key in existing:
+        client.put_object(Bucket=bucket, Key=f"tenant-a/assets/{key}", Body=b"old")
+    kept = set(existing[1:])
+    written = [store.put(png((i, 0, 0)), "png")[1] for i in range(5)]
+    orphans = written[:2]
+    kept |= set(written[2:])
+
+    def referenced(keys: object) -> set[str]:
+        return kept & set(keys)  # type: ignore[arg-type]
+
+    lists = ListCalls(store)
+    later = time.time() + 5
+    first = store.sweep(referenced, grace_s=0, now=later, max_pending=2)
+    assert first.mode == "pending" and first.more and len(first.removed_orphans) + first.kept == 2
+    assert lists.take() == [("tenant-a/assets/_pending/", 2)]  # one page of two marks, nothing else
+    rest = store.sweep(referenced, grace_s=0, now=later, max_pending=2)
+    last = store.sweep(referenced, grace_s=0, now=later, max_pending=2)
+    assert sorted(first.removed_orphans + rest.removed_orphans + last.removed_orphans) == sorted(orphans)
+    assert (rest.more, last.more) == (True, False)
+    assert lists.take() == [("tenant-a/assets/_pending/", 2), ("tenant-a/assets/_pending/", 1)]
+    # nothing written since: the next start lists an empty prefix
+    idle = store.sweep(referenced, grace_s=0, now=later)
+    assert (idle.removed_orphans, idle.kept, idle.more) == ([], 0, False)
+    assert lists.take() == [("tenant-a/assets/_pending/", 0)]
+    left = objects(s3_endpoint, bucket)
+    assert not [k for k in left if "/_pending/" in k]
+    assert f"tenant-a/assets/{existing[0]}" in left  # an orphan without a mark waits for a full sweep
+    full = store.sweep(referenced, grace_s=0, now=later, full=True)
+    assert full.mode == "full" and full.removed_orphans == [existing[0]]
+    assert lists.take() == [("tenant-a/assets/", 43)]
+    assert set(objects(s3_endpoint, bucket)) == {f"tenant-a/assets/{k}" for k in kept}
 
 
 def test_recorder_keeps_assets_in_the_bucket(settings: Settings, s3_endpoint: str, bucket: str) -> None:
@@ -67,9 +132,11 @@ def test_recorder_keeps_assets_in_the_bucket(settings: Settings, s3_endpoint: st
     data = png((10, 120, 240))
     asset, created = recorder.record_file("acme", data, prompt="blue")
     assert created and recorder.get_asset("acme", asset.asset_id).data == data
-    assert list(objects(s3_endpoint, bucket)) == [f"tenant-a/assets/{storage_key(asset.sha256, 'png')}"]
+    blob = f"tenant-a/assets/{storage_key(asset.sha256, 'png')}"
+    assert set(objects(s3_endpoint, bucket)) == {blob, blob.replace("assets/", "assets/_pending/")}
     assert not [p for p in settings.assets_dir.rglob("*") if p.is_file()]  # nothing on local disk
     assert recorder.sweep(grace_s=0).removed_orphans == []
+    assert list(objects(s3_endpoint, bucket)) == [blob]  # its row is committed: the mark is dropped
     # a blob gone from the bucket is the catalog's NotFound, not a server error
     key = f"tenant-a/assets/{storage_key(asset.sha256, 'png')}"
     s3_client(s3_endpoint).delete_object(Bucket=bucket, Key=key)

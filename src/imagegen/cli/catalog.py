@@ -323,14 +323,18 @@ def usage_cmd(tenant: str, date_from: str | None, date_to: str | None, as_json: 
     show_default=True,
     help="Keep files younger than this many seconds (a writer may not have committed yet).",
 )
+@click.option("--full", is_flag=True,
+              help="S3 store: list every object, not only the writes since the last sweep.")
 @json_option
-def sweep_cmd(grace: float, as_json: bool) -> None:
+def sweep_cmd(grace: float, full: bool, as_json: bool) -> None:
     """Remove asset-store files that no catalog row references (left by a crash mid-write)."""
-    report = _recorder().sweep(grace_s=grace)
+    report = _recorder().sweep(grace_s=grace, full=full)
     doc = {
         "removed_orphans": report.removed_orphans,
         "removed_temp": report.removed_temp,
         "kept": report.kept,
+        "mode": report.mode,
+        "more": report.more,
     }
     if as_json:
         emit_json(doc)

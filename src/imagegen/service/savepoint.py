@@ -49,6 +49,6 @@ class SavePoint(Protocol):
         """An asset as an edit input (pixels, bytes, stored plan)."""
         ...
 
-    def sweep(self, *, grace_s: float = ...) -> SweepReport:
+    def sweep(self, *, grace_s: float = ..., full: bool = ...) -> SweepReport:
         """Remove store files no catalog row references."""
         ...

@@ -420,10 +420,12 @@ class Recorder:
             row = CatalogRepository(session, tenant_id).by_sha256(_sha(data))
             return self._input(row) if row is not None else None
 
-    def sweep(self, *, grace_s: float = DEFAULT_GRACE_S) -> SweepReport:
-        """Remove temp files and store files no row references (older than ``grace_s``)."""
+    def sweep(self, *, grace_s: float = DEFAULT_GRACE_S, full: bool = False) -> SweepReport:
+        """Remove temp files and store files no row references (older than ``grace_s``); an S3 store looks
+        only at the writes since the last sweep unless ``full`` (``AssetStore.sweep``)."""
         with self.sessions() as session:
-            return self.store.sweep(lambda keys: referenced_storage_keys(session, keys), grace_s=grace_s)
+            return self.store.sweep(lambda keys: referenced_storage_keys(session, keys), grace_s=grace_s,
+                                    full=full)
 
     # ---- helpers -------------------------------------------------------------------------------------
     def _read(self, row: Asset) -> bytes:

@@ -13,14 +13,21 @@ backend to the other by copying them under the same keys.
 Crash protocol (the blob is always written before its catalog row, never the other way round):
 
 1. ``put`` writes the bytes under their content address atomically (local: temp file in the final folder,
-   fsync, ``os.replace``, fsync of the folder; S3: one PUT, which is atomic and durable when it returns).
-   Same bytes -> same key: writing twice is a no-op.
+   fsync, ``os.replace``, fsync of the folder; S3: a pending marker ``_pending/<key>`` then one PUT, which
+   is atomic and durable when it returns). Same bytes -> same key: writing twice is a no-op.
 2. The caller then inserts the catalog row in one transaction. A crash before the commit leaves at most an
    unreferenced blob (or a local temp file), never a row without its blob.
 3. ``sweep`` (run in the background when a server or worker starts, and by ``imagegen sweep``) deletes temp
    files and blobs that no catalog row references, once they are older than a grace period, so a write in
    flight in another process (blob written, row not yet committed) is never swept. One store per catalog: a
    sweep deletes whatever the catalog it is given does not reference.
+
+The local sweep walks the folder. An S3 bucket may hold millions of objects, and listing them all costs
+time and requests on every start, so its sweep is *incremental*: it lists only the pending markers (the
+writes since the last sweep, at most ``SWEEP_MAX_PENDING`` per run; the rest wait for the next), removes
+the blob of every old marker no catalog row references, and removes the marker either way. ``imagegen
+sweep --full`` walks the whole prefix (blobs written before the markers existed, or a store repaired by
+hand).
 """
 
 from __future__ import annotations
@@ -46,6 +53,10 @@ log = logging.getLogger(__name__)
 
 #: files younger than this are never swept: a concurrent writer may not have committed its row yet
 DEFAULT_GRACE_S = 3600.0
+#: an S3 sweep looks at no more pending markers than this per run (1,000 per listed page); the rest next run
+SWEEP_MAX_PENDING = 10_000
+#: where an S3 store marks a write before it makes it (``_pending/<key>``), under the store's prefix
+PENDING_PREFIX = "_pending/"
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg", "webp": "image/webp"}
 
 
@@ -61,6 +72,10 @@ class SweepReport:
     removed_orphans: list[str] = field(default_factory=list)
     removed_temp: list[str] = field(default_factory=list)
     kept: int = 0
+    #: "full" (every blob listed) or "pending" (only the writes since the last sweep: S3)
+    mode: str = "full"
+    #: pending markers left for the next run (the per-run limit was reached)
+    more: bool = False
 
 
 class BlobBackend(Protocol):
@@ -91,6 +106,18 @@ class BlobBackend(Protocol):
 
     def check(self) -> None:
         """Raise ``EngineUnavailable`` when the backend cannot be reached or written (fail fast at start)."""
+        ...
+
+
+class JournaledBackend(BlobBackend, Protocol):
+    """A backend that marks each write before it makes it, so a sweep need only look at the marks."""
+
+    def pending(self, limit: int) -> Iterator[tuple[str, float]]:
+        """Up to ``limit`` marked writes as ``(key, time of the mark)``, in key order."""
+        ...
+
+    def clear_pending(self, key: str) -> None:
+        """Drop the mark of ``key`` (its blob stays)."""
         ...
 
 
@@ -164,6 +191,8 @@ class S3Objects:
     def write(self, key: str, data: bytes) -> None:
         ext = key.rsplit(".", 1)[-1].lower()
         with self._errors("could not store the file"):
+            # the mark first: a crash after the PUT and before the catalog row leaves a mark to find it by
+            self.client.put_object(Bucket=self.bucket, Key=self._key(PENDING_PREFIX + key), Body=b"")
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
                                    ContentType=CONTENT_TYPES.get(ext, "application/octet-stream"))
 
@@ -192,12 +221,27 @@ class S3Objects:
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
 
     def listing(self) -> Iterator[tuple[str, float, bool]]:
+        # the pending marks count as temp files: a full sweep drops old ones with their orphans
+        for key, mtime in self._list(self.prefix, None):
+            yield key, mtime, key.startswith(PENDING_PREFIX)
+
+    def pending(self, limit: int) -> Iterator[tuple[str, float]]:
+        for key, mtime in self._list(self.prefix + PENDING_PREFIX, limit):
+            yield key[len(PENDING_PREFIX):], mtime
+
+    def clear_pending(self, key: str) -> None:
+        self.delete(PENDING_PREFIX + key)
+
+    def _list(self, prefix: str, limit: int | None) -> Iterator[tuple[str, float]]:
+        """``(key below the store's prefix, last modified)`` of the objects under ``prefix`` (``limit``)."""
+        # a limit bounds the pages asked for too, not only what is returned from them
+        config = {"PageSize": 1000} if limit is None else {"PageSize": min(1000, limit), "MaxItems": limit}
         with self._errors("could not list its files"):
-            pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
-                                                                          Prefix=self.prefix)
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix, PaginationConfig=config)
             for page in pages:
                 for obj in page.get("Contents", ()):
-                    yield obj["Key"][len(self.prefix):], obj["LastModified"].timestamp(), False
+                    yield obj["Key"][len(self.prefix):], obj["LastModified"].timestamp()
 
     def check(self) -> None:
         with self._errors("could not be reached"):
@@ -281,12 +325,18 @@ class AssetStore:
         *,
         grace_s: float = DEFAULT_GRACE_S,
         now: float | None = None,
+        full: bool = False,
+        max_pending: int = SWEEP_MAX_PENDING,
     ) -> SweepReport:
         """Delete temp files and unreferenced blobs older than ``grace_s``.
 
-        ``referenced(keys)`` returns the subset of ``keys`` that some catalog row points at.
+        ``referenced(keys)`` returns the subset of ``keys`` that some catalog row points at. A journaled
+        backend (S3) looks only at its pending marks, at most ``max_pending`` of them, unless ``full``.
         """
         now = time.time() if now is None else now
+        backend = self.backend
+        if not full and isinstance(backend, S3Objects):
+            return self._sweep_pending(backend, referenced, grace_s=grace_s, now=now, limit=max_pending)
         report = SweepReport()
         candidates: list[str] = []
         for key, mtime, is_temp in self.iter_files():
@@ -306,6 +356,33 @@ class AssetStore:
                 else:
                     self.backend.delete(key)
                     report.removed_orphans.append(key)
+        return report
+
+
+    @staticmethod
+    def _sweep_pending(backend: JournaledBackend, referenced: Callable[[Iterable[str]], set[str]], *,
+                       grace_s: float, now: float, limit: int) -> SweepReport:
+        """The incremental sweep (module docstring): old marks only; the mark goes, an orphan with it."""
+        report = SweepReport(mode="pending")
+        old: list[str] = []
+        seen = 0
+        for key, marked_at in backend.pending(limit):
+            seen += 1
+            if now - marked_at < grace_s:
+                report.kept += 1  # a write in flight: its row may not be committed yet
+            else:
+                old.append(key)
+        report.more = seen >= limit
+        for i in range(0, len(old), 500):
+            chunk = old[i : i + 500]
+            used = referenced(chunk)
+            for key in chunk:
+                if key in used:
+                    report.kept += 1
+                else:
+                    backend.delete(key)
+                    report.removed_orphans.append(key)
+                backend.clear_pending(key)
         return report
 
 
