@@ -113,11 +113,13 @@ def verification_summary(report: Mapping[str, Any] | None) -> dict[str, Any] | N
     every element the brief asked for that is not on the canvas (``missing``)."""
     if not report:
         return None
-    checks = [c for c in report.get("checks") or [] if isinstance(c, Mapping)]
+    # an engine's report is its own: fields of another shape (a count of checks) are read as absent
+    raw_checks, unresolved = report.get("checks"), report.get("unresolved")
+    checks = [c for c in raw_checks if isinstance(c, Mapping)] if isinstance(raw_checks, list | tuple) else []
     asks = [c for c in checks if c.get("kind") == "ask"]
     return {
         "passed": bool(report.get("passed")),
-        "unresolved": list(report.get("unresolved") or []),
+        "unresolved": list(unresolved) if isinstance(unresolved, list | tuple) else [],
         "asked": len(asks),
         "missing": [str(c.get("detail", "")) for c in asks if not c.get("passed")],
     }
