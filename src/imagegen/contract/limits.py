@@ -134,6 +134,12 @@ class RequestLimits:
     plan_text_chars: int = 32_000
     #: one job's run time (``IMAGEGEN_JOB_TIMEOUT_S`` overrides it); a job over it stops between stages
     job_timeout_s: float = 300.0
+    #: a response must drain (``api.server_limits``): the client takes no response byte for this many
+    #: seconds while the server has bytes waiting for it (``IMAGEGEN_SEND_TIMEOUT_S``), or after that grace
+    #: takes them slower than ``send_min_rate`` bytes/s on average (``IMAGEGEN_SEND_MIN_RATE``): the
+    #: connection is dropped with what it buffered
+    send_timeout_s: float = 30.0
+    send_min_rate: int = 1024
     #: one PNG text chunk, decompressed (Pillow's ``PngImagePlugin.MAX_TEXT_CHUNK``)
     text_chunk_bytes: int = 1024 * 1024
     #: all text chunks of one PNG together (Pillow's ``PngImagePlugin.MAX_TEXT_MEMORY``)
