@@ -4,6 +4,7 @@ and the test engines of imagegen_test_engines.py routed in through the router's 
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -56,3 +57,11 @@ def make_service(settings: Settings) -> Iterator[Callable[..., Service]]:
 @pytest.fixture
 def service(make_service: Callable[..., Service]) -> Service:
     return make_service()
+
+
+@pytest.fixture
+def deaf_release(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set it to let a running ``test-deaf`` job return (that engine never looks at cancellation)."""
+    release = threading.Event()
+    monkeypatch.setattr(engines.DeafEngine, "release", release)
+    return release

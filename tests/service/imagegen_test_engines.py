@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 
 from PIL import Image
@@ -89,12 +90,15 @@ class SlowEngine(QuickEngine):
 
 
 class DeafEngine(QuickEngine):
-    """Never checks cancellation (the commit point alone must keep a cancelled job from recording)."""
+    """Never checks cancellation (the commit point alone must keep a cancelled job from recording). It works
+    until ``release`` is set (a test sets it once it has acted on the running job: the job cannot end before
+    that, however slow the machine) or ``sleep N`` seconds pass (1 s by default)."""
 
     name = "test-deaf"
+    release = threading.Event()  # never set here: the service conftest's ``deaf_release`` gives each test one
 
     def _work(self, spec: GenerateSpec, progress: Progress) -> None:
-        time.sleep(_sleep_seconds(spec.prompt) or 1.0)
+        type(self).release.wait(_sleep_seconds(spec.prompt) or 1.0)
 
 
 class FailingEngine(QuickEngine):

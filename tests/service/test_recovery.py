@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -90,7 +91,8 @@ def test_a_live_peer_in_this_process_is_not_robbed(make_service: Callable[..., S
     assert a.status("acme", rec.id).status == "completed" and a.status("acme", rec.id).attempts == 1
 
 
-def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[..., Service]) -> None:
+def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[..., Service],
+                                                      deaf_release: threading.Event) -> None:
     """A worker that lost its job (recovered and claimed elsewhere while it hung) must not record,
     end the job or delete its inputs when it finally returns."""
     import io
@@ -103,10 +105,11 @@ def test_a_stale_worker_leaves_a_reassigned_job_alone(make_service: Callable[...
     svc = make_service()
     buf = io.BytesIO()
     Image.new("RGB", (32, 32), (1, 2, 3)).save(buf, format="PNG")
-    spec = EditSpec(prompt="sleep 2", model="test-deaf", seed=1, images=(load_input_image(buf.getvalue()),))
+    spec = EditSpec(prompt="sleep 60", model="test-deaf", seed=1, images=(load_input_image(buf.getvalue()),))
     rec = svc.submit("acme", "edit", spec)
     wait_for(lambda: svc.status("acme", rec.id).status == "in_progress")
     strand(svc, rec.id, worker_id="elsewhere:1:new-owner", heartbeat=time.time(), attempts=2)
+    deaf_release.set()  # the engine returns only now: after the job changed hands, however slow the machine
     wait_for(lambda: not svc.pool.running_ids(), timeout=10)
     after = svc.status("acme", rec.id)
     assert (after.status, after.asset_ids) == ("in_progress", ())
