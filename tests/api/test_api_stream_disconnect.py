@@ -67,7 +67,7 @@ def _first_event(server: Server, body: dict) -> str:
 
 
 def test_disconnect_mid_stream_cancels_the_job(slow_server: Server) -> None:
-    event = _first_event(slow_server, {"model": "test-slow", "prompt": "a poster sleep 8", "stream": True,
+    event = _first_event(slow_server, {"model": "test-slow", "prompt": "a poster sleep 60", "stream": True,
                                        "partial_images": 1})
     assert event == "image_generation.partial_image"
     closed = time.monotonic()
@@ -79,8 +79,8 @@ def test_disconnect_mid_stream_cancels_the_job(slow_server: Server) -> None:
             break
         time.sleep(0.1)
     assert [status for _, status in jobs] == ["cancelled"], jobs
-    # well before the 8 s the engine would have worked
-    assert time.monotonic() - closed < 5
+    # well before the 60 s the engine would have worked
+    assert time.monotonic() - closed < 15
     assert _asset_count(slow_server) == 0
 
     # a stream read to its end still completes and records (the cancel is only for abandoned streams)
