@@ -73,6 +73,8 @@ NAMED_COLORS: dict[str, str] = {
     "wood": "#8b5a2b",
     "wooden": "#8b5a2b",
 }
+#: the tuned one-word names above (the words CSS names are split into, with _CSS_NAME_WORDS)
+_TUNED_WORDS = frozenset(k for k in NAMED_COLORS if k.isalpha())
 #: every CSS colour name the prompt may use ("tomato", "rebeccapurple"), after the tuned names above
 NAMED_COLORS.update(
     {
@@ -90,11 +92,55 @@ _SHADES = {
     "bright": 0.0,
     "muted": 0.2,
 }
-_COLOR_WORD = (
-    r"(?:(?:deep|dark|light|pale|soft|bright|muted)[ -])?(?:"
-    + "|".join(sorted((re.escape(k) for k in NAMED_COLORS), key=len, reverse=True))
-    + r")"
+#: the words CSS colour names are made of besides colour names ("lightseagreen" is light + sea + green)
+_CSS_NAME_WORDS = frozenset(
+    (
+        *("light", "dark", "medium", "pale", "deep", "dim", "hot", "sea"),
+        *("slate", "sky", "spring", "steel", "royal", "midnight", "dodger", "cornflower"),
+        *("cadet", "forest", "lawn", "indian", "ghost", "floral", "antique", "navajo"),
+        *("powder", "rebecca", "rosy", "sandy", "saddle", "alice", "burly"),
+    )
 )
+_SHADE = "|".join(_SHADES)
+
+
+def _css_words(name: str, words: frozenset[str]) -> list[str] | None:
+    """``name`` split into two or more ``words``, longest first part first (light + goldenrod + yellow)."""
+    for cut in range(len(name) - 1, 0, -1):
+        head, rest = name[:cut], name[cut:]
+        if head in words:
+            tail = [rest] if rest in words else _css_words(rest, words)
+            if tail:
+                return [head, *tail]
+    return None
+
+
+def _spaced_css_names() -> dict[str, str]:
+    """CSS colour names as a brief writes them, with spaces ("light sea green", "dark slate blue"): only the
+    names that end in a colour word, so prose ("sea shell", "old lace", "white smoke") is not a colour, and
+    not a shade word on one colour ("dark red" stays the planner's red, darkened) nor a run of colour words
+    ("lime green", "orange red" stay a list of two)."""
+    css = {k: v for k, v in ImageColor.colormap.items() if isinstance(v, str)}
+    #: colour names that are one word: the tuned ones and every CSS name that is not made of others
+    single = _TUNED_WORDS | {k for k in css if _css_words(k, _TUNED_WORDS | _CSS_NAME_WORDS) is None}
+    out: dict[str, str] = {}
+    for name, value in css.items():
+        parts = _css_words(name, single | _CSS_NAME_WORDS)
+        if not parts or parts[-1] not in single or all(p in single for p in parts):
+            continue
+        if len(parts) == 2 and parts[0] in _SHADES:
+            continue
+        out.setdefault(" ".join(parts), value)
+    return {k: v for k, v in out.items() if k not in NAMED_COLORS}
+
+
+NAMED_COLORS.update(_spaced_css_names())
+#: a colour name (spaced CSS names as "light-sea-green" too), or a shade word on one ("deep blue"); a whole
+#: name first, so "light goldenrod yellow" is one colour, not light goldenrod and yellow
+_NAMES = "|".join(
+    sorted(("[ -]".join(re.escape(w) for w in k.split(" ")) for k in NAMED_COLORS), key=len, reverse=True)
+)
+_COLOR_WORD = rf"(?:(?:{_NAMES})|(?:{_SHADE})[ -](?:{_NAMES}))"
 
 #: seed-derived accents used when the prompt names no colors; every one passes 3:1 on white
 SEED_ACCENTS = ("#2563eb", "#db2777", "#059669", "#c2410c", "#7c3aed", "#0e7490", "#b91c1c", "#4d7c0f")
@@ -118,16 +164,17 @@ class ThemeHints:
 
 def color_value(phrase: str) -> str | None:
     """``"deep blue"`` -> hex, or None when the phrase names no color."""
-    m = re.fullmatch(r"(?:(deep|dark|light|pale|soft|bright|muted)[ -])?(.+)", phrase.strip().lower())
-    if not m or m.group(2) not in NAMED_COLORS:
-        return None
-    base = NAMED_COLORS[m.group(2)]
-    shade = _SHADES.get(m.group(1) or "", 0.0)
-    if shade < 0:
-        return mix(base, "#000000", -shade)
-    if shade > 0:
-        return mix(base, "#ffffff", shade)
-    return base
+    low = phrase.strip().lower()
+    for name in dict.fromkeys((low, low.replace("-", " "))):
+        if name in NAMED_COLORS:
+            return NAMED_COLORS[name]
+        m = re.fullmatch(rf"({_SHADE})[ -](.+)", name)
+        if m and m.group(2) in NAMED_COLORS:
+            base, shade = NAMED_COLORS[m.group(2)], _SHADES[m.group(1)]
+            if shade < 0:
+                return mix(base, "#000000", -shade)
+            return mix(base, "#ffffff", shade) if shade > 0 else base
+    return None
 
 
 def colors_in(text: str) -> list[str]:
