@@ -63,47 +63,23 @@ def _catalog(tenant: str) -> Catalog:
 def search_cmd(
     query: tuple[str, ...],
     tenant: str,
-    model: str | None,
-    engine: str | None,
-    user: str | None,
-    source: str | None,
-    output_format: str | None,
-    size: str | None,
-    date_from: str | None,
-    date_to: str | None,
     text: str | None,
-    family: str | None,
-    review: str | None,
-    root: str | None,
     group_by: str | None,
+    as_json: bool,
     limit: int,
     cursor: str | None,
-    as_json: bool,
+    **filters: str | None,
 ) -> None:
     """Search the catalog for QUERY (free text, like -q; filters AND together; --group-by family answers
     the auditor's question)."""
     text = " ".join(part for part in (*query, text or "") if part.strip()) or None
-    from imagegen.provenance.catalog.search import SearchQuery, grouped_to_json
+    from imagegen.provenance.catalog.search import SearchQuery
 
-    q = SearchQuery.from_filters(
-        text=text,
-        model=model,
-        engine=engine,
-        user=user,
-        source=source,
-        output_format=output_format,
-        size=size,
-        family=family,
-        date_from=date_from,
-        date_to=date_to,
-        limit=limit,
-        cursor=cursor,
-        review=review,
-        root=root,
-    )
+    # the filter options are named as the contract's reader takes them: one reader for every front door
+    q = SearchQuery.from_filters(text=text, limit=limit, cursor=cursor, **filters)
     catalog = _catalog(tenant)
     if group_by == "family":
-        doc = grouped_to_json(catalog.families(q))
+        doc = catalog.listing(q, group_by="family")
         if as_json:
             emit_json(doc | {"tenant": tenant})
             return
