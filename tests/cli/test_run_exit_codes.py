@@ -111,11 +111,15 @@ def test_exit_75_queue_limit(server: Server, key: str) -> None:
     env = cli_env(IMAGEGEN_API_KEY=key, IMAGEGEN_SERVER=server.url)
     with server.client(key) as http:
         submit = "/v1/models/test-slow/text-to-image"
-        ids = [http.post(submit, json={"prompt": "sleep 3"}).json()["request_id"] for _ in range(3)]
+        # jobs that outlast the CLI's start however slow the machine (3 s ones could end first and free the
+        # queue); cancelled, and seen to end, before the next test uses the server
+        ids = [http.post(submit, json={"prompt": "sleep 60"}).json()["request_id"] for _ in range(3)]
         proc = imagegen("run", "test-quick/text-to-image", "--input", '{"prompt": "x"}', env=env)
         assert proc.returncode == 75, proc.stderr
         for rid in ids:
             http.post(f"/v1/requests/{rid}/cancel")
+        for rid in ids:
+            wait_status(http, rid, {"cancelled"})
 
 
 def test_ctrl_c_cancels_the_server_job(server: Server, key: str, tmp_path: Path) -> None:
