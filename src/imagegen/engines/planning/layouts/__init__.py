@@ -13,8 +13,10 @@ from .dashboard import layout_dashboard
 from .data import layout_infographic, layout_menu, layout_rows, layout_ticket
 from .editorial import layout_magazine
 from .hero import layout_hero
+from .invitation import layout_invitation
 from .kit import Ctx
 from .map import layout_map
+from .packaging import layout_packaging
 from .screen import layout_app
 from .sequential import frames_for_variant, layout_comic, layout_storyboard
 from .sign import layout_sign
@@ -29,6 +31,8 @@ LAYOUTS: dict[str, Layout] = {
     "slide": layout_hero,
     "hero": layout_hero,
     "sign": layout_sign,
+    "invitation": layout_invitation,
+    "packaging": layout_packaging,
     "magazine_cover": layout_magazine,
     "editorial": layout_magazine,
     "infographic": layout_infographic,

@@ -341,6 +341,19 @@ def layout_menu(ctx: Ctx) -> list[Node]:
         y += ctx.gap * 3
     table = Region(area.x, y, area.w, area.bottom - y).inset(area.w * 0.04, 0)
     if not items:
+        # the brief named no dishes (none is invented: the plan's count ask says so, ``planner/asks.py``):
+        # the menu is its cover -- the name over a still life of the fare, not a name over an empty page
+        if ctx.fill_prompt and table.h > 200 * ctx.unit:
+            nodes.append(
+                ctx.image(
+                    Region(area.x, table.y, area.w, table.h),
+                    style=ctx.fill_style or None,
+                    prompt=f"On a table, {ctx.fill_prompt}",
+                    radius=ctx.theme.corner_radius * ctx.unit,
+                    z=0,
+                    stem="menu-art",
+                ).model_copy(update={"note": "no dishes given: the fare pictured, no names invented"})
+            )
         return nodes
     prices = {i.price_for: i for i in items if i.price_for is not None}
     rows = [i for i in items if i.price_for is None or i.price_for not in {x.at for x in items}]

@@ -164,6 +164,27 @@ for _a in (
         "sign",
     ),
     Archetype(
+        "invitation",
+        "invitation",
+        2 / 3,
+        (
+            (r"\binvitations?\b|save[- ]the[- ]date", 6),
+            (r"\brsvp\b|\bwedding\b|\bengagement\b|\bbirthday party\b|\bbaby shower\b|\bgala dinner\b", 1),
+        ),
+        primary_role="title",
+    ),
+    Archetype(
+        "packaging",
+        "packaging",
+        2 / 3,
+        (
+            (r"\bpackag(?:ing|e) (?:front|design|mock-?up)\b|\bpack(?:aging)? ?front\b|\bbox front\b", 7),
+            (r"\bcereal box\b|\bstand-?up pouch\b|\b(?:coffee|tea|snack|granola) (?:bag|pouch|box|tin)\b", 6),
+            (r"\bpackag(?:ing|e)\b", 4),
+        ),
+        primary_role="title",
+    ),
+    Archetype(
         "social_card",
         "hero",
         1.0,

@@ -14,6 +14,12 @@ from ..plan import Ask, DataPoint, ImageNode, Node
 from ..reading.codes import CodeSpec
 from ..reading.content import Content, TextItem
 
+#: counted roles that are words the brief must give (a dish, a row, a step ...): a count of them with no
+#: words given is honoured by drawing none. (A KPI card is drawn empty when its figures are not given.)
+NAMED_ROLES = frozenset(
+    {"item", "price", "row", "step", "bullet", "place", "badge", "button", "nav", "cover_line"}
+)
+
 
 def asks_for(
     content: Content,
@@ -41,6 +47,12 @@ def asks_for(
         if count.role in seen or count.role == "chart_point":
             continue
         seen.add(count.role)
+        if count.role in NAMED_ROLES and not any(i.role == count.role for i in items):
+            # "a menu with six dishes" that names none: the names are not invented, so none is drawn, and
+            # the ask says so (the report reads "none named in the brief") instead of failing the count
+            detail = f"{count.words} (none named in the brief; none invented)"
+            out.append(Ask(kind="count", value=count.role, detail=detail, n=0))
+            continue
         out.append(Ask(kind="count", value=count.role, detail=count.words, n=count.n))
     pictures = {n.prompt for n in _walk(nodes) if isinstance(n, ImageNode) and n.prompt}
     out += [Ask(kind="picture", value=p, detail="subject") for p in sorted(pictures)[:1]]

@@ -39,6 +39,7 @@ from imagegen.engines.planning.render.fields import (
 )
 from imagegen.engines.planning.render.illustrations.illustrate import illustrate
 from imagegen.engines.planning.render.illustrations.words import word_set
+from imagegen.engines.planning.render.ornaments import ORNAMENTS, draw_ornament
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
 
 
@@ -472,6 +473,9 @@ def image_art(
         theme.palette.secondary,
     ]
     style = node.style.lower().strip()
+    if style in ORNAMENTS:
+        # a drawn botanical (an invitation's garland, a sprig divider): line work on a transparent ground
+        return draw_ornament(style, w, h, list(node.colors), seed_for(seed, node.id))
     words = f"{node.style} {node.prompt}".lower()
     if plan is not None and not node.prompt.strip():
         brief = plan.brief

@@ -225,6 +225,17 @@ _PHOTO_TERMS = re.compile(
     r"key (?:points|facts|features|figures|dates)|net (?:weight|wt)|\b[a-z0-9]+-day\b|"
     r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|bird'?s[- ]eye view"
 )
+#: a pack named by its contents ("coffee bag", "tea tin", "a bag of beans", "granola box label"): the
+#: container is the design itself, its contents are what a picture of it shows (a "bag" alone is the
+#: set's money bag)
+_PACK_CONTAINER = r"(?:bag|pouch|sachet|packet|box|tin|carton|sack)s?"
+_PACK_CONTENTS = "|".join(
+    f"(?<={w} )" for w in ("coffee", "tea", "rice", "sugar", "flour", "snack", "candy", "cereal", "granola")
+)
+_PACKS = re.compile(
+    rf"\b{_PACK_CONTAINER}(?=\s+(?:label|front|design|packaging|mock-?up)\b)|\b{_PACK_CONTAINER}\s+of\b|"
+    rf"(?:{_PACK_CONTENTS}){_PACK_CONTAINER}\b"
+)
 _COMPOUND_MIN = 0.7
 _COMPOUND_GAP = 0.1
 
@@ -290,7 +301,7 @@ def read_brief(text: str, idx: IllustrationIndex) -> Reading:
     """
     out = Reading()
     # quoted strings are text to set, not things to draw
-    plain = _PHOTO_TERMS.sub(" ", _QUOTED.sub(" ", text).lower())
+    plain = _PACKS.sub(" ", _PHOTO_TERMS.sub(" ", _QUOTED.sub(" ", text).lower()))
     if _INTERIORS.search(plain) and "storefront" not in plain:
         out.setting = "room"
     for clause in _CLAUSE.split(plain):
