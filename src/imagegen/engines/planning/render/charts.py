@@ -86,6 +86,19 @@ def _label(
     ctx.draw_text(tn, parent_id=node.id, report_id=tn.id)
 
 
+def _value(
+    ctx: RenderContext,
+    node: ChartNode,
+    i: int,
+    value: float,
+    box: Box,
+    size: float,
+    align: Literal["left", "center", "right"] = "center",
+) -> None:
+    """The bold value label of data point ``i`` (``<chart>.value.<i>``, in the chart's unit)."""
+    _label(ctx, node, f"value.{i}", format_value(value, node.unit), box, size, align=align, weight=700)
+
+
 def draw_chart(ctx: RenderContext, node: ChartNode, parent_id: str | None) -> None:
     """Draw a chart node and its labels; record the chart box."""
     kind = node.chart
@@ -150,14 +163,8 @@ def _bar(ctx: RenderContext, node: ChartNode) -> None:
             x, y, w, h = ctx.sbox(_box(x=x0, y=y1 - bh, w=bw, h=bh))
             ctx.rect(x, y, w, h, colors[i % len(colors)], min(w * 0.18, ctx.s(10)))
         if node.show_values:
-            _label(
-                ctx,
-                node,
-                f"value.{i}",
-                format_value(p.value, node.unit),
-                _box(x=b.x + i * slot, y=y1 - bh - label_h, w=slot, h=label_h),
-                size,
-                weight=700,
+            _value(
+                ctx, node, i, p.value, _box(x=b.x + i * slot, y=y1 - bh - label_h, w=slot, h=label_h), size
             )
         _label(
             ctx,
@@ -191,15 +198,14 @@ def _hbar(ctx: RenderContext, node: ChartNode) -> None:
             x0, y0, ww, hh = ctx.sbox(_box(x=b.x + label_w, y=y + (row - bar_h) / 2, w=w, h=bar_h))
             ctx.rect(x0, y0, ww, hh, colors[i % len(colors)], hh / 2)
         if node.show_values:
-            _label(
+            _value(
                 ctx,
                 node,
-                f"value.{i}",
-                format_value(p.value, node.unit),
+                i,
+                p.value,
                 _box(x=b.x + label_w + w + 4, y=y, w=max(value_w, 1.0), h=row),
                 size,
                 align="left",
-                weight=700,
             )
 
 
@@ -257,16 +263,15 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
         inner = ring.w * 0.62
         # the center names the first (highlighted) segment; a total of percentages would be meaningless
         value = node.series[0].value
-        _label(
+        _value(
             ctx,
             node,
-            "value.0",
-            format_value(value, node.unit),
+            0,
+            value,
             Box(
                 x=ring.x + (ring.w - inner) / 2, y=ring.y + (ring.h - inner * 0.5) / 2, w=inner, h=inner * 0.5
             ),
             inner * 0.32,
-            weight=700,
         )
     if legend:
         n = len(node.series)
@@ -293,15 +298,14 @@ def _donut(ctx: RenderContext, node: ChartNode) -> None:
                 align="left",
             )
             if value_w and i > 0:
-                _label(
+                _value(
                     ctx,
                     node,
-                    f"value.{i}",
-                    format_value(p.value, node.unit),
+                    i,
+                    p.value,
                     _box(x=lx + lw - value_w, y=ly + i * row, w=value_w, h=row),
                     size,
                     align="right",
-                    weight=700,
                 )
 
 
@@ -343,14 +347,13 @@ def _line(ctx: RenderContext, node: ChartNode) -> None:
     for i, p in enumerate(node.series):
         px, py = pts[i]
         if node.show_values and n <= 12:
-            _label(
+            _value(
                 ctx,
                 node,
-                f"value.{i}",
-                format_value(p.value, node.unit),
+                i,
+                p.value,
                 _box(x=px - slot / 2, y=py - label_h - size * 0.5, w=slot, h=label_h),
                 size * 0.9,
-                weight=700,
             )
         _label(
             ctx,
@@ -378,15 +381,14 @@ def _progress(ctx: RenderContext, node: ChartNode) -> None:
         frac = p.value / 100.0 if node.unit == "%" or p.value > 1 else p.value
         frac = max(0.0, min(1.0, frac))
         if node.show_values:
-            _label(
+            _value(
                 ctx,
                 node,
-                f"value.{i}",
-                format_value(p.value, node.unit),
+                i,
+                p.value,
                 _box(x=b.x + label_w, y=y, w=b.w - label_w, h=text_h),
                 size,
                 align="right",
-                weight=700,
             )
         track_h = max(2.0, min(row - text_h - 2, size * 0.8))
         tx, ty, tw, th = ctx.sbox(
