@@ -17,15 +17,15 @@ from imagegen.contract.errors import (
 )
 from imagegen.contract.images import ImageUpload, load_input_image, load_mask
 from imagegen.contract.limits import UploadLimits
-from imagegen.contract.parse import parse_edit, parse_edit_request, spec_from_params
+from imagegen.contract.parse import parse_edit_request, spec_from_params
 
 KNOWN = {"gpt-image-2", "imagegen-design"}.__contains__
 
 
 def edit(images, mask=None, **fields):  # type: ignore[no-untyped-def]
-    return parse_edit(
+    return parse_edit_request(
         {"prompt": "change it", **fields}, images, mask, default_model="gpt-image-2", known_model=KNOWN
-    )
+    ).spec
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])

@@ -14,7 +14,6 @@ from imagegen.contract.errors import (
     UnknownParameter,
 )
 from imagegen.contract.parse import (
-    parse_generate,
     parse_generate_request,
     spec_from_params,
     validate_edit_fields,
@@ -33,7 +32,9 @@ KNOWN = {
 
 
 def gen(body: dict[str, Any], *, form: bool = False) -> GenerateSpec:
-    return parse_generate(body, default_model="gpt-image-2", known_model=KNOWN.__contains__, form=form)
+    return parse_generate_request(
+        body, default_model="gpt-image-2", known_model=KNOWN.__contains__, form=form
+    ).spec
 
 
 def refused(body: dict[str, Any], *, form: bool = False) -> ImagegenError:
@@ -278,4 +279,4 @@ def test_validate_edit_fields() -> None:
 
 def test_body_must_be_an_object() -> None:
     with pytest.raises(InvalidValue):
-        parse_generate([1, 2], default_model="gpt-image-2", known_model=KNOWN.__contains__)  # type: ignore[arg-type]
+        parse_generate_request([1, 2], default_model="gpt-image-2", known_model=KNOWN.__contains__)  # type: ignore[arg-type]

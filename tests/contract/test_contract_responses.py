@@ -86,7 +86,7 @@ def test_events() -> None:
 def test_request_schemas_agree_with_the_parser() -> None:
     import jsonschema
 
-    from imagegen.contract.parse import EDIT_FIELDS, GENERATE_FIELDS, parse_generate
+    from imagegen.contract.parse import EDIT_FIELDS, GENERATE_FIELDS, parse_generate_request
     from imagegen.contract.schema import edit_json_body_schema, edit_multipart_schema, generate_body_schema
 
     for schema in (generate_body_schema(), edit_json_body_schema(), edit_multipart_schema()):
@@ -95,7 +95,7 @@ def test_request_schemas_agree_with_the_parser() -> None:
     assert set(edit_json_body_schema()["properties"]) == EDIT_FIELDS | {"images", "mask"}
     body = {"prompt": "p", "size": "2048x1152", "quality": "hd", "n": 2, "seed": 5, "output_compression": 0}
     jsonschema.validate(body, generate_body_schema())
-    parse_generate(body, default_model="gpt-image-2", known_model=lambda _m: True)
+    parse_generate_request(body, default_model="gpt-image-2", known_model=lambda _m: True)
     try:
         jsonschema.validate({"prompt": "p", "colour": "red"}, generate_body_schema())
     except jsonschema.ValidationError:

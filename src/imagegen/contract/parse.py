@@ -171,6 +171,8 @@ def _parse_fields(
     form: bool,
 ) -> tuple[dict[str, Any], ModelLimits, str]:
     """Validate every scalar field; return (spec kwargs, limits, response_format)."""
+    if not isinstance(body, Mapping):
+        raise InvalidValue("The request body must be a JSON object.", param=None)
     allowed = EDIT_FIELDS if operation == "edit" else GENERATE_FIELDS
     for name in body:
         if name not in allowed:
@@ -306,21 +308,12 @@ def parse_generate_request(
     form: bool = False,
 ) -> ParsedRequest:
     """Validate a generation request body into a ``ParsedRequest``."""
-    if not isinstance(body, Mapping):
-        raise InvalidValue("The request body must be a JSON object.", param=None)
     kwargs, limits, response_format = _parse_fields(
         body, "generate", default_model=default_model, known_model=known_model, form=form
     )
     spec = GenerateSpec(**kwargs)
     params = _params("generate", kwargs, response_format)
     return ParsedRequest("generate", spec, limits, response_format, params)
-
-
-def parse_generate(
-    body: Mapping[str, Any], *, default_model: str, known_model: Callable[[str], bool], form: bool = False
-) -> GenerateSpec:
-    """Validate a generation request body into a ``GenerateSpec``."""
-    return parse_generate_request(body, default_model=default_model, known_model=known_model, form=form).spec
 
 
 def validate_edit_fields(
@@ -334,8 +327,6 @@ def validate_edit_fields(
 
     Front doors call this first so a bad field is refused without downloading remote images.
     """
-    if not isinstance(fields, Mapping):
-        raise InvalidValue("The request body must be a JSON object.", param=None)
     _kwargs, limits, _fmt = _parse_fields(
         fields, "edit", default_model=default_model, known_model=known_model, form=form
     )
@@ -356,8 +347,6 @@ def parse_edit_request(
     Images may arrive as raw bytes, ``ImageUpload`` (bytes + the field they came from) or an already
     decoded ``InputImage`` (a catalog asset). The mask applies to the first image.
     """
-    if not isinstance(fields, Mapping):
-        raise InvalidValue("The request body must be a JSON object.", param=None)
     kwargs, limits, response_format = _parse_fields(
         fields, "edit", default_model=default_model, known_model=known_model, form=form
     )
@@ -406,22 +395,6 @@ def parse_edit_request(
     ]
     params["mask"] = mask is not None
     return ParsedRequest("edit", spec, limits, response_format, params)
-
-
-def parse_edit(
-    fields: Mapping[str, Any],
-    images: Sequence[ImageInput],
-    mask: MaskInput | None = None,
-    *,
-    default_model: str,
-    known_model: Callable[[str], bool],
-    form: bool = False,
-) -> EditSpec:
-    """Validate an edit into an ``EditSpec`` (see ``parse_edit_request``)."""
-    parsed = parse_edit_request(
-        fields, images, mask, default_model=default_model, known_model=known_model, form=form
-    )
-    return cast(EditSpec, parsed.spec)
 
 
 def spec_from_params(
