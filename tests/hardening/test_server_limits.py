@@ -29,6 +29,8 @@ from imagegen.db.engine import dispose_all
 #: time to accept 200 connections before the first ones are timed out (the fd peak is measured in between).
 HEADER_TIMEOUT = "3"
 BODY_IDLE_TIMEOUT = "1"
+#: the send time-out of the slow-reader test (the default is 30 s)
+SEND_TIMEOUT = "1.5"
 
 
 def _key(home: Path) -> str:
@@ -223,6 +225,96 @@ def test_connection_cap_refuses_the_excess_at_once(servers) -> None:
             sock.close()
     # once they are gone the server answers again
     wait_for(lambda: httpx.get(server.url + "/healthz", timeout=5).status_code == 200, 10)
+
+
+def _big_asset(home: Path) -> tuple[str, int]:
+    """A 2048x2048 noise PNG (~12 MB: far more than the kernel's socket buffers) in tenant acme's catalog,
+    written straight into the server's home (as an ingest would); its asset id and size."""
+    import io
+
+    from PIL import Image
+
+    from imagegen.config import Settings
+    from imagegen.provenance.catalog.recorder import Recorder
+
+    buf = io.BytesIO()
+    noise = Image.frombytes("RGB", (2048, 2048), os.urandom(2048 * 2048 * 3))
+    noise.save(buf, format="PNG", compress_level=0)
+    settings = Settings(home=home, database_url=f"sqlite:///{home / 'imagegen.db'}")
+    try:
+        asset, _created = Recorder(settings).record_file("acme", buf.getvalue(), prompt="noise")
+    finally:
+        dispose_all()
+    return asset.asset_id, len(buf.getvalue())
+
+
+def _established(sock: socket.socket) -> bool:
+    """Whether the client's end is still ESTABLISHED (the kernel's TCP_INFO state; a reset makes it CLOSE)."""
+    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] == 1
+
+
+def test_clients_that_stop_reading_the_response_are_dropped(servers) -> None:
+    """One client never reads a 12 MB answer, one reads it a byte at a time: both are dropped after the send
+    time-out (the server resets the connection and frees what it buffered); others are served in full."""
+    server, key = servers("slow-readers", send_timeout_s=SEND_TIMEOUT, send_min_rate="1024")
+    asset_id, size = _big_asset(server.home)
+    request = (f"GET /v1/assets/{asset_id}/content HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"Authorization: Bearer {key}\r\n\r\n").encode()
+    readers = []
+    for _ in range(2):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window: the server must buffer
+        sock.settimeout(10)
+        sock.connect(("127.0.0.1", server.port))
+        readers.append(sock)
+    never, trickle = readers
+    stop = threading.Event()
+    trickled = [0]
+
+    def sip() -> None:
+        while not stop.is_set():
+            try:
+                got = trickle.recv(1)
+            except OSError:
+                return
+            if not got:
+                return
+            trickled[0] += 1
+            time.sleep(0.5)
+
+    sipper = threading.Thread(target=sip, daemon=True)
+    started = time.monotonic()
+    for sock in readers:
+        sock.sendall(request)
+    sipper.start()
+    try:
+        # meanwhile the server answers others, the same 12 MB in full
+        with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as api:
+            assert api.get("/healthz").status_code == 200
+            full = api.get(f"/v1/assets/{asset_id}/content")
+            assert full.status_code == 200 and len(full.content) == size
+        wait_for(lambda: not _established(never) and not _established(trickle), float(SEND_TIMEOUT) + 10)
+        dropped = time.monotonic() - started
+        stop.set()
+        sipper.join(5)
+        # what the idle reader can still read is what was in flight: less than the answer, then the reset
+        got = b""
+        never.settimeout(5)
+        try:
+            while chunk := never.recv(1 << 20):
+                got += chunk
+        except (ConnectionResetError, TimeoutError):
+            pass
+    finally:
+        stop.set()
+        for sock in readers:
+            sock.close()
+    assert got.startswith(b"HTTP/1.1 200") and len(got) < size, len(got)
+    assert trickled[0] < 100
+    assert dropped >= float(SEND_TIMEOUT), dropped
+    print(f"\ntwo slow readers of a {size / 1e6:.1f} MB answer dropped {dropped:.2f} s after their requests "
+          f"(send time-out {SEND_TIMEOUT} s); the idle one had received {len(got) / 1e6:.2f} MB")
+    assert httpx.get(server.url + "/healthz", timeout=5).status_code == 200
 
 
 # -- engine waits do not starve request handling -----------------------------------------------------------
