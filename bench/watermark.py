@@ -30,19 +30,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from imagegen.provenance.marks import watermark as wm
 
-FONT = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"
-
-
-def poster(width: int, height: int) -> Image.Image:
-    y, x = np.mgrid[0:height, 0:width]
-    arr = np.stack([x / width * 200 + 30, y / height * 150 + 60, np.sin(x / 37) * 40 + 120], -1)
-    img = Image.fromarray(arr.clip(0, 255).astype(np.uint8))
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, height // 10)
-    draw.rectangle([width // 10, height // 2, width * 9 // 10, height * 9 // 10], fill=(255, 255, 255))
-    draw.text((width // 8, height // 8), "Summer Sale 50%", font=font, fill=(20, 20, 20))
-    draw.text((width // 8, height * 6 // 10), "imagegen", font=font, fill=(200, 30, 30))
-    return img
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "marks"))  # the marks tests' images
+from marks_helpers import FONT, canvas, poster
 
 
 def texture(width: int, height: int, seed: int = 1) -> Image.Image:
@@ -56,18 +45,9 @@ def texture(width: int, height: int, seed: int = 1) -> Image.Image:
     return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
 
 
-def _canvas(width: int, height: int, bg: tuple[int, int, int], ink: tuple[int, int, int]) -> Image.Image:
-    img = Image.new("RGB", (width, height), bg)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, height // 12)
-    draw.text((width // 10, height // 8), "Quiet Hours", font=font, fill=ink)
-    draw.text((width // 10, height * 3 // 4), "Friday 8pm", font=font, fill=ink)
-    return img
-
-
 def white_poster(width: int, height: int) -> Image.Image:
     """Pure white page with black type: the commonest flat case (white must stay 255 or near it)."""
-    return _canvas(width, height, (255, 255, 255), (10, 10, 10))
+    return canvas((255, 255, 255), (10, 10, 10), width, height)
 
 
 def soft_gradient(width: int, height: int) -> Image.Image:
@@ -99,7 +79,7 @@ def dark_ui(width: int, height: int) -> Image.Image:
 
 def saturated(width: int, height: int) -> Image.Image:
     """A saturated red field (R at 255) with white type: luma room is only in the other channels."""
-    return _canvas(width, height, (255, 0, 0), (255, 255, 255))
+    return canvas((255, 0, 0), (255, 255, 255), width, height)
 
 
 RENDER_PROMPTS = (

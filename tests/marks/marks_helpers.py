@@ -1,4 +1,5 @@
-"""Helpers shared by the marks tests (a module with a unique name: ``conftest`` is ambiguous suite-wide)."""
+"""Helpers shared by the marks tests and ``bench/watermark.py`` (a module with a unique name: ``conftest`` is
+ambiguous suite-wide)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ def poster(width: int = 1024, height: int = 1024) -> Image.Image:
     draw.rectangle([width // 10, height // 2, width * 9 // 10, height * 9 // 10], fill=(255, 255, 255))
     draw.text((width // 8, height // 8), "Summer Sale 50%", font=font, fill=(20, 20, 20))
     draw.text((width // 8, height * 6 // 10), "imagegen", font=font, fill=(200, 30, 30))
+    return img
+
+
+def canvas(
+    bg: tuple[int, int, int], ink: tuple[int, int, int], width: int = 1024, height: int = 1024
+) -> Image.Image:
+    """A flat page in one colour with two lines of type: the flat case (the page must keep its colour)."""
+    img = Image.new("RGB", (width, height), bg)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, height // 12)
+    draw.text((width // 10, height // 8), "Quiet Hours", font=font, fill=ink)
+    draw.text((width // 10, height * 3 // 4), "Friday 8pm", font=font, fill=ink)
     return img
 
 

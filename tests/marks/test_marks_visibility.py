@@ -7,28 +7,19 @@ import io
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from marks_helpers import canvas
+from PIL import Image
 
 from imagegen.provenance.marks import watermark as wm
 
 WM_ID = 0x0123456789ABCDEF
 FIXTURES = Path(__file__).parent / "fixtures"
-FONT = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"
 
 
 def _jpeg(img: Image.Image, quality: int) -> Image.Image:
     buf = io.BytesIO()
     img.convert("RGB").save(buf, "JPEG", quality=quality)
     return Image.open(io.BytesIO(buf.getvalue()))
-
-
-def _canvas(bg: tuple[int, int, int], ink: tuple[int, int, int], size: int = 1024) -> Image.Image:
-    img = Image.new("RGB", (size, size), bg)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, size // 12)
-    draw.text((size // 10, size // 8), "Quiet Hours", font=font, fill=ink)
-    draw.text((size // 10, size * 3 // 4), "Friday 8pm", font=font, fill=ink)
-    return img
 
 
 def _flat(img: Image.Image) -> np.ndarray:
@@ -46,7 +37,7 @@ def _flat(img: Image.Image) -> np.ndarray:
 def _change(
     bg: tuple[int, int, int], ink: tuple[int, int, int]
 ) -> tuple[Image.Image, np.ndarray, np.ndarray]:
-    img = _canvas(bg, ink)
+    img = canvas(bg, ink)
     marked = wm.embed(img, WM_ID)
     diff = np.abs(np.asarray(marked, np.int16) - np.asarray(img, np.int16)).max(axis=2)
     flat = _flat(img)
@@ -59,7 +50,7 @@ def _change(
 def test_white_moves_by_a_level_or_two_and_stays_near_white() -> None:
     # the pre-mask embed (7cca725) on this canvas: p99 4 levels, 61.5 % of flat pixels within 2 levels,
     # white pushed to 248-254 (61.5 % of white pixels >= 253)
-    img = _canvas((255, 255, 255), (10, 10, 10))
+    img = canvas((255, 255, 255), (10, 10, 10))
     marked, diff, flat = _change((255, 255, 255), (10, 10, 10))
     assert np.percentile(diff[flat], 99) <= 3
     assert np.mean(diff[flat] <= 2) > 0.95
@@ -125,5 +116,5 @@ def test_unmarked_flat_canvases_read_as_no_id() -> None:
         ((18, 18, 24), (230, 230, 240)),
         ((255, 0, 0), (255, 255, 255)),
     ):
-        assert wm.decode(_canvas(bg, ink)).wm_id is None
+        assert wm.decode(canvas(bg, ink)).wm_id is None
         assert wm.decode(Image.new("RGB", (512, 512), bg)).wm_id is None
