@@ -5,6 +5,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests draw the same examples on every run (a failure is never luck of the draw: rerunning shows it
+# again) and are judged on what they find, not on the machine's speed: no per-example deadline and no "data
+# generation is too slow" health check, both of which measure wall-clock time on a shared CI machine.
+settings.register_profile(
+    "imagegen", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("imagegen")
 
 # Nothing in the suite may fetch weights or data from a hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
