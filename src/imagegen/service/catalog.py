@@ -15,6 +15,7 @@ from typing import IO, Any, Literal
 from sqlalchemy.orm import Session
 
 from imagegen.config import Settings
+from imagegen.provenance.catalog.family_pages import FamilyPage, family_page
 from imagegen.provenance.catalog.models import Asset
 from imagegen.provenance.catalog.repository import CatalogRepository
 from imagegen.provenance.catalog.review import review_history, review_json, set_review
@@ -75,6 +76,13 @@ class Catalog:
             self._check_root(session, q)
             return search_grouped(session, self.tenant_id, q, with_assets=with_assets)
 
+    def family_page(self, q: SearchQuery) -> FamilyPage:
+        """One keyset page of prompt families (``q.limit`` of them after ``q.cursor``), largest first, each
+        with its newest matching assets (the studio's family view scrolls through these)."""
+        with self._session() as session:
+            self._check_root(session, q)
+            return family_page(session, self.tenant_id, q)
+
     def listing(self, q: SearchQuery, *, group_by: str | None = None) -> dict[str, Any]:
         """The JSON of ``GET /v1/assets`` (a page, or families with ``group_by="family"``)."""
         if group_by == "family":
@@ -110,6 +118,20 @@ class Catalog:
     def content(self, asset_id: str) -> StoredAsset:
         """The stored file of an asset."""
         return self.save_point.get_asset(self.tenant_id, asset_id)
+
+    def content_as(self, asset_id: str, fmt: str) -> StoredAsset:
+        """The stored file in ``fmt`` (png/jpeg/webp): the signed original in its own format, else a signed
+        copy (XMP, text record, the watermark already in the pixels, a C2PA manifest with the original as
+        its parent ingredient: ``provenance.catalog.copies``)."""
+        from imagegen.provenance.catalog.copies import file_provenance, signed_copy
+
+        stored = self.content(asset_id)
+        if fmt == stored.output_format:
+            return stored
+        with self._session() as session:
+            repo = CatalogRepository(session, self.tenant_id)
+            prov = file_provenance(repo, repo.get(asset_id))
+        return signed_copy(stored, fmt, prov, self.save_point.signer)
 
     def thumbnail(self, asset_id: str, size: int) -> Thumbnail:
         """A WebP thumbnail whose long edge is ``size``: made once per file and size, then read from

@@ -6,6 +6,9 @@ with ``c2pa.created`` + ``digitalSourceType`` for generations, or ``c2pa.opened`
 files another service made that we built on (an upstream's output with its own manifest) are ``componentOf``
 ingredients with ``c2pa.placed``, for generations too;
 and an ``org.imagegen.asset`` assertion with the asset id, engine, version, backend and requested model.
+A copy of a finished file in another format (``transcoded_from``: a download in JPEG or WebP of a stored PNG)
+gets ``c2pa.opened`` (the stored file, a ``parentOf`` ingredient whose own manifest travels inside) +
+``c2pa.transcoded``: the copy claims only the conversion, the history stays the original's.
 No timestamp authority (offline: ``ta_url=None``), no thumbnail (it costs ~0.07 s and bloats every file).
 """
 
@@ -31,14 +34,23 @@ ASSET_ASSERTION = "org.imagegen.asset"
 
 
 def manifest_definition(
-    prov: FileProvenance, *, output_format: str, ingredient_labels: list[str]
+    prov: FileProvenance, *, output_format: str, ingredient_labels: list[str], transcoded: bool = False
 ) -> dict[str, Any]:
     """The manifest JSON handed to ``c2pa.Builder`` (ingredients are added separately, by label)."""
     agent = {"name": "imagegen", "version": __version__}
     actions: list[dict[str, Any]]
     parents = [label for label in ingredient_labels if label.startswith("parent-")]
     components = [label for label in ingredient_labels if not label.startswith("parent-")]
-    if prov.operation == "edit" and parents:
+    if transcoded and parents:
+        actions = [
+            {"action": "c2pa.opened", "softwareAgent": agent, "parameters": {"ingredientIds": parents[:1]}},
+            {
+                "action": "c2pa.transcoded",
+                "softwareAgent": agent,
+                "description": f"re-encoded as {MIME[output_format]} by imagegen",
+            },
+        ]
+    elif prov.operation == "edit" and parents:
         actions = [
             {
                 "action": "c2pa.opened",
@@ -94,9 +106,32 @@ def _settings(signer: Signer) -> c2pa.Settings:
     )
 
 
-def sign_asset(data: bytes, *, output_format: str, prov: FileProvenance, signer: Signer) -> bytes:
-    """Return ``data`` (an encoded png/jpeg/webp with its XMP/text already written) with a signed manifest."""
+def sign_asset(
+    data: bytes,
+    *,
+    output_format: str,
+    prov: FileProvenance,
+    signer: Signer,
+    transcoded_from: Ingredient | None = None,
+) -> bytes:
+    """Return ``data`` (an encoded png/jpeg/webp with its XMP/text already written) with a signed manifest.
+
+    ``transcoded_from``: ``data`` is a re-encoding of that signed file (see the module docstring); its
+    manifest is the copy's only ingredient."""
     mime = MIME[output_format]
+    if transcoded_from is not None:
+        original: dict[str, Any] = {"title": transcoded_from.title, "relationship": "parentOf",
+                                    "label": "parent-0"}
+        if transcoded_from.asset_id:
+            original["instance_id"] = f"imagegen:{transcoded_from.asset_id}"
+        try:
+            return _sign(data, mime, output_format, prov, signer, [(original, transcoded_from)],
+                         transcoded=True)
+        except c2pa.C2paError as exc:
+            # an original c2pa cannot take (an ingested file's broken manifest) must not lose the copy's own
+            log.warning("C2PA: the original of %s is not a usable ingredient (%s); signing without it",
+                        prov.asset_id, exc)
+            return _sign(data, mime, output_format, prov, signer, [])
     ingredients: list[tuple[dict[str, Any], Ingredient]] = []
     for i, ing in enumerate(prov.ingredients):
         parent = prov.operation == "edit" and i == 0 and ing.relationship != "componentOf"
@@ -128,9 +163,12 @@ def _sign(
     prov: FileProvenance,
     signer: Signer,
     ingredients: list[tuple[dict[str, Any], Ingredient]],
+    *,
+    transcoded: bool = False,
 ) -> bytes:
     labels = [meta["label"] for meta, _ in ingredients]
-    manifest = manifest_definition(prov, output_format=output_format, ingredient_labels=labels)
+    manifest = manifest_definition(prov, output_format=output_format, ingredient_labels=labels,
+                                   transcoded=transcoded)
     native = c2pa.Signer.from_info(
         c2pa.C2paSignerInfo(signer.alg, signer.cert_chain_pem, signer.private_key_pem, None)
     )

@@ -26,10 +26,11 @@ from PIL import Image
 from imagegen.provenance.marks import watermark as wm
 from imagegen.provenance.marks.c2pa_sign import MIME, sign_asset
 from imagegen.provenance.marks.certs import Signer
+from imagegen.provenance.marks.inspect import inspect_file
 from imagegen.provenance.marks.png_encode import encode_png
 from imagegen.provenance.marks.textrecord import KEYWORD, build_record, encode_record
 from imagegen.provenance.marks.xmp import build_xmp
-from imagegen.provenance.records import FileProvenance, watermark_bits
+from imagegen.provenance.records import FileProvenance, Ingredient, watermark_bits
 
 log = logging.getLogger(__name__)
 
@@ -115,25 +116,86 @@ def mark(
     wm_id = prov.asset_id if note is None else None
     timings["watermark_s"] = time.perf_counter() - t0
 
-    # 3. encode with XMP and the text record (before signing: the signature covers them)
-    t1 = time.perf_counter()
     wm_info: dict[str, Any] = (
         {"id": f"{watermark_bits(prov.asset_id):016x}", "region": list(region) if region else None}
         if wm_id is not None
         else {"id": None, "region": None, "note": note}
     )
-    record_json = encode_record(build_record(prov, catalog_ref=catalog_ref, watermark=wm_info))
-    xmp = build_xmp(prov, output_format=output_format, record_json=record_json)
-    encoded = _encode(marked, output_format, compression, xmp=xmp, record_json=record_json)
-    timings["encode_s"] = time.perf_counter() - t1
-
-    # 4. C2PA, last: nothing may write to the file after this
-    t2 = time.perf_counter()
-    data = sign_asset(encoded, output_format=output_format, prov=prov, signer=signer)
-    label = manifest_label(data, MIME[output_format])
-    timings["sign_s"] = time.perf_counter() - t2
+    # 3. encode with XMP and the text record, 4. sign C2PA last
+    data, label = _encode_and_sign(marked, output_format, compression, prov, signer, wm_info, catalog_ref,
+                                   timings)
     timings["total_s"] = time.perf_counter() - t0
     return MarkedFile(data, MIME[output_format], wm_id, region, notes, timings, label, marked)
+
+
+def transcode(
+    data: bytes,
+    *,
+    output_format: OutputFormat,
+    compression: int,
+    prov: FileProvenance,
+    signer: Signer,
+    catalog_ref: str | None = None,
+) -> MarkedFile:
+    """A copy of a finished file (``data``: one ``mark`` made) in another format, its provenance kept.
+
+    The pixels already carry the watermark, so none is embedded again (a masked edit's copy keeps its
+    untouched pixels); the copy is encoded and signed by the same steps as ``mark`` (XMP, text record, the
+    format's fixed encoder settings), and its manifest is ``c2pa.opened`` (``data`` as the ``parentOf``
+    ingredient, its own manifest inside) + ``c2pa.transcoded``. ``prov`` describes the asset (the catalog
+    row); the copy's text record carries the original's watermark entry."""
+    fmt = "jpeg" if output_format == "jpg" else output_format
+    if fmt not in ("png", "jpeg", "webp"):
+        raise ValueError(f"unsupported output format {output_format!r}")
+    t0 = time.perf_counter()
+    source = inspect_file(data, decode_watermark=False)
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        img = _normalize(im, fmt)
+    record = source.text_record or {}
+    wm_info = record.get("watermark") if isinstance(record.get("watermark"), dict) else None
+    wm_hex = (wm_info or {}).get("id")
+    src_fmt = source.format if source.format in MIME else "png"
+    ext = "jpg" if src_fmt == "jpeg" else src_fmt
+    original = Ingredient(data=data, format=str(src_fmt), title=f"{prov.asset_id}.{ext}",
+                          asset_id=prov.asset_id)
+    timings: dict[str, float] = {}
+    out, label = _encode_and_sign(img, fmt, compression, prov, signer, wm_info, catalog_ref, timings,
+                                  transcoded_from=original)
+    timings["total_s"] = time.perf_counter() - t0
+    wm_id = prov.asset_id if wm_hex == f"{watermark_bits(prov.asset_id):016x}" else None
+    region = (wm_info or {}).get("region")
+    box = None
+    if isinstance(region, list) and len(region) == 4:
+        box = (int(region[0]), int(region[1]), int(region[2]), int(region[3]))
+    return MarkedFile(out, MIME[fmt], wm_id, box, [], timings, label, img)
+
+
+def _encode_and_sign(
+    img: Image.Image,
+    output_format: str,
+    compression: int,
+    prov: FileProvenance,
+    signer: Signer,
+    wm_info: dict[str, Any] | None,
+    catalog_ref: str | None,
+    timings: dict[str, float],
+    *,
+    transcoded_from: Ingredient | None = None,
+) -> tuple[bytes, str | None]:
+    """Encode ``img`` with the XMP and the text record (before signing: the signature covers them), then
+    sign C2PA last (nothing may write to the file after it); returns the bytes and the manifest label."""
+    t1 = time.perf_counter()
+    record_json = encode_record(build_record(prov, catalog_ref=catalog_ref, watermark=wm_info))
+    xmp = build_xmp(prov, output_format=output_format, record_json=record_json)
+    encoded = _encode(img, output_format, compression, xmp=xmp, record_json=record_json)
+    timings["encode_s"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    data = sign_asset(encoded, output_format=output_format, prov=prov, signer=signer,
+                      transcoded_from=transcoded_from)
+    label = manifest_label(data, MIME[output_format])
+    timings["sign_s"] = time.perf_counter() - t2
+    return data, label
 
 
 def manifest_label(data: bytes, mime: str) -> str | None:
