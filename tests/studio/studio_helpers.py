@@ -71,12 +71,12 @@ def seed_catalog(home: Path) -> Seeded:
     return seeded
 
 
-def start_server(home: Path) -> Server:
+def start_server(home: Path, *extra_args: str) -> Server:
     env = server_env(home)
     env["IMAGEGEN_ROUTES"] = json.dumps({"gpt-image-2": "studio_engines:StudioEngine",
                                          "imagegen-design": "studio_engines:StudioEngine"})
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return Server(home=home, env=env).start()
+    return Server(home=home, env=env).start(*extra_args)
 
 
 def launch(playwright: Any) -> Any:

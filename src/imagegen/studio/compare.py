@@ -1,4 +1,4 @@
-"""Pixel work for the studio: the difference of two versions, and converted download copies."""
+"""Pixel work for the studio: the difference of two versions (downloads: ``Catalog.content_as``)."""
 
 from __future__ import annotations
 
@@ -30,14 +30,3 @@ def difference_png(a: bytes, b: bytes) -> tuple[bytes, float]:
     Image.fromarray(out, "RGB").save(buf, format="PNG", optimize=False, compress_level=3)
     return buf.getvalue(), changed
 
-
-def convert(data: bytes, fmt: str) -> bytes:
-    """A copy of ``data`` in ``fmt`` (png/jpeg/webp). It carries no C2PA manifest (only the stored file
-    does); the invisible watermark, being in the pixels, survives."""
-    with Image.open(io.BytesIO(data)) as im:
-        im.load()
-        img = im.convert("RGB") if fmt == "jpeg" else im.copy()
-    buf = io.BytesIO()
-    options = {"quality": 92} if fmt in ("jpeg", "webp") else {}
-    img.save(buf, format={"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}[fmt], **options)
-    return buf.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode
@@ -21,10 +21,12 @@ from starlette.concurrency import run_in_threadpool
 
 from imagegen.contract.errors import AuthenticationError, ImagegenError, InvalidImage, NotFound
 from imagegen.contract.limits import REVIEW_STATES
+from imagegen.provenance.catalog.copies import COPY_FORMATS
 from imagegen.provenance.catalog.search import SearchQuery
 from imagegen.provenance.catalog.thumbs import SIZES
 from imagegen.studio import session as sess
 from imagegen.studio.compare import difference_png
+from imagegen.studio.local_mode import keyless_studio
 from imagegen.studio.views import (
     FILTERS,
     c2pa_words,
@@ -34,7 +36,7 @@ from imagegen.studio.views import (
     source_type_words,
     summarize_report,
 )
-from imagegen.tenants import key_id_of
+from imagegen.tenants import LOCAL_TENANT, key_id_of
 
 if TYPE_CHECKING:
     from imagegen.service import Service
@@ -44,6 +46,8 @@ log = logging.getLogger("imagegen.studio")
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
 PAGE_SIZE = 48
+#: prompt families per page of the family view (each shows up to four thumbnails)
+FAMILY_PAGE_SIZE = 24
 MAX_VERIFY_BYTES = 50 * 1024 * 1024
 
 templates = Environment(
@@ -66,6 +70,8 @@ class Caller:
     tenant: str
     key_id: str
     csrf: str
+    #: local single-user mode (``local_mode.py``): no key and no session, so nothing to sign out of
+    keyless: bool = False
 
 
 class _SignIn(Exception):
@@ -78,9 +84,12 @@ def _service(request: Request) -> Service:
 
 def _caller(request: Request) -> Caller:
     key = sess.session_key(request)
-    if key is None:
-        raise _SignIn
     service = _service(request)
+    if key is None:
+        if keyless_studio(request, service):
+            secret = sess.server_secret(service.settings.keys_dir)
+            return Caller(LOCAL_TENANT, LOCAL_TENANT, sess.local_csrf_token(secret), keyless=True)
+        raise _SignIn
     try:
         tenant = service.authenticate(f"Bearer {key}", client_host=None)
     except AuthenticationError as exc:
@@ -117,9 +126,7 @@ def _to_login(request: Request) -> RedirectResponse:
 
 def _check_form_csrf(request: Request, form: Any) -> Caller:
     caller = _caller(request)
-    key = sess.session_key(request) or ""
-    secret = sess.server_secret(_service(request).settings.keys_dir)
-    sess.require_csrf(request, secret, key, str(form.get(sess.CSRF_FIELD) or ""))
+    sess.check_csrf(request, caller.csrf, str(form.get(sess.CSRF_FIELD) or ""))
     return caller
 
 
@@ -128,6 +135,8 @@ def _check_form_csrf(request: Request, form: Any) -> Caller:
 
 @router.get("/studio/login")
 def login_form(request: Request) -> Response:
+    if sess.session_key(request) is None and keyless_studio(request, _service(request)):
+        return RedirectResponse("/studio", status_code=303)  # local single-user mode: nothing to sign in to
     return _login_page(request, None, 200)
 
 
@@ -201,10 +210,11 @@ def grid(request: Request) -> Response:
         query, active = _query(request)
         facets = catalog.facets()
         if group:
-            families = catalog.families(query)
+            fams = catalog.family_page(replace(query, limit=FAMILY_PAGE_SIZE))
             return _render("grid.html", request, caller, active=active, facets=facets, group=True,
-                           families=families.groups[:60], total=families.total, items=[], next_url=None,
-                           error=None, states=REVIEW_STATES)
+                           families=fams.groups, total=fams.assets, family_count=fams.families, items=[],
+                           next_url=_next_url(active, fams.next_cursor, "families"), error=None,
+                           states=REVIEW_STATES)
         page = catalog.search(query)
     except ImagegenError as exc:
         return _render("grid.html", request, caller, status=exc.status, active={}, facets={}, group=False,
@@ -214,8 +224,15 @@ def grid(request: Request) -> Response:
                    states=REVIEW_STATES)
 
 
-def _next_url(active: dict[str, str], cursor: str | None) -> str | None:
-    return f"/studio/grid?{urlencode(active | {'cursor': cursor})}" if cursor else None
+def _next_url(active: dict[str, str], cursor: str | None, view: str = "grid") -> str | None:
+    return f"/studio/{view}?{urlencode(active | {'cursor': cursor})}" if cursor else None
+
+
+def _fragment(html: str, next_url: str | None) -> HTMLResponse:
+    headers = dict(_NO_STORE)
+    if next_url:
+        headers["X-Next-Page"] = next_url
+    return HTMLResponse(html, headers=headers)
 
 
 @router.get("/studio/grid")
@@ -228,11 +245,20 @@ def grid_page(request: Request) -> Response:
     query, active = _query(request, request.query_params.get("cursor") or None)
     page = _catalog(request, caller).search(query)
     html = templates.get_template("_cards.html").render(items=page.items)
-    headers = dict(_NO_STORE)
-    nxt = _next_url(active, page.next_cursor)
-    if nxt:
-        headers["X-Next-Page"] = nxt
-    return HTMLResponse(html, headers=headers)
+    return _fragment(html, _next_url(active, page.next_cursor))
+
+
+@router.get("/studio/families")
+def families_page(request: Request) -> Response:
+    """The next keyset page of the prompt-family view as an HTML fragment (infinite scroll)."""
+    try:
+        caller = _caller(request)
+    except _SignIn:
+        return Response(status_code=401)
+    query, active = _query(request, request.query_params.get("cursor") or None)
+    fams = _catalog(request, caller).family_page(replace(query, limit=FAMILY_PAGE_SIZE))
+    html = templates.get_template("_families.html").render(families=fams.groups)
+    return _fragment(html, _next_url(active, fams.next_cursor, "families"))
 
 
 @router.get("/studio/thumbs/{asset_id}/{size}")
@@ -278,7 +304,7 @@ def asset_page(asset_id: str, request: Request) -> Response:
     others = [n for _, n in ancestors + descendants]
     return _render("asset.html", request, caller, asset=asset, creds=creds, report=summarize_report(asset),
                    ancestors=ancestors, descendants=descendants, others=others, states=REVIEW_STATES,
-                   formats=("png", "jpeg", "webp"))
+                   formats=COPY_FORMATS)
 
 
 @router.post("/studio/assets/{asset_id}/review")
@@ -303,18 +329,13 @@ def download(asset_id: str, fmt: str, request: Request) -> Response:
         caller = _caller(request)
     except _SignIn:
         return _to_login(request)
-    if fmt not in ("png", "jpeg", "webp"):
+    if fmt not in COPY_FORMATS:
         raise NotFound(f"No download format '{fmt}'; use png, jpeg or webp.", param="format")
-    stored = _catalog(request, caller).content(asset_id)
+    # the stored file, or a signed copy with the same XMP, watermark and a C2PA manifest naming the original
+    copy = _catalog(request, caller).content_as(asset_id, fmt)
     ext = "jpg" if fmt == "jpeg" else fmt
     headers = {"Content-Disposition": f'attachment; filename="{asset_id}.{ext}"', **_NO_STORE}
-    if fmt == stored.output_format:
-        return Response(stored.data, media_type=stored.content_type, headers=headers)
-    from imagegen.studio.compare import convert
-
-    data = convert(stored.data, fmt)
-    headers["X-Imagegen-Note"] = "converted copy: the Content Credentials are in the original format only"
-    return Response(data, media_type=f"image/{fmt}", headers=headers)
+    return Response(copy.data, media_type=copy.content_type, headers=headers)
 
 
 # ---- compare -------------------------------------------------------------------------------------------
@@ -388,8 +409,7 @@ async def verify_file(request: Request) -> Response:
         caller = _caller(request)
     except _SignIn:
         return Response(status_code=401)
-    key = sess.session_key(request) or ""
-    sess.require_csrf(request, sess.server_secret(_service(request).settings.keys_dir), key)
+    sess.check_csrf(request, caller.csrf)
     data = await request.body()
     if not data:
         raise InvalidImage("Drop an image file.", param="body")

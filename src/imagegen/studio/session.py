@@ -79,13 +79,24 @@ def sent_token(request: Request, form_token: str | None = None) -> str:
 
 def require_csrf(request: Request, secret: bytes, key: str, form_token: str | None = None) -> None:
     """``CsrfRefused`` unless an unsafe request carries the session's CSRF token."""
+    check_csrf(request, csrf_token(secret, key), form_token)
+
+
+def check_csrf(request: Request, expected: str, form_token: str | None = None) -> None:
+    """``CsrfRefused`` unless an unsafe request carries ``expected`` (a session's or local mode's token)."""
     if request.method in SAFE_METHODS:
         return
-    if not hmac.compare_digest(sent_token(request, form_token), csrf_token(secret, key)):
+    if not hmac.compare_digest(sent_token(request, form_token), expected):
         raise CsrfRefused(
             "This request was sent with the studio's session cookie but without its CSRF token "
             "(X-CSRF-Token header or csrf_token field). Reload the page, or use 'Authorization: Bearer'."
         )
+
+
+def local_csrf_token(secret: bytes) -> str:
+    """The CSRF token of local single-user mode (no key, no session): bound to this server's secret, so a
+    page of another origin cannot know it. The subject starts with a NUL byte: no API key can equal it."""
+    return csrf_token(secret, "\0local-mode")
 
 
 def _secure(request: Request) -> bool:

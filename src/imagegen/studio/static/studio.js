@@ -5,21 +5,22 @@
   const $ = (sel, root = document) => root.querySelector(sel);
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
-  // Infinite scroll over the catalog's keyset pages: the server hands out the next page's URL.
-  function infiniteGrid() {
-    const grid = $("#grid"), sentinel = $("#grid-sentinel");
-    if (!grid || !sentinel) return;
+  // Infinite scroll over the catalog's keyset pages (the grid, the prompt families): the server hands out
+  // the next page's URL (data-next, then the X-Next-Page header); the sentinel after the list triggers it.
+  function infiniteScroll(list) {
+    const sentinel = list.nextElementSibling;
+    if (!sentinel || !sentinel.classList.contains("sentinel")) return;
     let loading = false;
     const more = async () => {
-      const next = grid.dataset.next;
+      const next = list.dataset.next;
       if (!next || loading) return;
       loading = true;
       try {
         const resp = await fetch(next, { credentials: "same-origin" });
         if (!resp.ok) return;
-        grid.insertAdjacentHTML("beforeend", await resp.text());
+        list.insertAdjacentHTML("beforeend", await resp.text());
         const nxt = resp.headers.get("X-Next-Page");
-        if (nxt) grid.dataset.next = nxt; else delete grid.dataset.next;
+        if (nxt) list.dataset.next = nxt; else delete list.dataset.next;
       } finally { loading = false; }
       if (sentinel.getBoundingClientRect().top < innerHeight + 600) more();
     };
@@ -145,5 +146,5 @@
     input.addEventListener("change", () => input.files[0] && send(input.files[0]));
   }
 
-  document.addEventListener("DOMContentLoaded", () => { infiniteGrid(); compare(); create(); verify(); });
+  document.addEventListener("DOMContentLoaded", () => { document.querySelectorAll("[data-scroll]").forEach(infiniteScroll); compare(); create(); verify(); });
 })();
