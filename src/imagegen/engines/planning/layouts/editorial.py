@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import itertools
 
-from ..plan import Node
+from ..plan import ImageNode, Node
+from ..reading.content import TextItem
 from .common import FOOTER_ROLES, block_order, footer
 from .kit import Ctx, Region, StackEntry, stack
+
+#: the renderer's style for a cover picture chosen from the cover's words (the same name as
+#: ``render.cover_picture.COVER_PICTURE``; layouts import nothing from the renderer)
+COVER_PICTURE = "cover-picture"
+#: styles that say nothing about the picture: the cover's own words choose it instead
+_OPEN_STYLES = frozenset({"", "abstract", "geometric", "cover", "editorial", "magazine"})
+#: the planner's stand-in prompt for a cover that describes no picture
+_NO_PICTURE = "editorial cover art"
 
 
 def layout_magazine(ctx: Ctx) -> list[Node]:
@@ -56,14 +65,15 @@ def layout_magazine(ctx: Ctx) -> list[Node]:
         )
         y += rule_h + ctx.gap * 1.5
     main = Region(area.x, y, area.w, area.bottom - y)
+    radius = ctx.theme.corner_radius * ctx.unit
+    ordered = block_order(lines)
     if not lines:
-        nodes.append(ctx.image(main, z=0, radius=ctx.theme.corner_radius * ctx.unit, stem="cover-art"))
+        nodes.append(_cover_art(ctx, main, radius, ordered))
         return nodes
     art_left = ctx.mirrored
     art = ctx.grid.span(0 if art_left else 5, 7, main)
     col = ctx.grid.span(7 if art_left else 0, 5, main).inset(ctx.gap * 0.5, 0)
-    nodes.append(ctx.image(art, z=0, radius=ctx.theme.corner_radius * ctx.unit, stem="cover-art"))
-    ordered = block_order(lines)
+    nodes.append(_cover_art(ctx, art, radius, ordered))
     entries = []
     for k, it in enumerate(ordered):
         role = it.role or "cover_line"
@@ -90,3 +100,14 @@ def layout_magazine(ctx: Ctx) -> list[Node]:
                 )
             )
     return nodes
+
+
+def _cover_art(ctx: Ctx, region: Region, radius: float, lines: list[TextItem]) -> ImageNode:
+    """The cover picture: what the brief described, else what the cover lines name ("Living on Mars": a
+    planet), chosen by the renderer from the prompt's lines (the described picture, then ``- line`` for
+    each cover line); a style the brief asked for (neon, a night sky ...) keeps the planner's art."""
+    if ctx.image_style.lower() not in _OPEN_STYLES:
+        return ctx.image(region, z=0, radius=radius, stem="cover-art")
+    described = "" if ctx.image_prompt == _NO_PICTURE else ctx.image_prompt
+    prompt = "\n".join([described, *(f"- {it.text}" for it in lines)]).strip()
+    return ctx.image(region, z=0, radius=radius, stem="cover-art", style=COVER_PICTURE, prompt=prompt)

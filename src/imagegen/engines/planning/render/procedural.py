@@ -19,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from imagegen.engines.planning.plan import Background, ImageNode, Plan, Theme
+from imagegen.engines.planning.render.cover_picture import COVER_PICTURE, cover_picture
 from imagegen.engines.planning.render.editorial import cover_art, data_art
 from imagegen.engines.planning.render.fields import (
     Array,
@@ -482,6 +483,10 @@ def image_art(
         words = f"{words} {plan.archetype.replace('_', ' ')} {brief.subject or ''} {brief.prompt}".lower()
     abstract_brief = style in _GENERIC and any(re.search(pat, words) for pat, _ in _ABSTRACT_WORDS)
     art_seed = seed_for(seed, node.id)
+    if style == COVER_PICTURE:
+        # a cover's art: what its described picture or its cover lines name (render/cover_picture.py)
+        picture = cover_picture(node, theme, w, h, art_seed, plan=plan)
+        return picture or draw_style("cover", w, h, colors, theme, art_seed, subject=words)
     if style not in _ABSTRACT_ONLY and not abstract_brief:
         picture = illustrate(node, theme, w, h, art_seed, plan=plan)
         if picture is not None:

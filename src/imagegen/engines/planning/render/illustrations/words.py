@@ -124,6 +124,8 @@ STAND_INS: dict[str, str] = {
     **dict.fromkeys(("podcast", "microphone"), "studio-microphone"),
     **dict.fromkeys(("hiring", "recruiting", "recruitment", "career", "careers"), "handshake"),
     **dict.fromkeys(("bakery", "pastry"), "croissant"),
+    **dict.fromkeys(("mars", "jupiter", "saturn", "venus", "neptune"), "ringed-planet"),
+    **dict.fromkeys(("countdown", "deadline"), "hourglass-not-done"),
     **dict.fromkeys(("brew", "espresso", "latte", "cappuccino", "americano"), "hot-beverage"),
     **dict.fromkeys(("marigold", "daisy", "buttercup", "chrysanthemum"), "blossom"),
 }
@@ -275,7 +277,7 @@ _WORD = re.compile(r"[a-zà-ÿ]+(?:'[a-z]+)?")
 
 
 def singular(word: str) -> str:
-    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")) or word in STAND_INS:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
