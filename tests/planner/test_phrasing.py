@@ -277,20 +277,22 @@ def test_summary_names_every_text_and_code() -> None:
 def test_too_many_texts_are_refused_quickly() -> None:
     import time
 
-    started = time.perf_counter()
+    # CPU time, not wall-clock: it measures the work, however busy the machine (a blow-up shows in both)
+    started = time.process_time()
     with pytest.raises(InvalidValue) as err:
         compile_prompt('"a" ' * 8000, width=None, height=None, seed=0)
     assert "at most 200" in err.value.message
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_two_hundred_texts_compile_fast_and_clean() -> None:
     import time
 
     prompt = "A poster. " + " ".join(f'Bullet "Item {i}"' + (". " if i % 5 == 0 else ",") for i in range(200))
-    started = time.perf_counter()
+    # CPU time, not wall-clock: it measures the work, however busy the machine (a blow-up shows in both)
+    started = time.process_time()
     plan = plan_of(prompt, 1024, 1536)
-    assert len(plan.texts()) == 200 and time.perf_counter() - started < 5
+    assert len(plan.texts()) == 200 and time.process_time() - started < 5
 
 
 def test_text_colors_asked_for_are_kept_when_legible() -> None:

@@ -289,8 +289,9 @@ def test_long_prompts_read_in_bounded_time(prompt: str) -> None:
 
     from imagegen.contract.errors import InvalidValue
 
-    started = time.perf_counter()
+    # CPU time, not wall-clock: it measures the work, however busy the machine (a blow-up shows in both)
+    started = time.process_time()
     # more than 200 texts is a clear 400 (InvalidValue), never a hang
     with contextlib.suppress(InvalidValue):
         plan_of(prompt[:32000])
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
