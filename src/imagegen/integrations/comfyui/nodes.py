@@ -144,16 +144,26 @@ def _mask_file(mask: Any) -> NamedFile | None:
     return ("mask.png", mask_to_png(mask)) if mask is not None else None
 
 
-class ImagegenGenerate:
+class _ImageNode:
+    """What the image nodes share: ComfyUI's output declaration and the size check of their inputs."""
+
+    CATEGORY: ClassVar[str] = CATEGORY
+    RETURN_TYPES: ClassVar[tuple[str, ...]] = ("IMAGE", "STRING")
+    RETURN_NAMES: ClassVar[tuple[str, ...]] = ("images", "info")
+
+    @classmethod
+    def VALIDATE_INPUTS(cls, model: str = "", size: str = "", custom_width: int = V2_CUSTOM_DEFAULT,
+                        custom_height: int = V2_CUSTOM_DEFAULT, custom_model: str = "") -> bool | str:
+        return validate_size(model, size, custom_width, custom_height, custom_model)
+
+
+class ImagegenGenerate(_ImageNode):
     """imagegen Generate: prompt (and options) -> images + info JSON; with reference images, an edit.
 
     Its inputs are those of ComfyUI's stock ``OpenAIGPTImageNodeV2`` with the same names and ranges
     (size presets + Custom with custom_width/custom_height, n, seed, image_1..image_16, mask), plus
     imagegen's extras (output_format, server_url, custom_model, output_compression, plan_json)."""
 
-    CATEGORY: ClassVar[str] = CATEGORY
-    RETURN_TYPES: ClassVar[tuple[str, ...]] = ("IMAGE", "STRING")
-    RETURN_NAMES: ClassVar[tuple[str, ...]] = ("images", "info")
     FUNCTION: ClassVar[str] = "generate"
     DESCRIPTION: ClassVar[str] = (
         "Generate images with imagegen (GPT Image API). Text in quotes is drawn exactly. Connect reference "
@@ -164,11 +174,6 @@ class ImagegenGenerate:
     @classmethod
     def INPUT_TYPES(cls) -> inputs.InputTypes:  # ComfyUI reads this name
         return inputs.generate_inputs()
-
-    @classmethod
-    def VALIDATE_INPUTS(cls, model: str = "", size: str = "", custom_width: int = V2_CUSTOM_DEFAULT,
-                        custom_height: int = V2_CUSTOM_DEFAULT, custom_model: str = "") -> bool | str:
-        return validate_size(model, size, custom_width, custom_height, custom_model)
 
     def generate(
         self,
@@ -212,12 +217,9 @@ class ImagegenGenerate:
 _REFERENCE_NAMES = tuple(f"image_{k}" for k in range(1, V2_MAX_IMAGES + 1))
 
 
-class ImagegenEdit:
+class ImagegenEdit(_ImageNode):
     """imagegen Edit: image (+ optional mask) + instruction -> images + info JSON."""
 
-    CATEGORY: ClassVar[str] = CATEGORY
-    RETURN_TYPES: ClassVar[tuple[str, ...]] = ("IMAGE", "STRING")
-    RETURN_NAMES: ClassVar[tuple[str, ...]] = ("images", "info")
     FUNCTION: ClassVar[str] = "edit"
     DESCRIPTION: ClassVar[str] = (
         "Edit an image with imagegen. With a mask (1 = editable), every pixel outside it is kept exactly.")
@@ -226,41 +228,15 @@ class ImagegenEdit:
     def INPUT_TYPES(cls) -> inputs.InputTypes:  # ComfyUI reads this name
         return inputs.edit_inputs()
 
-    @classmethod
-    def VALIDATE_INPUTS(cls, model: str = "", size: str = "", custom_width: int = V2_CUSTOM_DEFAULT,
-                        custom_height: int = V2_CUSTOM_DEFAULT, custom_model: str = "") -> bool | str:
-        return validate_size(model, size, custom_width, custom_height, custom_model)
-
-    def edit(
-        self,
-        image: Any,
-        prompt: str,
-        model: str,
-        size: str,
-        quality: str,
-        n: int,
-        output_format: str,
-        background: str,
-        seed: int,
-        custom_width: int = V2_CUSTOM_DEFAULT,
-        custom_height: int = V2_CUSTOM_DEFAULT,
-        mask: Any = None,
-        server_url: str = "",
-        custom_model: str = "",
-        output_compression: int | None = None,
-    ) -> tuple[Any, str]:
-        """Run the edit; returns (IMAGE batch ``[n, H, W, 3]``, info JSON).
+    def edit(self, image: Any, prompt: str, **options: Any) -> tuple[Any, str]:
+        """Run the edit; returns (IMAGE batch ``[n, H, W, 3]``, info JSON). ``options`` are the Generate
+        node's (model, size, quality, n, output_format, background, seed, mask, ...).
 
         Every image of the ``image`` batch is sent (the first is edited, the others are references);
-        the ComfyUI mask becomes an OpenAI mask (1 -> alpha 0) for the first image.
+        the ComfyUI mask becomes an OpenAI mask (1 -> alpha 0) for the first image. It is the Generate
+        node with ``image`` as its first reference input.
         """
-        body = request_body(prompt=prompt, model=model, size=size, quality=quality, n=n,
-                            output_format=output_format, background=background, seed=seed,
-                            custom_width=custom_width, custom_height=custom_height,
-                            output_compression=output_compression, custom_model=custom_model)
-        result = run_request("edit", body, _reference_files([image]), _mask_file(mask),
-                             server_url=server_url, on_progress=_comfy_progress())
-        return _outputs("edit", result, server_url)
+        return ImagegenGenerate().generate(prompt, image_1=image, **options)
 
 
 class ImagegenPlan:
