@@ -26,9 +26,12 @@ def test_clean_plan_passes_every_check(draw, make_plan, text_node):
         ),
     )
     rendering = draw(plan, fonts={"zh": (CJK, 2), "ko": (CJK, 1)})
-    started = time.perf_counter()
+    # CPU time of every thread (the recognizers run in this process), not wall-clock: it measures the work,
+    # however busy the machine (8.8 s of wall-clock was seen here on a loaded 2-core machine)
+    started = time.process_time()
     report = verify(plan, rendering, checks=ALL_CHECKS)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
+    print(f"\nverify, every check: {elapsed:.2f} s of CPU")
     assert report.passed, [c for c in report.failures()]
     assert {c.kind for c in report.checks} == {
         "glyphs",
@@ -41,7 +44,7 @@ def test_clean_plan_passes_every_check(draw, make_plan, text_node):
     }
     assert _by(report, "ocr", "zh").observed == "上海茶馆"
     assert "tesseract" in _by(report, "ocr", "ko").detail
-    assert elapsed < 10.0  # includes loading both recognizers; a sanity bound on a shared 2-core machine
+    assert elapsed < 10.0  # includes loading both recognizers; a sanity bound
 
 
 def test_missing_glyph_latin_font_on_cjk(draw, make_plan, text_node):
