@@ -79,6 +79,11 @@ def test_input_over_the_pixel_cap_is_refused_on_its_header(hostile: Hostile) -> 
     """Findings 1-2: the header's pixels are checked before decoding, on every route that opens images."""
     bomb = huge_header_png(12000, 12000)
     assert len(bomb) < 1000
+    # a decompression bomb far past Pillow's own limit, and a text chunk that inflates to 64 MB: made before
+    # the clock starts (compressing 64 MB here is the client's time, not the server's)
+    far_bomb = huge_header_png(60000, 60000)
+    inflating = text_chunk_png(64 * 1024 * 1024)
+    long_text = text_chunk_png(6 * 1024 * 1024, compressed=False)
     with hostile.client() as c:
         started = time.monotonic()
         refused(c.post(EDITS, data={"prompt": "x"}, files={"image": ("a.png", bomb, "image/png")}),
@@ -86,11 +91,9 @@ def test_input_over_the_pixel_cap_is_refused_on_its_header(hostile: Hostile) -> 
         refused(c.post(EDITS, json={"prompt": "x", "images": [{"image_url": data_url(bomb)}]}),
                 400, "invalid_image", "images[0].image_url")
         refused(c.post("/v1/assets/trace", content=bomb), 400, "invalid_image", "body")
-        # a decompression bomb far past Pillow's own limit, and a text chunk that inflates to 64 MB
-        refused(c.post("/v1/assets/trace", content=huge_header_png(60000, 60000)), 400, "invalid_image")
-        refused(c.post("/v1/assets/trace", content=text_chunk_png(64 * 1024 * 1024)), 400, "invalid_image")
-        refused(c.post("/v1/assets/trace", content=text_chunk_png(6 * 1024 * 1024, compressed=False)),
-                400, "invalid_image")
+        refused(c.post("/v1/assets/trace", content=far_bomb), 400, "invalid_image")
+        refused(c.post("/v1/assets/trace", content=inflating), 400, "invalid_image")
+        refused(c.post("/v1/assets/trace", content=long_text), 400, "invalid_image")
         assert time.monotonic() - started < 10
 
 
@@ -108,9 +111,9 @@ def test_client_plans_are_judged_at_the_door(hostile: Hostile) -> None:
                 error = refused(c.post(path, json={"prompt": "x", "plan": a_plan(width, height)}),
                                 400, "invalid_value", "plan")
                 assert "canvas" in error["message"]
+        crowded = a_plan(nodes=5000)
         started = time.monotonic()
-        error = refused(c.post(GEN, json={"prompt": "x", "plan": a_plan(nodes=5000)}), 400, "invalid_value",
-                        "plan")
+        error = refused(c.post(GEN, json={"prompt": "x", "plan": crowded}), 400, "invalid_value", "plan")
         assert f"{REQUEST_LIMITS.plan_nodes} nodes" in error["message"]
         assert time.monotonic() - started < 5
         long_text = "x" * (REQUEST_LIMITS.plan_text_chars + 1)
