@@ -147,7 +147,8 @@ def _entries(
             ctx.role_size("title", 4.0 + i.font.size_step)
             if i.role in _NAME_ROLES
             else ctx.role_size("date", 1),
-            max_lines=2,
+            # a couple's names stay on one line ("Anna & Ben" is never broken after the ampersand)
+            max_lines=1 if len(i.text.split()) <= 3 else 2,
             color=color,
         )
         for i in names
@@ -206,7 +207,7 @@ def _formal_column(
         placed, _ = stack(ctx, detail_e, Region(area.x, y, area.w, detail_h), align="center", on=card, z=3)
         nodes.extend(placed)
     if corners:
-        side = min(area.w * 0.34, 300 * u)
+        side = min(area.w * 0.42, 380 * u)
         frame = area.inset(-area.w * 0.07, -area.h * 0.035)
         spots = [("corner-tl", frame.x, frame.y), ("corner-br", frame.right - side, frame.bottom - side)]
         if ctx.mirrored:

@@ -244,13 +244,19 @@ def _face(ctx: Ctx, body: Region, pack: str, shade: str) -> list[Node]:
 
     # the hero window and the badges on its lower edge
     seal_d = min(inner.w * 0.27, 190 * u)
-    badge_room = seal_d * 0.55 if badges else 0.0
+    # the mirror sets the seals as a column down the window's right edge (when they fit there)
+    column = ctx.mirrored and badges and len(badges) * seal_d * 1.1 <= (body_bottom - y) * 0.85
+    badge_room = seal_d * 0.55 if badges and not column else 0.0
     win = Region(inner.x, y, inner.w, max(0.0, body_bottom - y - badge_room))
+    win_radius = min(win.w, win.h) * 0.12
+    if ctx.alt:
+        # the second arrangement: the window is a band across the whole face
+        win, win_radius = Region(body.x, win.y, body.w, win.h), 0.0
     if ctx.image_prompt and win.h > 80 * u:
         nodes.append(
-            ctx.image(
-                win, prompt=pack_art(ctx), radius=min(win.w, win.h) * 0.12, z=2, stem="window"
-            ).model_copy(update={"note": "the product in the pack's window"})
+            ctx.image(win, prompt=pack_art(ctx), radius=win_radius, z=2, stem="window").model_copy(
+                update={"note": "the product in the pack's window"}
+            )
         )
     elif win.h > 80 * u:
         nodes.append(
@@ -258,13 +264,15 @@ def _face(ctx: Ctx, body: Region, pack: str, shade: str) -> list[Node]:
                 win,
                 "rounded_rect",
                 fill=mix(pack, "#ffffff", 0.82),
-                radius=min(win.w, win.h) * 0.12,
+                radius=win_radius,
                 z=2,
                 stem="window",
             )
         )
     if badges:
-        nodes.extend(_seals(ctx, badges, win, seal_d, pack))
+        nodes.extend(
+            _seals(ctx, badges, win if not ctx.alt else win.inset(pad, 0), seal_d, pack, bool(column))
+        )
     if offers and not ctx.codes:
         d = seal_side
         spot = Region(inner.right - d, foot.bottom - d, d, d)
@@ -274,10 +282,19 @@ def _face(ctx: Ctx, body: Region, pack: str, shade: str) -> list[Node]:
     return nodes
 
 
-def _seals(ctx: Ctx, badges: list[TextItem], win: Region, d: float, pack: str) -> list[Node]:
-    """Round seals straddling the window's lower edge, centred as a row (a long word gets a pill)."""
+def _seals(
+    ctx: Ctx, badges: list[TextItem], win: Region, d: float, pack: str, column: bool = False
+) -> list[Node]:
+    """Round seals straddling the window's lower edge, centred as a row (a long word gets a pill); as a
+    ``column`` they run down its right edge instead."""
     nodes: list[Node] = []
     gap = ctx.gap * 1.2
+    if column:
+        step = d + gap
+        y0 = win.y + (win.h - (step * len(badges) - gap)) * 0.5
+        for k, b in enumerate(badges):
+            nodes.extend(_seal(ctx, b, Region(win.right - d * 0.8, y0 + k * step, d, d), pack, role="badge"))
+        return nodes
     widths = []
     for b in badges:
         size = ctx.role_size("badge", 1.2)
