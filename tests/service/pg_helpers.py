@@ -46,8 +46,10 @@ def postgres_server() -> Iterator[str]:
         shutil.chown(root, "postgres", "postgres")
     run = lambda cmd: subprocess.run(_as_pg_user(cmd), check=True, capture_output=True, timeout=120)  # noqa: E731
     try:
+        # --locale=C: the cluster never depends on the machine's LANG (initdb fails on a locale that is set
+        # but not generated, and text sorts the same everywhere)
         run([str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync",
-             "-E", "UTF8"])
+             "-E", "UTF8", "--locale=C"])
         run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60", "-o",
              f"-p {port} -k {root} -h 127.0.0.1 -F -c fsync=off -c full_page_writes=off", "start"])
         url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
