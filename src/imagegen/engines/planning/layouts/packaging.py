@@ -292,24 +292,24 @@ def _seals(
     if column:
         step = d + gap
         y0 = win.y + (win.h - (step * len(badges) - gap)) * 0.5
-        for k, b in enumerate(badges):
-            nodes.extend(_seal(ctx, b, Region(win.right - d * 0.8, y0 + k * step, d, d), pack, role="badge"))
+        for row, b in enumerate(badges):
+            spot = Region(win.right - d * 0.8, y0 + row * step, d, d)
+            nodes.extend(_seal(ctx, b, spot, pack, role="badge"))
         return nodes
-    widths = []
+    widths: list[float] = []
     for b in badges:
         size = ctx.role_size("badge", 1.2)
-        longest = (
-            max(em_width(w, ctx.font_for(b, "badge")) * size for w in b.text.split()) if b.text.split() else 0
-        )
+        font = ctx.font_for(b, "badge")
+        longest = max((em_width(word, font) * size for word in b.text.split()), default=0.0)
         widths.append(max(d, longest + d * 0.35))
     total = sum(widths) + gap * (len(badges) - 1)
     k = min(1.0, win.w * 1.04 / total) if total else 1.0
     x = win.cx - total * k / 2
     y = win.bottom - d * k * 0.45
-    for b, w in zip(badges, widths, strict=True):
-        spot = Region(x, y, w * k, d * k)
+    for b, width in zip(badges, widths, strict=True):
+        spot = Region(x, y, width * k, d * k)
         nodes.extend(_seal(ctx, b, spot, pack, role="badge"))
-        x += (w + gap) * k
+        x += (width + gap) * k
     return nodes
 
 
