@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw
 
+from imagegen.config import Settings
+from imagegen.db.engine import dispose_all
 from imagegen.engines.base import EngineImage, EngineResult
+from imagegen.provenance.catalog.recorder import Recorder
 from imagegen.provenance.records import RecordContext
 
 
@@ -80,6 +86,27 @@ def context(tenant: str, prompt: str, **kw: Any) -> RecordContext:
 
 #: the cost settings every catalog test runs with (usage tests assert figures derived from them)
 CREDIT_SETTINGS = {"credits_per_second": "2.0", "credits_per_megapixel": "1.0"}
+
+
+def catalog_settings(home: Path, database_url: str) -> Iterator[Settings]:
+    """Catalog settings under a fresh ``home`` on ``database_url``; the engines are disposed afterwards (the
+    body of both conftests' ``settings`` fixture: SQLite in tests/catalog, PostgreSQL in tests/pg)."""
+    s = Settings(home=home, database_url=database_url, extra=dict(CREDIT_SETTINGS))
+    s.ensure_dirs()
+    yield s
+    dispose_all()
+
+
+# the fixtures on top of ``settings``, the same for both databases (each conftest imports them)
+@pytest.fixture
+def recorder(settings: Settings) -> Recorder:
+    return Recorder(settings)
+
+
+@pytest.fixture
+def record(recorder: Recorder) -> Callable[..., list[Any]]:
+    """``record(tenant, prompt, n=.., texts=[..], **ctx)``: record n pictures, return StoredAssets."""
+    return make_record(recorder)
 
 
 def make_record(recorder: Any) -> Any:

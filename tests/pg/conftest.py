@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "catalog"))
 
-from catalog_helpers import CREDIT_SETTINGS, make_record
+from catalog_helpers import catalog_settings, record, recorder
 
 from imagegen.config import Settings
 from imagegen.db.engine import dispose_all
-from imagegen.provenance.catalog.recorder import Recorder
+
+__all__ = ["record", "recorder"]  # the shared catalog fixtures (catalog_helpers), found here by pytest
 
 PG_BIN = Path(os.environ.get("IMAGEGEN_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -148,22 +149,7 @@ def pg_url(pg_server: dict[str, Any]) -> Iterator[str]:
 def settings(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     """Catalog settings whose database is PostgreSQL (the CLI sees it through IMAGEGEN_DATABASE_URL)."""
     monkeypatch.setenv("IMAGEGEN_DATABASE_URL", pg_url)
-    home = tmp_path / "home"
-    s = Settings(home=home, database_url=pg_url, extra=dict(CREDIT_SETTINGS))
-    s.ensure_dirs()
-    yield s
-    dispose_all()
-
-
-@pytest.fixture
-def recorder(settings: Settings) -> Recorder:
-    return Recorder(settings)
-
-
-@pytest.fixture
-def record(recorder: Recorder) -> Callable[..., list[Any]]:
-    """``record(tenant, prompt, n=.., texts=[..], **ctx)``: record n pictures, return StoredAssets."""
-    return make_record(recorder)
+    yield from catalog_settings(tmp_path / "home", pg_url)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
