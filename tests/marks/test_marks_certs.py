@@ -28,7 +28,7 @@ from imagegen.provenance.marks.certs import (
     load_or_create_signer,
 )
 from imagegen.provenance.marks.inspect import inspect_file
-from imagegen.provenance.marks.marking import finalize
+from imagegen.provenance.marks.marking import mark
 
 
 def test_first_start_creates_root_and_leaf_with_private_keys_0600(keys_dir: Path) -> None:
@@ -115,7 +115,7 @@ def test_operator_certificate_from_environment(tmp_path: Path, monkeypatch: pyte
     assert signer.alg == "es256" and not signer.created
     assert not (tmp_path / "keys" / ROOT_CERT).exists()
     # and it signs: Trusted under the operator's root
-    data = finalize(poster(256, 256), output_format="png", compression=100, prov=make_prov(), signer=signer)
+    data = mark(poster(256, 256), output_format="png", compression=100, prov=make_prov(), signer=signer).data
     report = inspect_file(data, trust_anchors_pem=theirs.root_cert_pem, decode_watermark=False)
     assert report.c2pa.validation_state == "Trusted"
 

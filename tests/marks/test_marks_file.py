@@ -1,4 +1,4 @@
-"""finalize end to end: XMP read by exiftool, PNG text record, C2PA verdicts, edits' ingredients, watermark in
+"""mark end to end: XMP read by exiftool, PNG text record, C2PA verdicts, edits' ingredients, watermark in
 the final file, masked edits, and inspect_file reporting all of it."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PIL import Image
 
 from imagegen.provenance.marks.certs import Signer
 from imagegen.provenance.marks.inspect import inspect_file
-from imagegen.provenance.marks.marking import finalize, mark
+from imagegen.provenance.marks.marking import mark
 from imagegen.provenance.records import DST_COMPOSITE, DST_TRAINED, Ingredient
 
 EXIFTOOL = "/usr/bin/exiftool"
@@ -28,14 +28,14 @@ def outputs(poster_1024: Image.Image, signer: Signer) -> dict[str, tuple[bytes, 
     for fmt, comp in (("png", 100), ("jpeg", 85), ("webp", 100)):
         prov = make_prov()
         out[fmt] = (
-            finalize(
+            mark(
                 poster_1024,
                 output_format=fmt,
                 compression=comp,
                 prov=prov,
                 signer=signer,
                 catalog_ref=f"catalog:{prov.asset_id}",
-            ),
+            ).data,
             prov.asset_id,
         )
     return out
@@ -131,7 +131,7 @@ def test_edit_names_its_parent_as_ingredient(outputs, poster_1024, signer: Signe
         ingredients=(Ingredient(data=parent_data, format="png", title="poster.png", asset_id=parent_id),),
     )
     edited = poster_1024.rotate(180)
-    data = finalize(edited, output_format="png", compression=100, prov=prov, signer=signer)
+    data = mark(edited, output_format="png", compression=100, prov=prov, signer=signer).data
     report = inspect_file(data, trust_anchors_pem=signer.root_cert_pem)
     assert report.c2pa.validation_state == "Trusted"
     names = [a["action"] for a in report.c2pa.actions]
@@ -228,12 +228,12 @@ def test_alpha_kept_for_png_and_flattened_for_jpeg(poster_1024, signer: Signer) 
     alpha.paste(0, (0, 0, 200, 200))
     rgba.putalpha(alpha)
     png = Image.open(
-        io.BytesIO(finalize(rgba, output_format="png", compression=100, prov=make_prov(), signer=signer))
+        io.BytesIO(mark(rgba, output_format="png", compression=100, prov=make_prov(), signer=signer).data)
     )
     assert png.mode == "RGBA"
     assert np.array_equal(np.asarray(png.getchannel("A")), np.asarray(alpha))
     jpg = Image.open(
-        io.BytesIO(finalize(rgba, output_format="jpeg", compression=90, prov=make_prov(), signer=signer))
+        io.BytesIO(mark(rgba, output_format="jpeg", compression=90, prov=make_prov(), signer=signer).data)
     )
     assert jpg.mode == "RGB"
     assert np.asarray(jpg)[50, 50].min() > 240  # transparent corner flattened onto white
@@ -264,14 +264,14 @@ def test_stripped_copy_keeps_nothing_but_the_watermark(outputs) -> None:
     assert report.watermark["asset_id"] == asset_id
 
 
-def test_finalize_from_several_threads(signer: Signer, poster_factory) -> None:
+def test_mark_from_several_threads(signer: Signer, poster_factory) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     img = poster_factory(512, 512)
     provs = [make_prov() for _ in range(6)]
 
     def one(prov):
-        return finalize(img, output_format="jpeg", compression=80, prov=prov, signer=signer)
+        return mark(img, output_format="jpeg", compression=80, prov=prov, signer=signer).data
 
     with ThreadPoolExecutor(3) as pool:
         files = list(pool.map(one, provs))
@@ -299,13 +299,13 @@ def test_masked_edit_of_our_output_reads_the_edit_in_its_box_and_the_parent_outs
 
 def test_huge_prompt_fits_the_jpeg_xmp_segment(signer: Signer, poster_factory) -> None:
     prompt = "&<\u00e9\u65e5" * 8000  # 32,000 characters that XML escaping and UTF-8 both inflate
-    data = finalize(
+    data = mark(
         poster_factory(512, 512),
         output_format="jpeg",
         compression=80,
         prov=make_prov(prompt=prompt),
         signer=signer,
-    )
+    ).data
     report = inspect_file(data, decode_watermark=False)
     assert report.c2pa.validation_state == "Valid"
     assert report.ai["AIPromptInformation"].endswith("[truncated]")

@@ -1,6 +1,6 @@
 """The single save point: every output of every engine (and every ingested file) enters the catalog here.
 
-``Recorder.record`` per image: mint an asset id -> build the FileProvenance -> ``marking.finalize`` (XMP, text
+``Recorder.record`` per image: mint an asset id -> build the FileProvenance -> ``marking.mark`` (XMP, text
 record, watermark, C2PA signed last) -> write the bytes to the content-addressed store (atomic) -> then, for
 all images of the result at once, ONE transaction inserting the catalog rows, their prompt family and their
 lineage edges. The file-before-row order and the store sweep make a crash leave neither a row without its

@@ -1,7 +1,7 @@
 """The provenance pipeline of one output file: watermark -> encode with XMP + text record -> sign C2PA LAST.
 
-``finalize`` is what the recorder (the single save point) calls for every image; ``mark`` does the same and
-also reports what it did (watermark id/region or why it was skipped, manifest label, timings).
+``mark`` is what the recorder (the single save point) calls for every image: it returns the file's bytes
+(``.data``) and reports what it did (watermark id/region or why it was skipped, manifest label, timings).
 
 Encoder settings are fixed so the same pixels + provenance give the same bytes up to the signature (the C2PA
 claim holds fresh UUIDs and a signature, so signed files differ between runs; everything before signing does
@@ -58,28 +58,6 @@ class MarkedFile:
     pixels: Image.Image | None = None
 
 
-def finalize(
-    pixels: Image.Image,
-    *,
-    output_format: OutputFormat,
-    compression: int,
-    prov: FileProvenance,
-    signer: Signer,
-    editable_region: Image.Image | None = None,
-    catalog_ref: str | None = None,
-) -> bytes:
-    """Watermark, encode (XMP + text record) and sign one output; returns the file bytes (see ``mark``)."""
-    return mark(
-        pixels,
-        output_format=output_format,
-        compression=compression,
-        prov=prov,
-        signer=signer,
-        editable_region=editable_region,
-        catalog_ref=catalog_ref,
-    ).data
-
-
 def mark(
     pixels: Image.Image,
     *,
@@ -90,7 +68,7 @@ def mark(
     editable_region: Image.Image | None = None,
     catalog_ref: str | None = None,
 ) -> MarkedFile:
-    """``finalize`` with a report.
+    """Watermark, encode (XMP + text record) and sign one output: the file (``.data``) with a report.
 
     ``editable_region`` (mode "L", nonzero = editable, the size of ``pixels``) confines the watermark to the
     masked edit: it is embedded in the region's bounding box and composited back through the mask, so no pixel
