@@ -1,5 +1,8 @@
 """Sign family: a sign in its setting (storefront, brick wall, market stall).
 
+A shop's sign (a cafe storefront, a shop sign, a bakery's board) is set on the fascia board of the shop
+front the scene draws (render/illustrations/storefront.py: one geometry for both).
+
 The setting is the background (procedural scene art, or a brick/wood pattern when that is all the prompt
 describes); the sign is a plaque sized to its text and placed where the prompt says (centered by default,
 on a third with "rule of thirds": odd variants take the other third). The sign text sits on the plaque,
@@ -12,6 +15,7 @@ import re
 
 from ..plan import Node
 from ..reading.placement import Placement
+from ..render.illustrations.storefront import facade, shop_brief
 from ..rules.contrast import BODY_MIN, ensure_contrast, is_dark, mix
 from .common import FOOTER_ROLES, block_order, footer
 from .kit import Ctx, Region, StackEntry, stack
@@ -25,8 +29,17 @@ def layout_sign(ctx: Ctx) -> list[Node]:
     low = ctx.content.masked.lower()
     neon = ctx.theme.mood == "neon" or "neon" in low
     wood = bool(re.search(r"\bwood(?:en)?\b", low))
+    # a shop's sign hangs on its shop front: the scene draws the front and leaves its fascia board for the
+    # sign (the node's prompt says "storefront" and "sign", so the picture is that front with its board
+    # plain, whatever else the brief names)
+    front = facade(ctx.w, ctx.h, ctx.variant) if ctx.image_prompt and shop_brief(ctx.content.prompt) else None
     if ctx.image_prompt:
-        nodes.append(ctx.image(ctx.grid.canvas, z=0, stem="scene"))
+        prompt = ctx.image_prompt
+        if front is not None and not re.search(r"\b(?:store|shop) ?fronts?\b", prompt.lower()):
+            prompt = f"{prompt}, storefront"
+        if front is not None and not re.search(r"\bsign(?:s|age|board)?\b|\bplaque\b", prompt.lower()):
+            prompt = f"{prompt}, shop sign"
+        nodes.append(ctx.image(ctx.grid.canvas, z=0, stem="scene", prompt=prompt))
 
     captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
     signs = [i for i in ctx.items if i not in captions]
@@ -62,7 +75,12 @@ def layout_sign(ctx: Ctx) -> list[Node]:
     est_h = sum(e.size * 1.35 for e in entries) + ctx.gap * (len(entries) - 1)
     plaque_h = min(area.h * 0.7, est_h + 2 * pad)
     place = ctx.content.global_placement
-    if place.thirds and not place.h:
+    if front is not None:
+        # the fascia's board, exactly: the text is set on it, a little tighter than on a free plaque
+        board = front.board
+        plaque = Region(board.x0, board.y0, board.w, board.h)
+        pad = min(pad, board.h * 0.14)
+    elif place.thirds and not place.h:
         # the plaque's center on a vertical third line; variants alternate thirds
         third_x = ctx.w / 3 if not ctx.mirrored else 2 * ctx.w / 3
         x = min(max(area.x, third_x - plaque_w / 2), area.right - plaque_w)
@@ -74,6 +92,8 @@ def layout_sign(ctx: Ctx) -> list[Node]:
             # second arrangement: the plaque hangs higher (an upper third), still where it was asked across
             plaque = Region(plaque.x, area.y + (area.h - plaque_h) * 0.3, plaque.w, plaque.h)
     radius = 18 * ctx.unit if not wood else 8 * ctx.unit
+    if front is not None:
+        radius = 4 * ctx.unit
     nodes.append(
         ctx.shape(
             plaque,

@@ -24,6 +24,7 @@ from imagegen.engines.planning.render.illustrations.embed import EmbeddingModelM
 from imagegen.engines.planning.render.illustrations.index import IllustrationIndex, index
 from imagegen.engines.planning.render.illustrations.library import IllustrationsMissingError
 from imagegen.engines.planning.render.illustrations.scene import SceneColors, compose_scene, scene_kind
+from imagegen.engines.planning.render.illustrations.storefront import is_shop_front
 from imagegen.engines.planning.render.illustrations.words import Reading, read_brief
 
 log = logging.getLogger(__name__)
@@ -175,14 +176,17 @@ def illustrate(
         named=tuple(values.values()),
         values=values,
     )
-    img = compose_scene(idx.lib, w, h, reading, colors, seed)
+    variant = plan.variant if plan is not None else 0
+    img = compose_scene(idx.lib, w, h, reading, colors, seed, variant)
     if (
         plan is not None
         and plan.variants > 1
         and plan.variant % 2 == 1
         and not _has_beats(plan)
         and not _storied(reading, idx)
+        and not (scene_kind(reading) == "outdoor" and is_shop_front(reading, idx.lib))
     ):
+        # (a shop front draws its own mirrored take: the sign layout's board must stay where it is drawn)
         # n takes of one brief with nothing to tell them apart: every other one is seen from the other side
         # (a person's takes tell a story instead, facing one way throughout, the backpack always on the back)
         img = ImageOps.mirror(img)

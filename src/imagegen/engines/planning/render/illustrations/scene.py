@@ -29,6 +29,12 @@ from imagegen.engines.planning.render.fields import linear_gradient, radial_grad
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet
 from imagegen.engines.planning.render.illustrations.raster import rasterize, snap
 from imagegen.engines.planning.render.illustrations.recolor import recolor_fills, tint_fills
+from imagegen.engines.planning.render.illustrations.storefront import (
+    draw_shop_front,
+    facade,
+    is_shop_front,
+    look_for,
+)
 from imagegen.engines.planning.render.illustrations.words import Reading, Thing, word_set
 from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
 
@@ -136,15 +142,18 @@ def scene_kind(reading: Reading) -> str:
 
 
 def compose_scene(
-    lib: IllustrationSet, w: int, h: int, reading: Reading, colors: SceneColors, seed: int
+    lib: IllustrationSet, w: int, h: int, reading: Reading, colors: SceneColors, seed: int, variant: int = 0
 ) -> Image.Image:
-    """The picture ``reading`` describes, at w x h (RGB)."""
+    """The picture ``reading`` describes, at w x h (RGB); ``variant`` picks a shop front's arrangement (the
+    sign layout sets its text on that arrangement's board)."""
     rng = np.random.default_rng(seed)
     m = min(w, h)
     kind = scene_kind(reading)
     time = reading.time or ("night" if kind == "space" else "day")
     weather = reading.weather or "clear"
     sky = _sky_colors(time, weather, colors.accent)
+    if kind == "outdoor" and is_shop_front(reading, lib):
+        return _shop_front(lib, w, h, reading, colors, sky, time, weather, rng, variant)
     if kind == "outdoor":
         horizon = h * 0.62
         base_y = h * 0.9
@@ -195,6 +204,39 @@ def compose_scene(
             _paste(img, lib, p)
         else:
             _strapped(img, lib, p)
+    _weather(img, w, h, weather, rng)
+    return img
+
+
+def _shop_front(
+    lib: IllustrationSet,
+    w: int,
+    h: int,
+    reading: Reading,
+    colors: SceneColors,
+    sky: list[str],
+    time: str,
+    weather: str,
+    rng: np.random.Generator,
+    variant: int,
+) -> Image.Image:
+    """A shop's front filling the picture (see storefront.py); a person or animal the brief names stands
+    on the pavement in front of the window, clear of the door and below the sign board."""
+    img = linear_gradient(w, h, sky, 90)
+    if time == "night":
+        _stars(img, w, h, h * 0.5, rng, 0.8)
+    front = facade(w, h, variant)
+    look = look_for(colors.named, colors.accent, colors.surface, reading.words, time, rng)
+    stand_x, ground = draw_shop_front(lib, img, front, look, reading, sky, rng)
+    figures = [
+        t for t in reading.things if t.name in lib and lib.categories.get(t.name) in (_ANIMALS, _PEOPLE)
+    ][:1]
+    for t in figures:
+        # as tall as the window's lower half: in front of the shop, never over its sign
+        size = min(h - front.awning.y1, h * 0.5)
+        p = _inside(Placed(t.name, stand_x, ground, size, _fills_for(lib, t, colors, True)), w, h)
+        _shadow(img, lib, p)
+        _paste(img, lib, p)
     _weather(img, w, h, weather, rng)
     return img
 
