@@ -2,9 +2,11 @@
 
 Order: largest family first, ties by family id (the order of ``search.search_grouped``). A page is one grouped
 query over the matching assets (the ``(tenant_id, family_id)`` index) that seeks past the previous page's last
-``(count, family id)`` in ``HAVING``: no ``OFFSET``, so a deep page costs what the first one does. Each family
-on the page brings its newest ``strip`` matching assets (one windowed query for the whole page) and its name
-(one primary-key lookup per page). Assets without a family (an empty prompt) form one group whose id is None.
+``(count, family id)`` in ``HAVING``: no ``OFFSET``, so a deep page costs what the first one does (the grouped
+scan itself grows with the matching assets: ~0.1 s at 100,000). Each family on the page brings its ``strip``
+most recently catalogued matching assets (a few rows each, read by index order) and its name (one lookup per
+page). Assets without a family (an empty prompt) form one group whose id is None. A group's ``last_created``
+is its newest shown asset's; ``first_created`` is not read (it would cost every row of the page's families).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -51,9 +54,15 @@ def family_page(session: Session, tenant_id: str, q: SearchQuery, *, strip: int 
     limit = max(1, q.limit)
     has_text = bool(q.text and q.text.strip())
     fid = func.coalesce(Asset.family_id, "")
-    n = func.count(Asset.seq)
-    stmt = repo.scoped(Asset.family_id, n, func.min(Asset.created_at), func.max(Asset.created_at)).where(
-        *conditions(q, tenant_id))
+    # count(*) and no other aggregate: unfiltered, the (tenant_id, family_id) index covers the whole query
+    # (min/max(created_at) here read every row of the tenant from the table: 0.65 s instead of 0.07 s at
+    # 100,000 assets). On the first page, windows over the groups count all families and assets in the
+    # same scan (the ORDER BY sorts every group anyway).
+    n = func.count()
+    columns: list[Any] = [Asset.family_id, n]
+    if not q.cursor:
+        columns += [func.count().over(), func.sum(n).over()]
+    stmt = repo.scoped(*columns).where(*conditions(q, tenant_id))
     if has_text:
         stmt, _ = apply_text(stmt, session, tenant_id, str(q.text))
     stmt = stmt.group_by(Asset.family_id)
@@ -63,40 +72,37 @@ def family_page(session: Session, tenant_id: str, q: SearchQuery, *, strip: int 
     rows = session.execute(stmt.order_by(n.desc(), fid).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    groups = [FamilyGroup(family, int(count), iso(lo), iso(hi), "") for family, count, lo, hi in rows]
+    groups = [FamilyGroup(row[0], int(row[1]), "", "", "") for row in rows]
     page = FamilyPage(groups, encode_cursor(["f", groups[-1].count, groups[-1].family_id or ""])
                       if more and groups else None)
-    if not groups:
-        return page
-    ids = [g.family_id for g in groups if g.family_id is not None]
-    by_id = {g.family_id: g for g in groups}
-    if ids:
-        names = session.execute(select(Family.family_id, Family.prompt).where(
-            Family.tenant_id == tenant_id, Family.family_id.in_(ids)))
-        for family, prompt in names:
-            by_id[family].prompt = prompt or ""
-    in_page = [Asset.family_id.in_(ids)] if ids else []
-    if None in by_id:
-        in_page.append(Asset.family_id.is_(None))
-    newest = func.row_number().over(partition_by=Asset.family_id,
-                                    order_by=(Asset.created_at.desc(), Asset.seq.desc())).label("rn")
-    inner = repo.scoped(Asset.asset_id, Asset.family_id, Asset.created_at, Asset.requested_model,
-                        Asset.engine, Asset.user, newest).where(*conditions(q, tenant_id), or_(*in_page))
-    if has_text:
-        inner, _ = apply_text(inner, session, tenant_id, str(q.text))
-    sub = inner.subquery()
-    for asset_id, family, created, model, engine, user, _rn in session.execute(
-            select(sub).where(sub.c.rn <= strip).order_by(sub.c.family_id, sub.c.rn)):
-        by_id[family].assets.append({"asset_id": asset_id, "created_at": iso(created),
-                                     "requested_model": model, "engine": engine, "user": user})
     if not q.cursor:
-        totals = repo.scoped(func.count(Asset.seq), func.count(func.distinct(fid))).where(
-            *conditions(q, tenant_id))
-        if has_text:
-            totals, _ = apply_text(totals, session, tenant_id, str(q.text))
-        total_assets, total_families = session.execute(totals).one()
-        page.assets, page.families = int(total_assets), int(total_families)
+        page.families, page.assets = (int(rows[0][2]), int(rows[0][3])) if rows else (0, 0)
+    ids = [g.family_id for g in groups if g.family_id is not None]
+    if ids:
+        names = {f: p for f, p in session.execute(select(Family.family_id, Family.prompt).where(
+            Family.tenant_id == tenant_id, Family.family_id.in_(ids)))}
+        for g in groups:
+            g.prompt = names.get(g.family_id or "") or ""
+    for g in groups:
+        g.assets = _newest(session, repo, q, g.family_id, strip)
+        if g.assets:
+            g.last_created = g.assets[0]["created_at"]
     return page
+
+
+def _newest(session: Session, repo: CatalogRepository, q: SearchQuery, family_id: str | None,
+            strip: int) -> list[dict[str, Any]]:
+    """The family's ``strip`` most recently catalogued matching assets (highest ``seq`` first: the
+    ``(tenant_id, family_id)`` index holds the rowid in order, so only these rows are read)."""
+    cols = (Asset.asset_id, Asset.created_at, Asset.requested_model, Asset.engine, Asset.user)
+    stmt = repo.scoped(*cols).where(
+        *conditions(q, repo.tenant_id),
+        Asset.family_id.is_(None) if family_id is None else Asset.family_id == family_id)
+    if q.text and q.text.strip():
+        stmt, _ = apply_text(stmt, session, repo.tenant_id, q.text)
+    rows = session.execute(stmt.order_by(Asset.seq.desc()).limit(strip))
+    return [{"asset_id": a, "created_at": iso(c), "requested_model": m, "engine": e, "user": u}
+            for a, c, m, e, u in rows]
 
 
 def decode_family_cursor(cursor: str) -> tuple[int, str]:
