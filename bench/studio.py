@@ -9,9 +9,10 @@ It records 40 real, signed assets through the save point (so asset pages read re
 manifests), then bulk-inserts the other rows through the real schema (the catalog benchmark's generator,
 every row in one tenant, each row's file one of the 40), starts ``imagegen serve`` on loopback, signs in
 through the form like a browser and times each view: the first grid page (48 cards), deep keyset pages
-reached by infinite scroll, full-text search, filters, the prompt-family view, an asset page (C2PA
-verification of the stored file included), and thumbnails made the first time vs. read from the
-thumbnail store. Figures are wall times of whole HTTP requests on a shared machine.
+reached by infinite scroll, full-text search, filters, the prompt-family view and its next keyset pages,
+an asset page (C2PA verification of the stored file included), thumbnails made the first time vs. read
+from the thumbnail store, and signed JPEG/WebP download copies. Figures are wall times of whole HTTP
+requests on a shared machine.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def measure(url: str, key: str, runs: int) -> dict[str, Any]:
         "filter_model_and_dates": "/studio?model=gpt-image-2&from=2026-03-01&to=2026-04-30",
         "filter_review_approved": "/studio?review=approved",
         "families_view": "/studio?group=family&model=gpt-image-2&from=2026-04-01&to=2026-04-30",
+        "families_view_all": "/studio?group=family",
     }
     for name, path in pages.items():
         timed(c, path)  # warm the route once
@@ -191,12 +193,29 @@ def measure(url: str, key: str, runs: int) -> dict[str, Any]:
         if not path:
             break
     out["scroll_next_page"] = stats(scroll)
+    # the family view scrolls by keyset pages too (24 families a page, every asset of the tenant grouped)
+    fams = timed(c, "/studio?group=family")[1].text
+    fnext = re.search(r'id="families" data-scroll data-next="([^"]+)"', fams)
+    assert fnext
+    path = fnext.group(1).replace("&amp;", "&")
+    fscroll = []
+    for _ in range(10):
+        dt, r = timed(c, path)
+        fscroll.append(dt)
+        path = r.headers.get("X-Next-Page", "")
+        if not path:
+            break
+    out["families_next_page"] = stats(fscroll)
     ids = re.findall(r'data-asset="(img_[0-9a-f]{16})"', first)
     out["asset_page"] = stats([timed(c, f"/studio/assets/{ids[i % len(ids)]}")[0] for i in range(runs)])
     cold = [timed(c, f"/studio/thumbs/{a}/320")[0] for a in ids[:runs]]
     warm = [timed(c, f"/studio/thumbs/{a}/320")[0] for a in ids[:runs]]
     out["thumbnail_first_time"] = stats(cold)
     out["thumbnail_cached"] = stats(warm)
+    # downloads in another format than the stored PNG: a signed copy made per request (1024² files)
+    for fmt in ("jpeg", "webp"):
+        out[f"download_{fmt}"] = stats([timed(c, f"/studio/assets/{ids[i % len(ids)]}/download.{fmt}")[0]
+                                        for i in range(min(runs, 10))])
     return out
 
 
