@@ -144,3 +144,41 @@ def test_a_menu_that_names_no_dishes_invents_none_and_says_so() -> None:
     given = plan_of("Cafe menu titled Morning Brew with 2 items (Espresso $3.50; Latte $4.75)")
     (count,) = [a for a in given.asks if a.kind == "count"]
     assert count.n == 2
+
+
+def test_a_menu_sets_the_sections_it_names_and_says_no_dishes_were_given() -> None:
+    plan = plan_of("Restaurant menu titled Trattoria Luna, sections: Antipasti; Primi; Secondi; Dolci")
+    assert plan.archetype == "menu"
+    t = _texts(plan)
+    assert list(t) == ["Trattoria Luna", "Antipasti", "Primi", "Secondi", "Dolci"]
+    # the sections in order down the page under the name, centred
+    ys = [t[s].box.y for s in ("Antipasti", "Primi", "Secondi", "Dolci")]
+    assert ys == sorted(ys) and ys[0] > t["Trattoria Luna"].box.bottom
+    assert all(t[s].align == "center" for s in ("Antipasti", "Dolci"))
+    (count,) = [a for a in plan.asks if a.kind == "count"]
+    assert count.value == "item" and count.n == 0 and "none named" in count.detail
+    # the fare is pictured under them; when the words name no food, a plate (never the street)
+    (art,) = [n for n in plan.walk() if isinstance(n, ImageNode)]
+    assert art.box.y > t["Dolci"].box.bottom and art.prompt.startswith("On a table") and "plate" in art.prompt
+    # with dishes, the sections are one row under the name and every dish keeps its price line
+    both = plan_of(
+        "Cafe menu titled Morning Brew with sections (Coffee, Bakes) and items "
+        "(Espresso $3.50; Croissant $2.80)"
+    )
+    b = _texts(both)
+    assert abs(b["Coffee"].box.y - b["Bakes"].box.y) < 1 and b["Coffee"].box.bottom <= b["Espresso"].box.y
+    assert not [a for a in both.asks if a.kind == "count"]
+
+
+def test_a_menu_with_no_words_at_all_has_no_blank_lines_waiting_for_dishes() -> None:
+    from imagegen.engines.planning.render.illustrations.index import index
+    from imagegen.engines.planning.render.illustrations.words import read_brief
+
+    plan = plan_of("A cafe menu with six dishes and prices, warm brown tones")
+    assert plan.archetype == "menu" and not plan.texts()
+    assert not [n for n in plan.walk() if isinstance(n, ShapeNode) and n.shape == "divider"]
+    (count,) = [a for a in plan.asks if a.kind == "count"]
+    assert count.n == 0 and "six dishes" in count.detail
+    (art,) = [n for n in plan.walk() if isinstance(n, ImageNode)]
+    # "dishes" on a menu is a plate of food, not a petri dish
+    assert [x.name for x in read_brief(art.prompt, index()).things] == ["fork-and-knife-with-plate"]

@@ -16,6 +16,7 @@ from ..reading.icons import icon_for
 from .common import FOOTER_ROLES, block_order, entries_for, footer, place_codes_row
 from .dashboard import chart_node, counted, kpi_card, kpi_pairs
 from .kit import Ctx, Region, StackEntry, stack
+from .metrics import em_width
 
 _HEAD_ROLES = ("masthead", "title", "headline", "subhead")
 
@@ -339,16 +340,26 @@ def layout_menu(ctx: Ctx) -> list[Node]:
             )
         )
         y += ctx.gap * 3
+    # the menu's sections the brief named ("sections (Breakfast, Lunch, Drinks)"): its structure, set under
+    # the name; the brief does not say which dish is in which, so none is filed under one
+    sections = [i for i in items if i.role == "label"]
+    items = [i for i in items if i not in sections]
+    if sections:
+        sec_nodes, used = _menu_sections(ctx, sections, Region(area.x, y, area.w, area.bottom - y), not items)
+        nodes.extend(sec_nodes)
+        y += used + ctx.gap * 3
     table = Region(area.x, y, area.w, area.bottom - y).inset(area.w * 0.04, 0)
     if not items:
-        # the brief named no dishes (none is invented: the plan's count ask says so, ``planner/asks.py``):
-        # the menu is its cover -- the name over a still life of the fare, not a name over an empty page
+        # the brief named no dishes (none is invented: the plan's ask says so, ``planner/asks.py``): the menu
+        # is its cover -- the name (and its sections) over a still life of the fare, not an empty page
         if ctx.fill_prompt and table.h > 200 * ctx.unit:
             nodes.append(
                 ctx.image(
                     Region(area.x, table.y, area.w, table.h),
                     style=ctx.fill_style or None,
-                    prompt=f"On a table, {ctx.fill_prompt}",
+                    # the fare the brief's words name; when they name none, the next sentence's plate (the
+                    # illustrations take things from the first sentence that names any)
+                    prompt=f"On a table, {ctx.fill_prompt}. A plate",
                     radius=ctx.theme.corner_radius * ctx.unit,
                     z=0,
                     stem="menu-art",
@@ -407,6 +418,73 @@ def layout_menu(ctx: Ctx) -> list[Node]:
         if k < len(rows) - 1:
             nodes.append(ctx.divider(cell.x, cell.bottom - 1, cell.w))
     return nodes
+
+
+def _menu_sections(
+    ctx: Ctx, sections: list[TextItem], region: Region, alone: bool
+) -> tuple[list[Node], float]:
+    """The sections' names: ``alone`` (no dishes), a centred column in the heading face with a small accent
+    diamond between them, like a menu's contents; beside dishes, one centred row of small names. Returns
+    (nodes, height used)."""
+    pal = ctx.theme.palette
+    nodes: list[Node] = []
+    ordered = sorted(sections, key=lambda i: i.order)
+    if alone:
+        size = ctx.role_size("subhead", 0.5)
+        line_h = size * 1.5
+        mark = max(6.0, 10 * ctx.unit)
+        step = line_h + mark + ctx.gap * 2
+        height = min(region.h * 0.45, step * len(ordered) - mark - ctx.gap * 2)
+        step = (height + mark + ctx.gap * 2) / len(ordered)
+        line_h = min(line_h, step - mark - ctx.gap * 2)
+        for k, item in enumerate(ordered):
+            top = region.y + k * step
+            nodes.append(
+                ctx.text(
+                    item,
+                    Region(region.x, top, region.w, line_h),
+                    role="subhead",
+                    size=size,
+                    align="center",
+                    valign="middle",
+                    max_lines=1,
+                )
+            )
+            if k < len(ordered) - 1:
+                cy = top + line_h + (step - line_h) / 2
+                nodes.append(
+                    ctx.shape(
+                        Region(region.cx - mark / 2, cy - mark / 2, mark, mark),
+                        "ellipse",
+                        fill=pal.accent,
+                        stem="section-mark",
+                    )
+                )
+        return nodes, height
+    # one centred row, each name as wide as its words, an accent dot between two
+    size = ctx.role_size("item", 0.5)
+    h = size * 1.6
+    gap = ctx.gap * 3
+    widths = [em_width(i.text, ctx.font_for(i, "label")) * size * 1.08 + 4 for i in ordered]
+    shrink = min(1.0, region.w / (sum(widths) + gap * (len(widths) - 1)))
+    x = region.cx - (sum(widths) + gap * (len(widths) - 1)) * shrink / 2
+    dot = max(5.0, 8 * ctx.unit)
+    for n, (item, w) in enumerate(zip(ordered, widths, strict=True)):
+        cell = Region(x, region.y, w * shrink, h)
+        nodes.append(
+            ctx.text(item, cell, role="label", size=size, align="center", valign="middle", max_lines=1)
+        )
+        x += (w + gap) * shrink
+        if n < len(ordered) - 1:
+            nodes.append(
+                ctx.shape(
+                    Region(x - gap * shrink / 2 - dot / 2, region.y + h / 2 - dot / 2, dot, dot),
+                    "ellipse",
+                    fill=pal.accent,
+                    stem="section-mark",
+                )
+            )
+    return nodes, h
 
 
 def layout_ticket(ctx: Ctx) -> list[Node]:

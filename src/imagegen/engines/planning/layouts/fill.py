@@ -110,25 +110,28 @@ def _hero(ctx: Ctx) -> list[Node]:
 
 
 def _menu(ctx: Ctx) -> list[Node]:
-    """A menu card: the food (or the cafe) on top, then ruled lines each led by an icon -- the card's
-    structure without invented dishes or prices."""
-    pal = ctx.theme.palette
+    """A menu card that names nothing: the fare on a table (a plate when the words name no food), the
+    accent rule, and a row of icon tiles for the kinds of fare -- no blank ruled lines waiting for dishes
+    nobody gave (the plan's count ask says none were named, ``planner/asks.py``)."""
     safe = ctx.grid.safe
     nodes: list[Node] = [ctx.card(safe, z=0)]
     inner = safe.inset(40 * ctx.unit)
-    art, rest = _split(ctx, inner, 0.5 if not ctx.alt else 0.42)
-    nodes.append(_art(ctx, art, z=1))
-    y = rest.y
-    nodes.append(_rule(ctx, rest.cx, y, min(rest.w * 0.2, 180 * ctx.unit), "center"))
-    names = _icons(ctx, 4)
-    rows = Region(rest.x, y + ctx.gap * 2, rest.w, rest.bottom - y - ctx.gap * 2).rows(len(names), ctx.gap)
-    for name, row in zip(names, rows, strict=True):
-        side = min(row.h * 0.5, 64 * ctx.unit)
-        icon_x = row.right - side if ctx.mirrored else row.x
-        nodes.append(ctx.icon(Region(icon_x, row.cy - side / 2, side, side), name, pal.accent, z=2))
-        line_x = row.x if ctx.mirrored else row.x + side + ctx.gap * 1.5
-        line_w = row.w - side - ctx.gap * 1.5
-        nodes.append(ctx.divider(line_x, row.cy, line_w))
+    art, rest = _split(ctx, inner, 0.66 if not ctx.alt else 0.58)
+    r = ctx.theme.corner_radius * ctx.unit
+    nodes.append(
+        ctx.image(
+            art,
+            style=ctx.fill_style or "food",
+            prompt=f"On a table, {ctx.fill_prompt}. A plate",
+            z=1,
+            radius=r,
+            stem="image",
+        )
+    )
+    nodes.append(_rule(ctx, rest.cx, rest.y + ctx.gap, min(rest.w * 0.2, 180 * ctx.unit), "center"))
+    tiles_h = min(rest.h - ctx.gap * 4, rest.w / 4.6)
+    tiles = Region(rest.x, rest.y + ctx.gap * 3 + (rest.h - ctx.gap * 3 - tiles_h) / 2, rest.w, tiles_h)
+    nodes.extend(_icon_tiles(ctx, tiles, _icons(ctx, 4)))
     return nodes
 
 

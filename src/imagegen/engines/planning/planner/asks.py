@@ -27,8 +27,10 @@ def asks_for(
     codes: list[CodeSpec],
     colors: list[tuple[str, str]],
     nodes: list[Node],
+    archetype: str = "",
 ) -> list[Ask]:
-    """The asks of one plan (``items`` are the texts this variant draws)."""
+    """The asks of one plan (``items`` are the texts this variant draws). A menu that names no dishes gets
+    a count ask of none, saying so, so the report states what the brief did not give."""
     out: list[Ask] = [Ask(kind="text", value=i.text, detail=i.role or "body") for i in items]
     out += [Ask(kind="code", value=c.data, detail=c.symbology) for c in codes]
     for chart in content.charts:
@@ -54,6 +56,10 @@ def asks_for(
             out.append(Ask(kind="count", value=count.role, detail=detail, n=0))
             continue
         out.append(Ask(kind="count", value=count.role, detail=count.words, n=count.n))
+    if archetype == "menu" and "item" not in seen and not any(i.role in ("item", "price") for i in items):
+        out.append(
+            Ask(kind="count", value="item", detail="dishes (none named in the brief; none invented)", n=0)
+        )
     pictures = {n.prompt for n in _walk(nodes) if isinstance(n, ImageNode) and n.prompt}
     out += [Ask(kind="picture", value=p, detail="subject") for p in sorted(pictures)[:1]]
     return out

@@ -211,7 +211,9 @@ def compile_prompt(
         seed=seed,
         variant=variant,
         variants=variants,
-        asks=asks_for(content, [i for i in items if i.text in drawn], ctx.codes, hints.asked, nodes),
+        asks=asks_for(
+            content, [i for i in items if i.text in drawn], ctx.codes, hints.asked, nodes, archetype=arch.name
+        ),
         planner="compiler",
     )
     return Plan.model_validate(plan.model_dump(mode="json"))

@@ -127,6 +127,7 @@ STAND_INS: dict[str, str] = {
     **dict.fromkeys(("mars", "jupiter", "saturn", "venus", "neptune"), "ringed-planet"),
     **dict.fromkeys(("countdown", "deadline"), "hourglass-not-done"),
     **dict.fromkeys(("brew", "espresso", "latte", "cappuccino", "americano"), "hot-beverage"),
+    **dict.fromkeys(("dish", "meal", "entree", "entrée"), "fork-and-knife-with-plate"),
     **dict.fromkeys(("marigold", "daisy", "buttercup", "chrysanthemum"), "blossom"),
 }
 #: the pier, dock and linen are also the surface things stand on
