@@ -162,5 +162,10 @@ def test_idempotency_key_returns_the_same_request(live: tuple[Server, str, str])
         a = c.post(path, json=body, headers=key).json()
         b = c.post(path, json=body, headers=key).json()
         assert a["request_id"] == b["request_id"]
+        # the module's server is shared: no job of this test may still be writing assets in the next one
+        # (the cancel test compares the asset files before and after)
+        wait_status(c, a["request_id"], {"completed"})
     with server.client(globex) as g:
-        assert g.post(path, json=body, headers=key).json()["request_id"] != a["request_id"]
+        other = g.post(path, json=body, headers=key).json()
+        assert other["request_id"] != a["request_id"]
+        wait_status(g, other["request_id"], {"completed"})
