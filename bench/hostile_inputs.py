@@ -13,6 +13,8 @@ Cases (before the fix, on this machine: issue 10):
   output after 38 s at 5.8 GB RSS);
 - ``edit_2880``: the same edit of a 2880x2880 input, the largest the rule keeps as it is (the yardstick:
   what a legitimate edit at the biggest working size costs);
+- ``edit_4096``: a photo-like 4096x4096 PNG (a gradient with noise, about 37 MB) edited with ``size`` at
+  auto: the cost of decoding a large legitimate input (decoded once per process: docs/benchmarks.md);
 - ``trace_12000``: a real 12000x12000 PNG (about 420 KB) to ``POST /v1/assets/trace`` (was 12-30 s, 3.6 GB);
 - ``plan_5000``: a client plan of 5,000 text nodes (was 102-260 s holding both workers);
 - ``plan_400``: a client plan at the node cap (400 text nodes), accepted and rendered;
@@ -65,6 +67,24 @@ def text_plan(nodes: int, size: int = 2048) -> dict[str, Any]:
             for i in range(nodes)
         ],
     }
+
+
+def noisy_png(width: int, height: int) -> bytes:
+    """A photo-like PNG: a horizontal gradient with per-pixel noise (compresses like a photo, ~2.2 B/px)."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    pixels = rng.random((height, width, 3)) * 40 + np.linspace(0, 200, width)[None, :, None]
+    buf = io.BytesIO()
+    Image.fromarray(pixels.astype("uint8")).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def case_edit_noisy(side: int) -> Any:
+    def prepare() -> Any:
+        return _edit(noisy_png(side, side))
+
+    return prepare
 
 
 def case_edit(side: int) -> Any:
@@ -153,6 +173,7 @@ def case_json_200mb() -> Any:
 CASES = {
     "edit_8192": case_edit(8192),
     "edit_2880": case_edit(2880),
+    "edit_4096": case_edit_noisy(4096),
     "trace_12000": case_trace_12000,
     "plan_5000": case_plan(5000),
     "plan_400": case_plan(400),

@@ -133,7 +133,8 @@ def _has_alpha(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
 
 
-def _normalize_mode(image: Image.Image) -> Image.Image:
+def normalize_mode(image: Image.Image) -> Image.Image:
+    """RGB or RGBA pixels, as engines expect (``P``/``L``/``LA``/CMYK converted; alpha kept where present)."""
     if image.mode in ("RGB", "RGBA"):
         return image
     return image.convert("RGBA" if _has_alpha(image) else "RGB")
@@ -146,7 +147,7 @@ def load_input_image(upload: ImageUpload | bytes, *, limits: UploadLimits | None
     limits = limits or UploadLimits()
     image, _fmt = open_image(upload.data, param=upload.param, what="image", limits=limits)
     return InputImage(
-        image=_normalize_mode(image),
+        image=normalize_mode(image),
         data=upload.data,
         sha256=hashlib.sha256(upload.data).hexdigest(),
         asset_id=upload.asset_id,

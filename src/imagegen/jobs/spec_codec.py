@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from imagegen.contract.errors import InvalidImage
-from imagegen.contract.images import open_image
+from imagegen.contract.images import normalize_mode, open_image
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage, working_pixels
 
 CODEC_VERSION = 1
@@ -113,7 +113,9 @@ def spec_from_json(data: dict[str, Any], inputs: Mapping[str, bytes]) -> Generat
             raise InvalidImage(f"Input image {i} of this job is missing from the job store.")
         if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
             raise InvalidImage(f"Input image {i} of this job changed in the job store since it was queued.")
-        images.append(InputImage(image=_working(_decode(raw, f"input image {i}"), fields, i == 0), data=raw,
+        # RGB/RGBA as the front door gives them (the same spec whichever process runs the job)
+        pixels = normalize_mode(_decode(raw, f"input image {i}"))
+        images.append(InputImage(image=_working(pixels, fields, i == 0), data=raw,
                                  sha256=meta["sha256"],
                                  asset_id=meta.get("asset_id"), plan=meta.get("plan"),
                                  filename=meta.get("filename")))

@@ -213,12 +213,22 @@ class Service:
                       if k not in ("v", "kind", "width", "height", "has_mask")}
             params["size"] = spec.size
             params["operation"] = operation
+        # this process's workers take the decoded inputs back instead of decoding the stored bytes again
+        parked = (isinstance(spec, EditSpec) and self.pool.config.workers > 0
+                  and self.runner.decoded.park(job_id, spec))
         # the row and its input files in one transaction, in the database: any worker can run it
-        record, created = self.store.create(
-            job_id=job_id, tenant_id=tenant_id, operation=operation, model=spec.model,
-            params={"spec": spec_json, "params": params}, idempotency_key=idempotency_key,
-            owner=self.pool.worker_id if self._own_ids is not None else None, inputs=encode_inputs(spec))
+        try:
+            record, created = self.store.create(
+                job_id=job_id, tenant_id=tenant_id, operation=operation, model=spec.model,
+                params={"spec": spec_json, "params": params}, idempotency_key=idempotency_key,
+                owner=self.pool.worker_id if self._own_ids is not None else None, inputs=encode_inputs(spec))
+        except BaseException:
+            if parked:
+                self.runner.decoded.discard(job_id)
+            raise
         if not created:
+            if parked:
+                self.runner.decoded.discard(job_id)
             return record
         if self._own_ids is not None:
             self._own_ids.add(job_id)
@@ -347,6 +357,7 @@ class Service:
                     log.exception("partial-image listener of %s failed", job_id)
 
     def on_finished(self, job_id: str, outcome: JobOutcome | None) -> None:
+        self.runner.decoded.discard(job_id)
         if self._own_ids is not None:
             self._own_ids.discard(job_id)
         for listener in self._group(job_id):

@@ -1,6 +1,7 @@
 """Running one job, in numbered steps (the worker pool calls ``JobRunner.run``).
 
-1. rebuild the spec from the job row and the input files (survives restarts);
+1. rebuild the spec from the job row and the input files (survives restarts), unless this process
+   submitted it and still holds its decoded inputs (``jobs.decoded``: edit inputs are decoded once);
 2. resolve edit inputs against the tenant's catalog (a matched asset brings its plan: plan-level edits);
 3. route the model to an engine;
 4. run the engine with a Progress that reports progress/partials and reads the cancel flag;
@@ -24,6 +25,7 @@ from imagegen.contract.limits import REQUEST_LIMITS
 from imagegen.contract.specs import EditSpec, GenerateSpec, InputImage
 from imagegen.engines.base import PartialImage
 from imagegen.engines.routing import EngineRouter
+from imagegen.jobs.decoded import DecodedInputs
 from imagegen.jobs.errors import JobTimeout
 from imagegen.jobs.records import JobRecord, error_to_json
 from imagegen.jobs.spec_codec import load_inputs, remove_inputs, spec_from_json
@@ -101,6 +103,8 @@ class JobRunner:
         self.job_timeout_s = timeout if timeout > 0 else None
         self._recorder = recorder
         self.hooks = hooks
+        #: edit specs decoded by this process's front door, by job id (``Service.submit`` parks them)
+        self.decoded = DecodedInputs()
 
     # 2. ---------------------------------------------------------------------------------------------
     def resolve_inputs(self, tenant_id: str, spec: GenerateSpec) -> GenerateSpec:
@@ -129,7 +133,9 @@ class JobRunner:
         progress = JobProgress(self.store, control, self.hooks, deadline)
         try:
             # 1.-2.
-            spec = spec_from_json(job.params["spec"], load_inputs(self.store, self.home, job.id))
+            parked = self.decoded.take(job.id)
+            spec = parked if parked is not None else spec_from_json(
+                job.params["spec"], load_inputs(self.store, self.home, job.id))
             spec = self.resolve_inputs(job.tenant_id, spec)
             # 3.
             engine = self.router.engine_for(job.model)
@@ -235,4 +241,5 @@ class JobRunner:
 
     def _done(self, job: JobRecord, outcome: JobOutcome | None) -> None:
         remove_inputs(self.home, job.id)
+        self.decoded.discard(job.id)
         self.hooks.on_finished(job.id, outcome)

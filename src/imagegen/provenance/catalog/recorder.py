@@ -418,7 +418,9 @@ class Recorder:
         """The catalog's view of uploaded bytes that match one of the tenant's assets (by sha256)."""
         with self.sessions() as session:
             row = CatalogRepository(session, tenant_id).by_sha256(_sha(data))
-            return self._input(row) if row is not None else None
+            # the caller holds these very bytes (same sha256): no store read, and the pixels are decoded
+            # only if used (the job runner needs the asset id and plan; it has the input decoded already)
+            return self._input(row, data=data, lazy=True) if row is not None else None
 
     def sweep(self, *, grace_s: float = DEFAULT_GRACE_S, full: bool = False) -> SweepReport:
         """Remove temp files and store files no row references (older than ``grace_s``); an S3 store looks
@@ -455,10 +457,11 @@ class Recorder:
             },
         )
 
-    def _input(self, row: Asset) -> InputImage:
-        data = self._read(row)
+    def _input(self, row: Asset, *, data: bytes | None = None, lazy: bool = False) -> InputImage:
+        data = self._read(row) if data is None else data
         img = Image.open(io.BytesIO(data))
-        img.load()
+        if not lazy:
+            img.load()
         return InputImage(
             image=img,
             data=data,
