@@ -9,11 +9,14 @@ Text a product wears ("the word "AQUA+" on the label") is set on a label plate o
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from ..plan import Node
+from ..plan import ImageNode, Node
 from ..reading.content import TextItem
+from .badge import is_badge, layout_badge
 from .common import FOOTER_ROLES, entries_for, footer
+from .figures import layout_figures, wants_figures
 from .kit import Ctx, Region, stack
 from .lists import mark_lists
 
@@ -32,6 +35,15 @@ def layout_hero(ctx: Ctx) -> list[Node]:
     foot_nodes, foot_h = footer(ctx, captions, ctx.codes, safe, centered=not has_image)
     nodes.extend(foot_nodes)
     area = safe.above(foot_h, ctx.gap * 2) if foot_h else safe
+
+    if is_badge(ctx):
+        nodes.extend(layout_badge(ctx, body, area))
+        return nodes
+    bullets = [i for i in body if i.role == "bullet"]
+    if wants_figures(ctx, bullets):
+        # a results slide: its bullets' figures are the art (layouts/figures.py)
+        nodes.extend(layout_figures(ctx, [i for i in body if i not in bullets], bullets, area))
+        return nodes
 
     # the prompt's own alignment word wins; otherwise cards, banners and type-only designs center
     centered = ctx.placement.h == "center" or (
@@ -111,7 +123,7 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         text_region = None
 
     radius = ctx.theme.corner_radius * ctx.unit * (2 if ctx.archetype == "product_hero" else 1)
-    nodes.append(ctx.image(image_region, radius=radius, z=0))
+    nodes.append(_art(ctx, image_region, radius, body))
     for k, item in enumerate(on_product):
         # a plate about as wide as its words (a short brand name is not a wide banner across the product)
         w = image_region.w * min(0.42, max(0.22, 0.045 * len(item.text) + 0.04))
@@ -143,6 +155,29 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         nodes.extend(text_nodes)
         nodes.extend(_accent_rule(ctx, text_nodes, align))
     return mark_lists(ctx, nodes)
+
+
+#: the renderer's style for a picture chosen from the design's words, then its fallback (the same name as
+#: ``render.cover_picture.COVER_PICTURE``; layouts import nothing from the renderer)
+WORDS_PICTURE = "cover-picture:geometric"
+_ABSTRACT_ASK = re.compile(r"\b(?:abstract|geometric|bauhaus|pattern|shapes)\b", re.I)
+
+
+def _art(ctx: Ctx, region: Region, radius: float, body: list[TextItem]) -> ImageNode:
+    """The design's picture. A poster whose brief describes nothing drawable (the planner's geometric
+    stand-in) lets the renderer look further: the occasion its brief names ("a launch poster": a
+    rocket), then what its headline names ("Year of the Horse"); geometry only when neither names
+    anything, or when the brief asked for abstract art."""
+    if (
+        ctx.archetype != "poster"
+        or ctx.image_style != "geometric"
+        or _ABSTRACT_ASK.search(ctx.content.prompt)
+    ):
+        return ctx.image(region, radius=radius, z=0)
+    heads = [f"- {i.text}" for i in body if i.role in ("headline", "title")]
+    return ctx.image(
+        region, radius=radius, z=0, style=WORDS_PICTURE, prompt="\n".join([ctx.image_prompt, *heads])
+    )
 
 
 def _accent_rule(ctx: Ctx, text_nodes: list[Node], align: str) -> list[Node]:

@@ -483,10 +483,11 @@ def image_art(
         words = f"{words} {plan.archetype.replace('_', ' ')} {brief.subject or ''} {brief.prompt}".lower()
     abstract_brief = style in _GENERIC and any(re.search(pat, words) for pat, _ in _ABSTRACT_WORDS)
     art_seed = seed_for(seed, node.id)
-    if style == COVER_PICTURE:
+    if style.partition(":")[0] == COVER_PICTURE:
         # a cover's art: what its described picture or its cover lines name (render/cover_picture.py)
         picture = cover_picture(node, theme, w, h, art_seed, plan=plan)
-        return picture or draw_style("cover", w, h, colors, theme, art_seed, subject=words)
+        fallback = style.partition(":")[2] or "cover"
+        return picture or draw_style(fallback, w, h, colors, theme, art_seed, subject=words)
     if style not in _ABSTRACT_ONLY and not abstract_brief:
         picture = illustrate(node, theme, w, h, art_seed, plan=plan)
         if picture is not None:
