@@ -486,7 +486,8 @@ def image_art(
     if style.partition(":")[0] == COVER_PICTURE:
         # a cover's art: what its described picture or its cover lines name (render/cover_picture.py)
         picture = cover_picture(node, theme, w, h, art_seed, plan=plan)
-        fallback = style.partition(":")[2] or "cover"
+        fallback = "ink" if any(k in f"{theme.style} {theme.mood}".lower() for k in _INK) else ""
+        fallback = fallback or style.partition(":")[2] or "cover"
         return picture or draw_style(fallback, w, h, colors, theme, art_seed, subject=words)
     if style not in _ABSTRACT_ONLY and not abstract_brief:
         picture = illustrate(node, theme, w, h, art_seed, plan=plan)
