@@ -54,6 +54,7 @@ def test_shops_are_told_apart_from_markets_rooms_and_drinks() -> None:
     assert shop_kind(read_brief(TOKYO, idx).words) == "cafe"
     assert shop_kind(read_brief(BAKERY, idx).words) == "bakery"
     assert shop_kind(read_brief(CAIRO, idx).words) == "shop"
+    assert shop_kind(read_brief("a neon sign on a ramen shop at night", idx).words) == "restaurant"
 
 
 @pytest.mark.parametrize(

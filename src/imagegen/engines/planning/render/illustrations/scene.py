@@ -232,8 +232,8 @@ def _shop_front(
         t for t in reading.things if t.name in lib and lib.categories.get(t.name) in (_ANIMALS, _PEOPLE)
     ][:1]
     for t in figures:
-        # as tall as the window's lower half: in front of the shop, never over its sign
-        size = min(h - front.awning.y1, h * 0.5)
+        # in front of the window, shorter than the shop front below the awning: never over its sign
+        size = min(min(w, h) * 0.42, (h - front.awning.y1) * 0.62)
         p = _inside(Placed(t.name, stand_x, ground, size, _fills_for(lib, t, colors, True)), w, h)
         _shadow(img, lib, p)
         _paste(img, lib, p)

@@ -65,6 +65,15 @@ _GOODS: dict[str, tuple[str, ...]] = {
     "bakery": ("bread", "croissant", "baguette-bread", "pretzel", "cupcake", "bagel", "pie", "shortcake"),
     "boutique": ("dress", "handbag", "womans-hat", "high-heeled-shoe", "t-shirt", "sunglasses", "coat"),
     "summer": ("sunglasses", "t-shirt", "womans-hat", "bikini", "shorts", "handbag", "thong-sandal"),
+    "restaurant": (
+        "steaming-bowl",
+        "sushi",
+        "dumpling",
+        "bento-box",
+        "rice-ball",
+        "curry-rice",
+        "takeout-box",
+    ),
     "books": ("books", "green-book", "orange-book", "blue-book", "closed-book", "open-book"),
     "florist": ("tulip", "bouquet", "sunflower", "rose", "potted-plant", "hibiscus", "blossom"),
     "shop": ("shopping-bags", "wrapped-gift", "handbag", "teddy-bear", "t-shirt", "womans-hat", "basket"),
@@ -72,6 +81,7 @@ _GOODS: dict[str, tuple[str, ...]] = {
 _KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("cafe", word_set("cafe café cafes coffee coffeeshop espresso latte bistro cappuccino")),
     ("bakery", word_set("bakery bakeries bread patisserie boulangerie pastry pastries cake cakes")),
+    ("restaurant", word_set("restaurant ramen noodle noodles diner sushi izakaya eatery dumpling dumplings")),
     ("books", word_set("bookshop bookstore books book")),
     ("florist", word_set("florist flower flowers")),
     ("boutique", word_set("boutique fashion clothes clothing dress dresses")),
@@ -104,7 +114,8 @@ def is_shop_front(reading: Reading, lib: IllustrationSet) -> bool:
 
 
 def shop_kind(words: list[str]) -> str:
-    """What the shop sells, from the brief's words: cafe, bakery, books, florist, boutique, summer, shop."""
+    """What the shop sells, from the brief's words: cafe, bakery, restaurant, books, florist, boutique,
+    summer (clothes for it), shop (gifts, bags)."""
     said = set(words)
     return next((kind for kind, keys in _KINDS if said & keys), "shop")
 
@@ -308,14 +319,23 @@ def draw_shop_front(
     for box in front.upper:
         _upper_window(img, box, look)
     trim = _dim(look.trim, look)
-    # the fascia: a trim frame round the board, a lit board below gooseneck lamps
+    # the fascia: the shop front's trim runs up round the board (as wide as the shop front, or the board
+    # where that is wider), a cornice strip on top; gooseneck lamps light the board from above
     frame = max(4.0, m * 0.018)
     board = front.board
+    op = front.opening
     outer = Box(board.x0 - frame, board.y0 - frame, board.x1 + frame, board.y1 + frame)
-    _shade(img, Box(outer.x0, outer.y0 + frame, outer.x1, outer.y1 + frame * 1.2), "#000000", 70, frame)
-    draw.rectangle((outer.x0, outer.y0, outer.x1, outer.y1), fill=hex_rgba(trim))
+    fascia = Box(min(op.x0, outer.x0), outer.y0, max(op.x1, outer.x1), op.y0)
+    _shade(img, Box(fascia.x0, fascia.y0 + frame, fascia.x1, fascia.y1 + frame), "#000000", 70, frame)
+    draw.rectangle((fascia.x0, fascia.y0, fascia.x1, fascia.y1), fill=hex_rgba(trim))
     draw.rectangle(
-        (outer.x0, outer.y0, outer.x1, outer.y0 + frame * 0.3), fill=hex_rgba(mix(trim, "#ffffff", 0.25))
+        (fascia.x0 - frame * 0.4, fascia.y0, fascia.x1 + frame * 0.4, fascia.y0 + frame * 0.45),
+        fill=hex_rgba(mix(trim, "#ffffff", 0.25)),
+    )
+    # the board's moulding: a darker line round it
+    draw.rectangle(
+        (board.x0 - frame * 0.35, board.y0 - frame * 0.35, board.x1 + frame * 0.35, board.y1 + frame * 0.35),
+        fill=hex_rgba(mix(trim, "#000000", 0.3)),
     )
     if set(reading.words) & SIGN_WORDS or not goods:
         # the sign layout sets the sign text here (its plaque covers the board exactly)
@@ -324,7 +344,6 @@ def draw_shop_front(
         _painted_board(lib, img, board, trim, look, goods)
     _lamps(img, outer, wall.y0 + ch * 1.6, look, trim)
     # the shop front under the fascia: pilasters, stall riser, window and door
-    op = front.opening
     draw.rectangle((op.x0, outer.y1, op.x1, op.y1), fill=hex_rgba(trim))
     pil = op.w * 0.035
     door_w = min(op.w * 0.24, (op.y1 - op.y0) * 0.5)
@@ -339,6 +358,10 @@ def draw_shop_front(
     _door(lib, img, door, look, trim, goods)
     _awning(img, front.awning, look, rng)
     _pavement(img, front, look)
+    if look.dark > 0.3:
+        # the window's light spills onto the pavement
+        spill = front.pavement + (h - front.pavement) * 0.5
+        _blob(img, (window.x0, front.pavement - h * 0.01, window.x1, spill), h * 0.03, "#ffcf8a", 70)
     # on the pavement: a potted plant by the door, an A-frame board on the window's far side
     foot = front.pavement + (h - front.pavement) * 0.35
     plant_x = door.x1 + door_w * 0.45 if door_left else door.x0 - door_w * 0.45
