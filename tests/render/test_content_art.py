@@ -104,6 +104,9 @@ def test_a_slide_without_figures_keeps_its_picture() -> None:
         ("3 new hires", Figure("count", 3.0, None)),
         ("1,284 signups", Figure("other", 1284.0, None)),
         ("Launched the mobile app", None),
+        ("10:30 Keynote", None),
+        ("Demo day 14 March", None),
+        ("Q3 2027 roadmap", None),
     ],
 )
 def test_figures_of_bullets(text: str, figure: Figure | None) -> None:

@@ -45,6 +45,13 @@ _UP = re.compile(
 _DOWN = re.compile(
     r"\b(?:down|fell|fall(?:ing|s)?|drop(?:ped|s)?|decreas\w*|lower|less|cut|reduc\w*)\b", re.I
 )
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_WHEN = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\.?)?|\b\d{1,2}\s?(?:[ap]\.?m\.?)(?!\w)|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})[a-z]*|\b(?:{_MONTHS})[a-z]*\.?\s+\d{{1,2}}\b|"
+    r"\b(?:19|20)\d{2}\b",
+    re.I,
+)
 _CURRENCY = re.compile(r"[$€£¥]\s?\d")
 #: nouns of results bullets the shared icon table has no entry for
 _EXTRA_ICONS: tuple[tuple[str, str], ...] = (
@@ -67,7 +74,9 @@ class Figure:
 
 
 def figure_of(text: str) -> Figure | None:
-    """The figure a bullet carries, or None ("Two new markets" -> a count of 2)."""
+    """The figure a bullet carries, or None ("Two new markets" -> a count of 2). Times and dates
+    ("10:30 Keynote", "14 March") are when, not how much: no figure."""
+    text = _WHEN.sub(" ", text)
     trend: Literal["up", "down"] | None = (
         "up" if _UP.search(text) else ("down" if _DOWN.search(text) else None)
     )
