@@ -78,6 +78,13 @@ def test_a_birthday_invitation_is_a_playful_card_with_its_picture() -> None:
     assert border.shape == "rounded_rect" and border.stroke_width >= 8
     art = [n for n in plan.walk() if isinstance(n, ImageNode) and n.prompt]
     assert art and all(not a.box.intersects(t.box) for a in art for t in plan.texts())
+    # confetti where the card is empty, never on a text
+    confetti = [n for n in plan.walk() if isinstance(n, ShapeNode) and n.id.startswith("confetti")]
+    assert len(confetti) >= 10
+    assert not any(c.box.intersects(t.box) for c in confetti for t in plan.texts())
+    # the lead line (a party card with no names: its date) is big and never broken before "pm"
+    date = _texts(plan)["Saturday 3 July at 2 pm"]
+    assert date.max_lines == 1 and date.size > 1.5 * _texts(plan)["12 Oak Lane"].size
 
 
 def test_invitation_and_greeting_cards_are_told_apart() -> None:

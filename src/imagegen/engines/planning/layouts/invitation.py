@@ -16,10 +16,11 @@ details are set in a lighter, smaller serif instead).
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import replace
 
-from ..plan import Node
+from ..plan import Box, Node
 from ..reading.colors import design_colors
 from ..reading.content import TextItem
 from ..rules.contrast import BODY_MIN, ensure_contrast, is_dark, mix
@@ -40,6 +41,8 @@ _NAME_ROLES = ("title", "headline", "masthead", "sign")
 #: detail lines set after the divider, in this order (then anything else, in the brief's order)
 _DETAIL_ORDER = {"date": 0, "venue": 1, "subhead": 2, "body": 3, "offer": 3, "item": 4, "row": 4}
 _FOOT_ROLES = ("contact", "caption", "source", "footer")
+#: confetti keeps this far (reference px) from every text and the picture
+CONFETTI_CLEARANCE = 28
 
 
 def is_playful(ctx: Ctx) -> bool:
@@ -240,19 +243,63 @@ def _playful_column(
     lead_e, name_e, detail_e = _entries(ctx, lead, names, details, color, soft)
     entries = [*lead_e, *name_e, *detail_e]
     for e in name_e:
-        e.size = ctx.role_size("title", 1.5 + e.item.font.size_step) if e.role == "title" else e.size
+        # the names, or (a party card with none) its first detail, the date, set as the card's big line
+        step = 1.5 if e.role == "title" else 0.3
+        e.size = ctx.role_size("title", step + e.item.font.size_step)
+        # a short line (a date and time) is never broken before its last word
+        e.max_lines = 1 if len(e.item.text.split()) <= 6 else 2
         e.gap_after = ctx.gap * 2
-    for e in detail_e:
-        e.size *= 1.25
     text_h = area.h * (0.46 if ctx.image_prompt else 1.0)
     text_region = area.bottom_part(text_h) if not ctx.mirrored else area.top(text_h)
     placed, _ = stack(ctx, entries, text_region, align="center", valign="middle", on=card, z=3)
     nodes.extend(placed)
+    keep_clear = [n.box for n in placed]
     if ctx.image_prompt:
         art = area.above(text_h, ctx.gap * 2) if not ctx.mirrored else area.below(text_h, ctx.gap * 2)
         art = art.inset(art.w * 0.04, 0)
         nodes.append(ctx.image(art, radius=ctx.theme.corner_radius * ctx.unit * 1.5, z=2, stem="art"))
+        keep_clear.append(art.box())
+    nodes.extend(_confetti(ctx, area.inset(-area.w * 0.06, -area.h * 0.02), keep_clear))
     return nodes
+
+
+def _confetti(ctx: Ctx, region: Region, keep_clear: list[Box]) -> list[Node]:
+    """Seeded dots and short strips in the palette, scattered where the card is empty (never within
+    ``CONFETTI_CLEARANCE`` of a text or the picture)."""
+    pal = ctx.theme.palette
+    named = [c for _, c in design_colors(ctx.content.masked.lower())]
+    colors = named or [pal.accent, "#ffc93c", "#2ec4b6", mix(pal.accent, "#ffffff", 0.35)]
+    rng = random.Random(ctx.seed * 31 + ctx.variant)
+    pad = CONFETTI_CLEARANCE * ctx.unit
+    out: list[Node] = []
+    placed: list[Region] = []
+    for _ in range(400):
+        if len(out) >= 30:
+            break
+        d = rng.uniform(14, 30) * ctx.unit
+        strip = rng.random() < 0.4
+        w, h = (d * 1.9, d * 0.6) if strip else (d, d)
+        x = rng.uniform(region.x, region.right - w)
+        y = rng.uniform(region.y, region.bottom - h)
+        spot = Region(x, y, w, h)
+        grown = spot.inset(-pad).box()
+        if any(grown.intersects(b) for b in keep_clear) or any(
+            spot.inset(-d).box().intersects(p.box()) for p in placed
+        ):
+            continue
+        placed.append(spot)
+        out.append(
+            ctx.shape(
+                spot,
+                "rounded_rect" if strip else "ellipse",
+                fill=colors[len(out) % len(colors)],
+                radius=h / 2,
+                z=1,
+                opacity=0.85,
+                stem="confetti",
+            )
+        )
+    return out
 
 
 def _measure(ctx: Ctx, entries: list[StackEntry], width: float, height: float) -> float:
