@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,6 +20,13 @@ settings.load_profile("imagegen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
+
+# Tests send Ctrl-C (SIGINT) to CLI processes they start. A suite launched with SIGINT ignored (a background
+# job of a non-interactive shell) would pass that on: an ignored signal stays ignored through exec, and the
+# CLI would never see the Ctrl-C. A handled signal is reset to the default at exec, so handle it here.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
