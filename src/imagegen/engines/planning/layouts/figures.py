@@ -118,11 +118,13 @@ def layout_figures(ctx: Ctx, heads: list[TextItem], bullets: list[TextItem], are
     """The title block over a row (or column) of figure cards, one per bullet, in the bullet order."""
     nodes: list[Node] = []
     head_h = area.h * 0.3
+    # variants: odd ones centre the title; 2-3 stack the cards as rows (figure left, words right)
+    align: Literal["left", "center"] = "center" if ctx.mirrored else "left"
     head_nodes, used = stack(
         ctx,
         entries_for(ctx, heads, boost=0.5, head_lines=2),
         Region(area.x, area.y, area.w, head_h),
-        align="left",
+        align=align,
         valign="top",
     )
     nodes.extend(head_nodes)
@@ -131,7 +133,12 @@ def layout_figures(ctx: Ctx, heads: list[TextItem], bullets: list[TextItem], are
         rule_h = max(3.0, 4 * ctx.unit)
         nodes.append(
             ctx.shape(
-                Region(area.x, y + ctx.gap, min(area.w * 0.12, 140 * ctx.unit), rule_h),
+                Region(
+                    area.x if align == "left" else area.cx - min(area.w * 0.12, 140 * ctx.unit) / 2,
+                    y + ctx.gap,
+                    min(area.w * 0.12, 140 * ctx.unit),
+                    rule_h,
+                ),
                 "rect",
                 fill=ctx.theme.palette.accent,
                 radius=rule_h / 2,
@@ -140,7 +147,7 @@ def layout_figures(ctx: Ctx, heads: list[TextItem], bullets: list[TextItem], are
         )
         y += ctx.gap * 2.5 + rule_h
     cards_area = Region(area.x, y, area.w, area.bottom - y)
-    across = ctx.w >= ctx.h
+    across = ctx.w >= ctx.h and not ctx.alt
     cells = cards_area.cols(len(bullets), ctx.gap * 1.5) if across else cards_area.rows(len(bullets), ctx.gap)
     # one size for every bullet: the cards read as a set
     size = ctx.role_size("bullet", 2.0)
@@ -156,7 +163,8 @@ def _card(ctx: Ctx, cell: Region, item: TextItem, size: float, across: bool) -> 
     if across:
         visual, words = inner.split_v(0.66, ctx.gap)
     else:
-        visual, words = inner.split_h(0.38, ctx.gap)
+        # a wide row keeps its figure compact, so the words sit right beside it
+        visual, words = inner.split_h(0.38 if ctx.h > ctx.w else min(0.38, inner.h * 1.6 / inner.w), ctx.gap)
     nodes.extend(_visual(ctx, visual, item))
     nodes.append(
         ctx.text(
