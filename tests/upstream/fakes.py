@@ -261,13 +261,16 @@ class FakeOpenAI(_Base):
 
 class FakeQueueHost(_Base):
     """A queue-style host. ``polls`` status answers before ``completed``; ``hold`` never completes;
-    ``output_origin`` replaces the origin of output URLs (to test that foreign outputs are refused)."""
+    ``output_origin`` replaces the origin of output URLs (to test that foreign outputs are refused);
+    ``submit_delay_s`` holds the answer to a submit that the host has already accepted."""
 
-    def __init__(self, *, polls: int = 2, hold: bool = False, output_origin: str | None = None) -> None:
+    def __init__(self, *, polls: int = 2, hold: bool = False, output_origin: str | None = None,
+                 submit_delay_s: float = 0.0) -> None:
         super().__init__()
         self.polls = polls
         self.hold = hold
         self.output_origin = output_origin
+        self.submit_delay_s = submit_delay_s
         self.jobs: dict[str, dict[str, Any]] = {}
         self.cancelled: list[str] = []
 
@@ -285,6 +288,7 @@ class FakeQueueHost(_Base):
             self.jobs[request_id] = {"status": "in_queue", "polls": 0, "size": (width, height),
                                      "n": int(body.get("n") or 1)}
             base = f"{self.url}/v1/requests/{request_id}"
+            time.sleep(self.submit_delay_s)
             self.send_json(h, 200, {"request_id": request_id, "status_url": f"{base}/status",
                                     "result_url": f"{base}/result", "cancel_url": f"{base}/cancel"})
             return

@@ -151,6 +151,15 @@ def test_queue_host_cancel_reaches_the_host() -> None:
         assert fake.cancelled == ["q_1"]  # type: ignore[attr-defined]
 
 
+def test_a_cancel_during_the_submit_still_cancels_at_the_host() -> None:
+    # the host has accepted the request but not yet answered when the job is cancelled: the engine waits
+    # for the answer (briefly) to learn the request id, and cancels it there, so nothing runs on unpaid-for
+    with FakeQueueHost(hold=True, submit_delay_s=1.0) as fake:
+        with pytest.raises(JobCancelled):
+            queue_engine(fake).generate(spec(), Recording(cancel_after_s=0.2))
+        assert fake.cancelled == ["q_1"]  # type: ignore[attr-defined]
+
+
 def test_queue_host_timeout_cancels_there() -> None:
     with FakeQueueHost(hold=True) as fake:
         with pytest.raises(UpstreamTimeout):

@@ -78,15 +78,18 @@ class QueueHost:
         timeout = httpx.Timeout(CALL_TIMEOUT_S, connect=10.0)
         async with httpx.AsyncClient(headers=self.headers, timeout=timeout, follow_redirects=False) as client:
             endpoint = "edit" if call.is_edit else "text-to-image"
-            submitted = await self._json(client, "POST", f"{self.base_url}/models/{call.model}/{endpoint}",
-                                         self._body(call))
+            submit_url = f"{self.base_url}/models/{call.model}/{endpoint}"
+            submit = asyncio.ensure_future(self._json(client, "POST", submit_url, self._body(call)))
+            try:
+                submitted = await asyncio.shield(submit)
+            except asyncio.CancelledError:
+                # the host may have accepted the request already: learn its id and cancel it there too
+                await self._cancel_submitted(client, submit)
+                raise
             request_id = str(submitted.get("request_id") or "")
             if not request_id:
                 raise UpstreamError(f"{self.label} accepted the request without a request_id.")
-            urls = {kind: require_same_origin(str(submitted.get(f"{kind}_url")
-                                                  or f"{self.base_url}/requests/{request_id}/{kind}"),
-                                              self.base_url, self.label)
-                    for kind in ("status", "result", "cancel")}
+            urls = self._urls(submitted, request_id)
             try:
                 return await asyncio.wait_for(self._finish(client, call, request_id, urls, on_progress),
                                               self.config.timeout_s)
@@ -165,6 +168,24 @@ class QueueHost:
                 raise Failure(None, f"GET {url}: {exc}") from exc
 
         return await with_retries(self.policy, attempt)
+
+    def _urls(self, submitted: dict[str, Any], request_id: str) -> dict[str, str]:
+        """The status, result and cancel URLs of a submitted request (the host's own, else the defaults)."""
+        return {kind: require_same_origin(str(submitted.get(f"{kind}_url")
+                                              or f"{self.base_url}/requests/{request_id}/{kind}"),
+                                          self.base_url, self.label)
+                for kind in ("status", "result", "cancel")}
+
+    async def _cancel_submitted(self, client: httpx.AsyncClient,
+                                submit: asyncio.Future[dict[str, Any]]) -> None:
+        """Cancelled while submitting: wait briefly for the host's answer, then cancel that request there."""
+        try:
+            submitted = await asyncio.wait_for(submit, CANCEL_TIMEOUT_S)
+            request_id = str(submitted.get("request_id") or "")
+            if request_id:
+                await self._cancel(client, self._urls(submitted, request_id)["cancel"], request_id)
+        except Exception as exc:  # the job is going away either way
+            log.warning("%s: a request cancelled while it was being submitted: %s", self.label, exc)
 
     async def _cancel(self, client: httpx.AsyncClient, url: str, request_id: str) -> None:
         """Ask the host to stop ``request_id`` (best effort: the job is going away either way)."""
