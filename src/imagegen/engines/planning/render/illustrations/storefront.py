@@ -181,8 +181,7 @@ def facade(w: float, h: float, variant: int = 0) -> Facade:
     wall = Box(w * left, h * top, w * (1 - right), h * pavement)
     bw = wall.w * (0.62 if alt else 0.78)
     deeper = (board[1] - board[0]) * 0.12 if alt else 0.0
-    # the board sits over the window, a little toward it from the wall's centre (the door is on the side)
-    cx = (wall.x0 + wall.x1) / 2 + wall.w * (0.04 if mirrored else -0.04)
+    cx = (wall.x0 + wall.x1) / 2
     board_box = Box(cx - bw / 2, h * (board[0] - deeper), cx + bw / 2, h * board[1])
     inset = wall.w * 0.045
     opening = Box(wall.x0 + inset, h * awning[0], wall.x1 - inset, h * pavement)
@@ -380,11 +379,21 @@ def _landmark(
     reading: Reading,
     sky: list[str],
 ) -> None:
-    """A named city's landmark far off in the sky gap beside the building, hazy with distance."""
+    """A named city's landmark far off in the sky gap beside the building, hazy with distance; with none,
+    a small cloud drifts there on a clear or cloudy day."""
     name = reading.landmark
     w, h = img.size
     gap = max(front.wall.x0, w - front.wall.x1)
-    if not name or name not in lib or gap < w * 0.05:
+    if gap < w * 0.05:
+        return
+    if (not name or name not in lib) and reading.time in (None, "day") and reading.weather in (None, "clear"):
+        if "cloud" in lib:
+            s = snap(min(gap * 1.1, h * 0.18))
+            x = gap * 0.5 if front.wall.x0 >= w - front.wall.x1 else w - gap * 0.5
+            cloud = rasterize(lib, "cloud", s)
+            img.paste(cloud, (round(x - s / 2), round(h * 0.12)), cloud)
+        return
+    if not name or name not in lib:
         return
     size = min(h * 0.42, gap * 1.9)
     cx = gap * 0.5 if front.wall.x0 >= w - front.wall.x1 else w - gap * 0.5
@@ -599,12 +608,12 @@ def _shop_window(
         start = int(rng.integers(0, len(order)))
         order = order[start:] + order[:start]
     # two shelves on the back wall
-    small = box.h * 0.17
+    small = box.h * 0.2
     for k, level in enumerate((0.38, 0.64)):
         y = box.y0 + box.h * level
         draw.rectangle((box.x0, y, box.x1, y + max(3.0, box.h * 0.018)), fill=shelf)
         if order:
-            n = max(2, int(box.w / (small * 1.25)))
+            n = max(2, int(box.w / (small * 1.7)))
             for j in range(n):
                 name = order[(j + k * 2) % len(order)]
                 cx = box.x0 + box.w * (j + 0.5) / n
@@ -629,29 +638,27 @@ def _shop_window(
             name = order[(j * 2 + 1) % len(order)]
             cx = box.x0 + box.w * (j + 0.5) / n
             _put(img, lib, name, cx, box.y1 - box.h * 0.01, big * (1.0 if j % 2 == 0 else 0.85))
-    # reflections on the glass: two pale diagonal bands
-    glare = Image.new("L", img.size, 0)
-    gd = ImageDraw.Draw(glare)
-    for k, (at, width) in enumerate(((0.18, 0.1), (0.34, 0.04))):
-        x = box.x0 + box.w * at
-        gd.polygon(
-            [
-                (x, box.y1),
-                (x + box.w * width, box.y1),
-                (x + box.w * width + box.h * 0.6, box.y0),
-                (x + box.h * 0.6, box.y0),
-            ],
-            fill=46 if k == 0 else 34,
-        )
-    clip = Image.new("L", img.size, 0)
-    ImageDraw.Draw(clip).rectangle((box.x0, box.y0, box.x1, box.y1), fill=255)
-    glare = Image.fromarray(np.minimum(np.asarray(glare), np.asarray(clip)))
-    img.paste(Image.new("RGB", img.size, (255, 255, 255)), (0, 0), glare)
+    _glare(img, box)
     # the frame and a transom bar near the top
     bar = max(3.0, box.w * 0.012)
     draw.rectangle((box.x0, box.y0, box.x1, box.y1), outline=hex_rgba(trim), width=round(bar))
     ty = box.y0 + box.h * 0.2
     draw.rectangle((box.x0, ty - bar / 2, box.x1, ty + bar / 2), fill=hex_rgba(trim))
+
+
+def _glare(img: Image.Image, box: Box) -> None:
+    """Reflections on a pane of glass: two pale diagonal bands, clipped to the pane."""
+    w, h = max(1, int(box.w)), max(1, int(box.h))
+    glare = Image.new("L", (w, h), 0)
+    gd = ImageDraw.Draw(glare)
+    slant = min(h * 0.6, w * 0.5)
+    for k, (at, width) in enumerate(((0.18, 0.1), (0.34, 0.04))):
+        x = w * at
+        gd.polygon(
+            [(x, h), (x + w * width, h), (x + w * width + slant, 0), (x + slant, 0)],
+            fill=46 if k == 0 else 34,
+        )
+    img.paste(Image.new("RGB", (w, h), (255, 255, 255)), (int(box.x0), int(box.y0)), glare)
 
 
 def _door(lib: IllustrationSet, img: Image.Image, box: Box, look: Look, trim: str, goods: list[str]) -> None:
@@ -663,6 +670,7 @@ def _door(lib: IllustrationSet, img: Image.Image, box: Box, look: Look, trim: st
     pad = box.w * 0.12
     glass = Box(box.x0 + pad, box.y0 + pad, box.x1 - pad, box.y0 + box.h * 0.6)
     img.paste(_interior(glass, look), (int(glass.x0), int(glass.y0)))
+    _glare(img, glass)
     draw.rectangle(
         (glass.x0, glass.y0, glass.x1, glass.y1),
         outline=hex_rgba(mix(leaf, "#000000", 0.2)),
