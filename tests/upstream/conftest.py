@@ -21,12 +21,16 @@ from imagegen.engines.upstream.engine import UpstreamEngine
 class Recording:
     """A ``Progress`` that records partials and progress and can be cancelled after a delay."""
 
-    def __init__(self, cancel_after_s: float | None = None) -> None:
+    def __init__(self, cancel_after_s: float | None = None, *,
+                 cancel_on: threading.Event | None = None) -> None:
+        """``cancel_after_s``: cancel after that delay; ``cancel_on``: cancel as soon as that event is set."""
         self.partials: list[PartialImage] = []
         self.fractions: list[float] = []
         self._cancel = threading.Event()
         if cancel_after_s is not None:
             threading.Timer(cancel_after_s, self._cancel.set).start()
+        if cancel_on is not None:
+            threading.Thread(target=lambda: cancel_on.wait(60) and self._cancel.set(), daemon=True).start()
 
     def progress(self, fraction: float, message: str = "") -> None:
         self.fractions.append(fraction)

@@ -69,6 +69,8 @@ class _Base:
         self.script: list[Scripted] = []
         self.requests: list[dict[str, Any]] = []
         self.disconnected = threading.Event()
+        #: set when the first request has arrived (a test can act once the upstream is really being called)
+        self.arrived = threading.Event()
         self.lock = threading.Lock()
         fake = self
 
@@ -109,6 +111,7 @@ class _Base:
                   "raw": raw, "at": time.time()}
         with self.lock:
             self.requests.append(record)
+        self.arrived.set()
         scripted = self._next() if self._scripted(method, h.path) else None
         if scripted is not None and scripted.hang_s:
             self._hang(h, scripted.hang_s)

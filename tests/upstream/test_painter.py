@@ -175,5 +175,7 @@ def test_cancelling_the_job_cancels_the_painters_upstream_call(fake_openai: Fake
     painter = EnginePainter("upstream/gw", {"upstream/gw": upstream}.__getitem__)
     spec = GenerateSpec(prompt=BOTTLE, model="gpt-image-2", width=1024, height=1536, quality="low", seed=4)
     with pytest.raises(JobCancelled):  # not a fallback: the job is going away
-        PlanningEngine(painter=painter).generate(spec, Recording(cancel_after_s=0.5))
+        # cancelled once the painter's upstream call has really started (a fixed 0.5 s could fall before it
+        # on a loaded machine: the job then ended before calling, and there was nothing to disconnect)
+        PlanningEngine(painter=painter).generate(spec, Recording(cancel_on=fake_openai.arrived))
     assert fake_openai.disconnected.wait(5)
