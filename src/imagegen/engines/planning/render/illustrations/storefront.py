@@ -15,6 +15,7 @@ scene's (which also looks at what the brief names: a drink as the subject stays 
 
 from __future__ import annotations
 
+import colorsys
 import re
 from dataclasses import dataclass
 
@@ -234,9 +235,23 @@ def look_for(
     if dark_board:
         wall, brick = mix(surface, "#efe4d2", 0.5), False
     else:
-        wall, brick = mix("#b4583a", accent, 0.15), True
+        wall, brick = mix(_BRICK, accent, 0.15), True
+        if len(named) < 2 and _hue_gap(trim_base, _BRICK) < 40:
+            # red trim on red brick is one block: a shop front painted deep green instead, as they often are
+            trim = mix("#1f3d36", accent, 0.12)
     dark = {"dusk": 0.45, "night": 0.8, "dawn": 0.2}.get(time, 0.0)
     return Look(wall, brick, trim, awning, bool(rng.uniform() < 0.75), board, dark)
+
+
+_BRICK = "#b4583a"
+
+
+def _hue_gap(a: str, b: str) -> float:
+    """How far apart two colours' hues are, in degrees (0-180)."""
+    ha = colorsys.rgb_to_hls(*(c / 255 for c in hex_rgba(a)[:3]))[0]
+    hb = colorsys.rgb_to_hls(*(c / 255 for c in hex_rgba(b)[:3]))[0]
+    d = abs(ha - hb) * 360
+    return min(d, 360 - d)
 
 
 def _dim(color: str, look: Look) -> str:
@@ -497,15 +512,16 @@ def _upper_window(img: Image.Image, box: Box, look: Look) -> None:
 def _painted_board(
     lib: IllustrationSet, img: Image.Image, board: Box, trim: str, look: Look, goods: list[str]
 ) -> None:
-    """A board with no sign text to carry: painted in the awning's colour with a pale pinstripe border and
-    the shop's goods as its emblem, centre and flanks (never letters the brief did not give)."""
+    """A board with no sign text to carry: painted cream warmed by the awning's colour, a pinstripe border
+    in the trim's and the shop's goods as its emblem, centre and flanks (never letters the brief did not
+    give)."""
     draw = ImageDraw.Draw(img)
-    paint = _dim(mix(look.awning, trim, 0.35), look)
+    paint = _dim(mix("#f6ecd9", look.awning, 0.12), look)
     draw.rectangle((board.x0, board.y0, board.x1, board.y1), fill=hex_rgba(paint))
     inset = board.h * 0.12
     draw.rectangle(
         (board.x0 + inset, board.y0 + inset, board.x1 - inset, board.y1 - inset),
-        outline=hex_rgba(mix(paint, "#ffffff", 0.6)),
+        outline=hex_rgba(trim),
         width=max(2, round(board.h * 0.025)),
     )
     cx = (board.x0 + board.x1) / 2
