@@ -111,6 +111,25 @@ def test_local_mode_and_queue_positions(make_server: Callable[..., Server]) -> N
         assert wait_status(c, second["request_id"], {"completed"})["status"] == "completed"
 
 
+def test_local_mode_refuses_a_web_page_elsewhere(make_server: Callable[..., Server]) -> None:
+    """Key-less local mode serves this machine's own clients, never a page of another site driving the
+    user's browser (cross-site request forgery) or a rebound name (DNS rebinding): 401, nothing queued."""
+    server = make_server().start("--local", "--workers", "1")
+    body = {"prompt": "a red square"}
+    with server.client(None) as c:
+        for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                        {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                        {"Host": "rebound.example"}):
+            r = c.post("/v1/models/test-quick/text-to-image", json=body, headers=headers)
+            assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_api_key", (headers, r.text)
+            assert "Origin" in r.json()["error"]["message"]
+            r = c.post("/v1/images/generations", json={**body, "model": "test-quick"}, headers=headers)
+            assert r.status_code == 401, headers
+        # a page of this server (the studio), the CLI and the SDKs (no Origin) are the local user
+        for headers in ({}, {"Origin": server.url, "Sec-Fetch-Site": "same-origin"}):
+            assert c.post("/v1/models/test-quick/text-to-image", json=body, headers=headers).status_code == 200
+
+
 def test_edit_from_data_url_and_own_asset_url(live: tuple[Server, str, str]) -> None:
     server, acme, globex = live
     buf = io.BytesIO()

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, cast
 
 from fastapi import Request
 
+from imagegen.contract.errors import AuthenticationError
 from imagegen.studio import session as studio_session
+from imagegen.studio.local_mode import from_this_machine
 from imagegen.tenants import key_id_of
 
 if TYPE_CHECKING:
@@ -34,6 +36,11 @@ def current_tenant(request: Request) -> str:
             secret = studio_session.server_secret(service.settings.keys_dir)
             studio_session.require_csrf(request, secret, key)
             header = f"Bearer {key}"
+        elif not from_this_machine(request):
+            # local single-user mode is for this machine's own clients, never a web page elsewhere
+            raise AuthenticationError(
+                "A request without an API key must come from this machine's own client (a loopback Host, "
+                "and no Origin of another site). Send 'Authorization: Bearer <key>'.")
     tenant = service.authenticate(header, client_host=client_host(request))
     # kept for handlers and logs that want it without re-authenticating
     request.state.tenant_id = tenant
