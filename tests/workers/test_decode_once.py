@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import imagegen_test_engines as engines
 import numpy as np
@@ -51,10 +51,22 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+class SeeingEngine(engines.QuickEngine):
+    """The quick test engine, keeping the input pixels of every edit it is given."""
+
+    seen: ClassVar[list[tuple[str, tuple[int, int], bytes]]] = []
+
+    def edit(self, spec: EditSpec, progress: Any) -> Any:
+        first = spec.images[0].image
+        type(self).seen.append((first.mode, first.size, first.tobytes()))
+        return super().edit(spec, progress)
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Service]:
     svc = Service(make_settings(tmp_path / "home"), workers=1)
-    svc.router.register("test-quick", engines.QuickEngine)
+    SeeingEngine.seen = []
+    svc.router.register("test-quick", SeeingEngine)
     svc.start()
     yield svc
     svc.stop()
@@ -68,9 +80,10 @@ def _edit(svc: Service, data: bytes) -> tuple[EditSpec, dict[str, Any]]:
     return parsed.spec, parsed.params
 
 
-def _pixels(svc: Service, spec: EditSpec, params: dict[str, Any]) -> bytes:
-    outcome = svc.run("acme", "edit", spec, params=params, timeout=60)
-    return outcome.result.images[0].pixels.tobytes()
+def _pixels(svc: Service, spec: EditSpec, params: dict[str, Any]) -> tuple[str, tuple[int, int], bytes]:
+    """Run the edit; the input pixels the engine was given."""
+    svc.run("acme", "edit", spec, params=params, timeout=60)
+    return SeeingEngine.seen[-1]
 
 
 def test_a_large_input_is_decoded_once_in_process(service: Service, decodes: list[str]) -> None:
@@ -84,7 +97,8 @@ def test_a_large_input_is_decoded_once_in_process(service: Service, decodes: lis
     service.runner.decoded.budget_bytes = 0
     rebuilt = _pixels(service, spec, params)
     assert decodes == ["image", "stored input image 0 of this job"], decodes
-    assert rebuilt == parked
+    assert rebuilt[:2] == parked[:2] == ("RGB", (1024, 1024))
+    assert rebuilt[2] == parked[2]
 
 
 def test_palette_inputs_reach_the_engine_as_rgb_either_way(service: Service) -> None:
