@@ -211,19 +211,21 @@ def test_review_api(server):
 
 def test_review_cli_against_server(server, monkeypatch, capsys):
     srv = server["srv"]
-    alt = server["alt"].asset_id
+    # the unrelated asset, outside root's lineage: test_review_api lists what is approved under root, and the
+    # module's server is shared (either test may run first)
+    asset = server["other"].asset_id
     monkeypatch.setenv("IMAGEGEN_API_KEY", server["acme"])
     capsys.readouterr()
-    assert cli_main(["review", alt, "approved", "--comment", "client pick", "--user", "dee",
+    assert cli_main(["review", asset, "approved", "--comment", "client pick", "--user", "dee",
                      "--server", srv.url, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["review"]["state"] == "approved" and doc["review"]["by"].endswith("(dee)")
-    assert srv.client(server["acme"]).get(f"/v1/assets/{alt}").json()["review"]["comment"] == "client pick"
+    assert srv.client(server["acme"]).get(f"/v1/assets/{asset}").json()["review"]["comment"] == "client pick"
     monkeypatch.setenv("IMAGEGEN_API_KEY", server["globex"])
-    assert cli_main(["review", alt, "rejected", "--server", srv.url]) == 65  # another tenant's: 404
+    assert cli_main(["review", asset, "rejected", "--server", srv.url]) == 65  # another tenant's: 404
     monkeypatch.delenv("IMAGEGEN_API_KEY")
     monkeypatch.setenv("IMAGEGEN_TOKEN_FILE", str(server["home"] / "no-token"))
-    assert cli_main(["review", alt, "rejected", "--server", srv.url]) == 77
+    assert cli_main(["review", asset, "rejected", "--server", srv.url]) == 77
 
 
 def head_revision() -> str:
