@@ -147,6 +147,7 @@ def test_a_cancelled_pipeline_records_nothing(tmp_path: Path) -> None:
     from imagegen.config import Settings
     from imagegen.db.engine import dispose_all
 
+    SlowUpscaler.started.clear()  # a class-level event: set by any earlier run of the slow upscaler
     home = tmp_path / "home"
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'imagegen.db'}", workers=1,
                         extra={"job_heartbeat_s": "0.1", "job_poll_s": "0.1"})
