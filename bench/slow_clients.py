@@ -1,12 +1,15 @@
 """Slow clients and engine waits against a real server on loopback (issue 10): one command, prints figures.
 
-    .venv/bin/python bench/slow_clients.py [--connections 200] [--waits 45]
+    .venv/bin/python bench/slow_clients.py [--connections 200] [--readers 4] [--waits 45]
 
 1. ``connections`` half-sent requests (half a request head, then silence) against ``imagegen serve`` with
    its default limits (header time-out 10 s): the server's open files before, at the peak and after, and how
    long until every connection was closed; then the same against plain uvicorn (no guard) for 15 s.
 2. a body trickled at 1 byte/s: seconds until the server closes it (default grace 15 s, min rate 1 KiB/s).
-3. ``waits`` synchronous generations waiting on a single busy worker (a test engine that sleeps): latency of
+3. ``readers`` clients that request a 12.6 MB asset over a 4 KB receive window and never read it: the
+   server's RSS before, while they are held and after, and seconds until each is reset (send time-out
+   30 s, then the connection and its buffers go); the same against plain uvicorn, observed for 45 s.
+4. ``waits`` synchronous generations waiting on a single busy worker (a test engine that sleeps): latency of
    an authenticated ``GET /v1/models`` beside them (p50/max of 20), and how long after the clients go
    away a queued job completes (their jobs are cancelled).
 """
@@ -146,6 +149,65 @@ def trickle(port: int, key: str) -> float:
     return time.monotonic() - started
 
 
+def big_asset(home: Path) -> str:
+    """A 2048x2048 noise PNG (12.6 MB) in tenant bench's catalog; its asset id."""
+    import io
+
+    from PIL import Image
+
+    from imagegen.config import Settings
+    from imagegen.db.engine import dispose_all
+    from imagegen.provenance.catalog.recorder import Recorder
+
+    buf = io.BytesIO()
+    noise = Image.frombytes("RGB", (2048, 2048), os.urandom(2048 * 2048 * 3))
+    noise.save(buf, format="PNG", compress_level=0)
+    try:
+        settings = Settings(home=home, database_url=f"sqlite:///{home / 'imagegen.db'}")
+        return Recorder(settings).record_file("bench", buf.getvalue())[0].asset_id
+    finally:
+        dispose_all()
+
+
+def rss_mb(proc: subprocess.Popen[bytes]) -> float:
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def slow_readers(port: int, proc: subprocess.Popen[bytes], key: str, asset_id: str, n: int,
+                 wait_s: float) -> dict[str, float]:
+    request = (f"GET /v1/assets/{asset_id}/content HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"Authorization: Bearer {key}\r\n\r\n").encode()
+    before = rss_mb(proc)
+    socks = []
+    for _ in range(n):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(request)
+        socks.append(sock)
+    started = time.monotonic()
+    time.sleep(2.0)
+    held = rss_mb(proc)
+
+    def established(sock: socket.socket) -> bool:
+        return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0] == 1
+
+    reset = 0
+    while time.monotonic() - started < wait_s and reset < n:
+        reset = sum(not established(sock) for sock in socks)
+        time.sleep(0.2)
+    seconds = time.monotonic() - started
+    time.sleep(0.5)
+    after = rss_mb(proc)
+    for sock in socks:
+        sock.close()
+    return {"rss_before_mb": before, "rss_held_mb": held, "rss_after_mb": after,
+            "reset": reset, "of": n, "seconds": round(seconds, 1)}
+
+
 def waits(port: int, key: str, n: int) -> dict[str, float]:
     body = b'{"model": "bench-slow", "prompt": "sleep 120", "size": "1024x1024"}'
     request = (f"POST /v1/images/generations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
@@ -177,25 +239,32 @@ def waits(port: int, key: str, n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--readers", type=int, default=4)
     parser.add_argument("--waits", type=int, default=45)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp) / "guarded"
         key = make_key(home)
+        asset_id = big_asset(home)
         proc, port = start(home, guarded=True, workers="1")
         try:
             print("imagegen serve (defaults: header 10 s, body idle 15 s, min 1024 B/s, 512 connections)")
             print("  half-sent:", half_sent(port, proc, args.connections, 30))
             print(f"  1 B/s trickled body closed after {trickle(port, key):.1f} s")
+            print(f"  {args.readers} clients not reading a 12.6 MB answer:",
+                  slow_readers(port, proc, key, asset_id, args.readers, 60))
             print(f"  {args.waits} waiting sync generations:", waits(port, key, args.waits))
         finally:
             stop(proc)
         home = Path(tmp) / "plain"
-        make_key(home)
+        key = make_key(home)
+        asset_id = big_asset(home)
         proc, port = start(home, guarded=False)
         try:
-            print("plain uvicorn (no guard), observed for 15 s")
+            print("plain uvicorn (no guard), observed for 15 s (readers: 45 s)")
             print("  half-sent:", half_sent(port, proc, args.connections, 15))
+            print(f"  {args.readers} clients not reading a 12.6 MB answer:",
+                  slow_readers(port, proc, key, asset_id, args.readers, 45))
         finally:
             stop(proc)
 
