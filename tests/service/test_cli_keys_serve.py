@@ -34,6 +34,17 @@ def test_keys_create_list_revoke(imagegen_home: Path, capsys: pytest.CaptureFixt
     dispose_all()
 
 
+def test_keys_weight_shows_and_sets_the_fair_share(imagegen_home: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keys", "weight", "acme"]) == 0
+    assert capsys.readouterr().out.strip() == "acme 1"  # the default, for a tenant without a row too
+    assert main(["keys", "weight", "acme", "3"]) == 0
+    assert capsys.readouterr().out.strip() == "acme 3"
+    assert TenantStore(f"sqlite:///{imagegen_home / 'imagegen.db'}").weight("acme") == 3
+    assert main(["keys", "weight", "acme", "0"]) != 0  # 1-100
+    dispose_all()
+
+
 def test_serve_refuses_local_mode_off_loopback(
     imagegen_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
