@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,8 +27,9 @@ PACK = Path(comfyui.__file__).resolve().parent
 SRC = PACK.parents[2]
 
 
-def _run(code: str, *flags: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, timeout=60)
+def _run(code: str, *flags: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=env)
 
 
 def test_the_pack_imports_without_comfyui_and_torch() -> None:
@@ -85,7 +87,10 @@ import importlib.util
 spec = importlib.util.spec_from_file_location("imagegen_nodes", {str(folder / "__init__.py")!r})
 spec.loader.exec_module(importlib.util.module_from_spec(spec))
 """
-    out = _run(code, "-S")
+    # nothing may lead it to imagegen: no site-packages (-S), and neither PYTHONPATH nor IMAGEGEN_SRC from
+    # the environment the suite runs in
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "IMAGEGEN_SRC")}
+    out = _run(code, "-S", env=env)
     assert out.returncode != 0
     assert "pip install /path/to/imagegen" in out.stderr and "IMAGEGEN_SRC" in out.stderr
 
