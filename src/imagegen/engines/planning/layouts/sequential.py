@@ -96,11 +96,18 @@ def layout_comic(ctx: Ctx) -> list[Node]:
     beats = [] if ctx.content.indexed else _beats(ctx.content.masked)
     for k, region in enumerate(panel_regions, start=1):
         desc = ctx.content.indexed.get(k, "")
-        prompt = f"{subject}; {desc}".strip("; ")
+        # what is said in a panel is part of what it shows ("Footprints...", "They lead to the river."); a
+        # line that picks up the last one ("They ...", "It ...") brings that panel's words along
+        said = " ".join(_said(per_panel.get(k, [])))
+        if said and k > 1 and re.match(r"(they|it|this|that|these|those)\b", said, re.I):
+            said = f"{' '.join(_said(per_panel.get(k - 1, [])))} {said}"
+        prompt = "; ".join(p for p in (subject, desc.strip(" ,.;"), said) if p)
         if beats and k <= len(beats):
             # the brief lists what happens after a colon ("a robot wakes up, makes coffee, spills it"):
-            # each panel shows its beat, with the first beat's actor kept in every panel
-            prompt = beats[0] if k == 1 else f"{beats[0]} {beats[k - 1]}"
+            # each panel shows its beat, with the first beat's actor kept in every panel and the beat
+            # before it (what "spills it" spills)
+            prompt = ", ".join(dict.fromkeys([beats[0], beats[max(0, k - 2)], beats[k - 1]]))
+        prompt = f"{prompt}; {_shot(k, n, f'{desc} {prompt}')}".rstrip("; ")
         children: list[Node] = [ctx.image(region.inset(3), style="character", prompt=prompt, z=1, stem="art")]
         say = per_panel.get(k, [])
         # bubbles zig-zag left/right in reading order, each below the previous one (never overlapping)
@@ -127,6 +134,21 @@ def layout_comic(ctx: Ctx) -> list[Node]:
             )
         )
     return nodes
+
+
+def _said(items: list[TextItem]) -> list[str]:
+    return [i.text for i in items if i.role == "bubble"]
+
+
+def _shot(k: int, n: int, words: str) -> str:
+    """A comic artist's shot for panel k of n, unless the panel names one: the first panel establishes
+    the scene (a wide shot), the last one lands on the character (a close-up), those between are medium
+    shots (the illustrator widens one whose beat needs the ground: footprints, a river)."""
+    if re.search(r"\b(close[- ]?up|closeup|wide shot|long shot|medium shot|establishing)\b", words, re.I):
+        return ""
+    if n < 3:
+        return ""
+    return "wide shot" if k == 1 else ("close-up" if k == n else "")
 
 
 def _bubble(

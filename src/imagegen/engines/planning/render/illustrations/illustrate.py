@@ -23,6 +23,7 @@ from imagegen.engines.planning.plan import ImageNode, Plan, Theme
 from imagegen.engines.planning.render.illustrations.embed import EmbeddingModelMissingError
 from imagegen.engines.planning.render.illustrations.index import IllustrationIndex, index
 from imagegen.engines.planning.render.illustrations.library import IllustrationsMissingError
+from imagegen.engines.planning.render.illustrations.poses import Pose, beat_words, read_pose
 from imagegen.engines.planning.render.illustrations.scene import SceneColors, compose_scene, scene_kind
 from imagegen.engines.planning.render.illustrations.storefront import is_shop_front
 from imagegen.engines.planning.render.illustrations.words import Reading, read_brief
@@ -84,17 +85,18 @@ def reading_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> R
 
 
 #: a story for n frames of one person that the brief gives no beats for: (pose drawing, setting, time,
-#: words that add motion). The character, its colours and what it carries stay; what it does and where
-#: it is change, the way a storyboard artist would fill an unscripted sequence.
-_STORY: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
-    ("person-standing", "city", "dawn", ()),
-    ("person-walking", "city", None, ()),
-    ("person-running", "city", None, ("running",)),
-    ("person-biking", "park", None, ("riding",)),
-    ("person-kneeling", "city", None, ()),
-    ("person-walking", "park", None, ()),
-    ("person-running", "open", "dusk", ("running",)),
-    ("person-standing", "city", "night", ()),
+#: words that add motion, shot). The character, its colours and what it carries stay; what it does, where
+#: it is and how close the camera is change, the way a storyboard artist would fill an unscripted
+#: sequence (on foot throughout: a bike would bring a helmet, another look).
+_STORY: tuple[tuple[str, str, str | None, tuple[str, ...], str], ...] = (
+    ("person-standing", "city", "dawn", (), "wide"),
+    ("person-walking", "city", None, (), ""),
+    ("person-running", "city", None, ("running",), "wide"),
+    ("person-standing", "park", None, (), "close"),
+    ("person-kneeling", "city", None, (), ""),
+    ("person-walking", "park", None, (), "wide"),
+    ("person-running", "open", "dusk", ("running",), ""),
+    ("person-standing", "city", "night", (), "close"),
 )
 
 
@@ -104,7 +106,7 @@ def _take(identity: Reading, variant: int, idx: IllustrationIndex) -> Reading:
     if not _storied(identity, idx):
         return identity
     subject = identity.things[0]
-    pose, setting, time, words = _STORY[variant % len(_STORY)]
+    pose, setting, time, words, _ = _STORY[variant % len(_STORY)]
     if pose not in idx.lib:
         return identity
     return replace(
@@ -114,6 +116,20 @@ def _take(identity: Reading, variant: int, idx: IllustrationIndex) -> Reading:
         time=identity.time or time,
         words=[*identity.words, *words],
     )
+
+
+def pose_for(node: ImageNode, plan: Plan | None, idx: IllustrationIndex) -> Pose:
+    """What the character does in this picture: the variant's beat of a storyboard brief, else the node's
+    own prompt when a layout wrote one per panel ("a robot wakes up, spills it"); an unscripted story
+    take gets its shot from :data:`_STORY`."""
+    brief = plan.brief.prompt if plan is not None and plan.brief.prompt else node.prompt
+    variant, variants = (plan.variant, plan.variants) if plan is not None else (0, 1)
+    beat = frame_beat(brief, variant, variants)[1]
+    text = beat or (node.prompt if node.prompt and node.prompt != brief else "")
+    pose = read_pose(beat_words(text))
+    if not beat and variants > 1 and not pose.shot and _storied(reading_for(node, plan, idx), idx):
+        pose = replace(pose, shot=_STORY[variant % len(_STORY)][4])
+    return pose
 
 
 def _side_on(reading: Reading, idx: IllustrationIndex) -> Reading:
@@ -177,7 +193,7 @@ def illustrate(
         values=values,
     )
     variant = plan.variant if plan is not None else 0
-    img = compose_scene(idx.lib, w, h, reading, colors, seed, variant)
+    img = compose_scene(idx.lib, w, h, reading, colors, seed, variant, pose=pose_for(node, plan, idx))
     if (
         plan is not None
         and plan.variants > 1

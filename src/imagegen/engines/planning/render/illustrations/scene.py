@@ -27,6 +27,22 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from imagegen.engines.planning.render.fields import linear_gradient, radial_gradient, rgb_array, to_image
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet
+from imagegen.engines.planning.render.illustrations.poses import (
+    Body,
+    Pose,
+    body_of,
+    figure_layer,
+    full_figure,
+    handless,
+    headgear,
+    held_spot,
+    marks,
+    restage,
+    river,
+    spill,
+    stub_arms,
+    trail,
+)
 from imagegen.engines.planning.render.illustrations.raster import rasterize, snap
 from imagegen.engines.planning.render.illustrations.recolor import recolor_fills, tint_fills
 from imagegen.engines.planning.render.illustrations.storefront import (
@@ -142,11 +158,21 @@ def scene_kind(reading: Reading) -> str:
 
 
 def compose_scene(
-    lib: IllustrationSet, w: int, h: int, reading: Reading, colors: SceneColors, seed: int, variant: int = 0
+    lib: IllustrationSet,
+    w: int,
+    h: int,
+    reading: Reading,
+    colors: SceneColors,
+    seed: int,
+    variant: int = 0,
+    *,
+    pose: Pose | None = None,
 ) -> Image.Image:
     """The picture ``reading`` describes, at w x h (RGB); ``variant`` picks a shop front's arrangement (the
-    sign layout sets its text on that arrangement's board)."""
+    sign layout sets its text on that arrangement's board); ``pose`` stages a frame's beat (poses.py)."""
     rng = np.random.default_rng(seed)
+    pose = pose or Pose()
+    reading = restage(reading, pose, lib)
     m = min(w, h)
     kind = scene_kind(reading)
     time = reading.time or ("night" if kind == "space" else "day")
@@ -193,19 +219,167 @@ def compose_scene(
     placed = _place(lib, things, reading, colors, w, h, base_y, kind, rng)
     if kind == "studio" and "mascot" in reading.words and placed:
         _badge(img, placed[0], colors)
+    if kind == "outdoor" and pose.river and reading.setting not in ("sea",):
+        river(img, w, h, horizon, time == "night")
+    act = _Act.stage(lib, placed, things, pose, w, h) if things else None
+    if act is not None:
+        placed = act.placed
     motion = bool(_MOTION & set(reading.words))
     for p in placed:
         if p.shadow and kind != "space":
             _shadow(img, lib, p)
+    if act is not None:
+        act.ground(img, lib, horizon)
     if motion and placed and not placed[0].hanging:
         _speed_lines(img, placed[0], rng)
     for p in placed:
-        if p.carried is None:
+        if act is not None and p is act.figure:
+            act.draw(img, lib)
+        elif p.carried is None:
             _paste(img, lib, p)
         else:
             _strapped(img, lib, p)
+    if act is not None:
+        act.finish(img, lib)
     _weather(img, w, h, weather, rng)
     return img
+
+
+@dataclass
+class _Act:
+    """The subject acting out a beat (poses.py): its framing, its posed drawing, what it holds (moved to
+    its hand, drawn over it), what lies at its feet, and its comic marks."""
+
+    placed: list[Placed]
+    figure: Placed
+    pose: Pose
+    layer: tuple[Image.Image, int, int]
+    body: Body
+    held: list[Placed]
+    #: (drink drawn tipped or None, x, ground, size, fresh) for a spill at the figure's feet
+    spilt: tuple[str | None, float, float, float, bool] | None = None
+
+    @classmethod
+    def stage(
+        cls, lib: IllustrationSet, placed: list[Placed], things: list[Thing], pose: Pose, w: int, h: int
+    ) -> _Act | None:
+        subject = things[0]
+        figures = [p for p in placed if p.name == subject.name and not p.front and not p.hanging]
+        if len(figures) != 1 or subject.plural or (figures[0].carried is not None and pose.tilt):
+            return None
+        fig = figures[0]
+        no_hands = handless(lib, fig.name)
+        whole = full_figure(lib, fig.name)
+        if not (no_hands or whole or pose.shot or pose.action or pose.trail):
+            return None
+        m = min(w, h)
+        if fig.name.endswith("-kneeling"):
+            pose = replace(pose, tilt=0.0, stretch=1.0)  # its own kneeling drawing: no crouch needed
+        ground_props = [p for p in placed if p is not fig and not p.front and not p.hanging and p.shadow]
+        if pose.shot == "close":
+            # head and shoulders fill the frame, the bottom cropped; the feet (and what stands there) are
+            # out of the picture
+            if whole:
+                size = h * 1.25
+                top = h * 0.12
+            else:
+                size = m * (0.95 if no_hands else 1.1)
+                top = h * (0.14 if no_hands else 0.2)
+            fig = replace(
+                fig, size=size, y=top + size, shadow=False, x=min(max(fig.x, size * 0.4), w - size * 0.4)
+            )
+            ground_props = []
+        elif pose.shot == "wide":
+            # the figure small in its setting; what stands beside it keeps its distance and scale
+            k = 0.7
+            ground_props = [replace(p, size=p.size * k, x=fig.x + (p.x - fig.x) * k) for p in ground_props]
+            fig = replace(fig, size=fig.size * k)
+        layer = figure_layer(lib, fig.name, fig.x, fig.y, fig.size, fig.fills, pose)
+        body = body_of(lib, fig.name, layer)
+        held: list[Placed] = []
+        attribute = [p for p in placed if p.front][:1]
+        if attribute and (whole or no_hands):
+            # a role's prop (a courier's parcel) is held, sized to the figure, not floating beside it
+            p = attribute[0]
+            size = body.height * (0.3 if whole else 0.4)
+            cx, cy = held_spot(lib, fig.name, body, size)
+            held.append(replace(p, x=cx, y=cy + size / 2, size=size, shadow=fig.name.endswith("-kneeling")))
+        spilt: tuple[str | None, float, float, float, bool] | None = None
+        if pose.action in ("hold", "spill", "fix") and ground_props:
+            prop = ground_props[0]
+            if pose.action == "spill":
+                ground_props.remove(prop)
+                size = body.height * 0.38
+                spilt = (prop.name, body.left - size * 0.55, fig.y, size, True)
+            elif pose.action == "fix" and prop.name == "bicycle":
+                # the bike stands in front of the kneeling rider, who works on its back wheel
+                bike = replace(prop, size=fig.size * 1.05, x=body.left - fig.size * 0.36, y=fig.y)
+                ground_props[0] = bike
+                tools = [p for p in ground_props[1:] if p.name == "wrench"]
+                if tools:
+                    ground_props.remove(tools[0])
+                    size = body.height * 0.24
+                    cx, cy = body.hands[0]
+                    held.append(replace(tools[0], x=cx, y=cy + size / 2, size=size, shadow=False, front=True))
+            elif whole or no_hands:
+                ground_props.remove(prop)
+                size = body.height * (0.4 if no_hands else 0.3)
+                cx, cy = held_spot(lib, fig.name, body, size)
+                held.append(replace(prop, x=cx, y=cy + size / 2, size=size, shadow=False, front=True))
+        if pose.aftermath and spilt is None:
+            size = body.height * 0.38
+            spilt = (None, body.left - size * 0.55, fig.y, size, False)
+        # everything else stays as composed: the sky's things, hanging things, a prop nobody holds
+        grounded = {
+            id(p) for p in placed if p is not figures[0] and not p.front and not p.hanging and p.shadow
+        }
+        rest = [p for p in placed if p is not figures[0] and id(p) not in grounded]
+        if attribute and (whole or no_hands):
+            rest = [p for p in rest if p is not attribute[0]]
+        out = sorted(
+            [*ground_props, *rest, fig], key=lambda p: (p.front, not p.hanging, p.y if not p.hanging else 0)
+        )
+        return cls(out, fig, pose, layer, body, held, spilt)
+
+    def ground(self, img: Image.Image, lib: IllustrationSet, horizon: float) -> None:
+        """What lies on the ground before the figure is drawn: footprints leading off, a spill."""
+        if self.pose.trail and self.pose.shot != "close":
+            size = self.body.height * 0.2
+            trail(img, lib, (self.body.left - size * 0.4, self.figure.y - size * 0.2), horizon, size)
+        if self.spilt is not None:
+            name, x, ground, size, fresh = self.spilt
+            spill(img, lib, name, x, ground, size, fresh)
+
+    def draw(self, img: Image.Image, lib: IllustrationSet) -> None:
+        """The posed figure, stub arms behind it for a handless one, then what it holds."""
+        no_hands = handless(lib, self.figure.name)
+        hand = None
+        if self.held and no_hands:
+            hand = (self.held[0].x + self.held[0].size * 0.12, self.held[0].y - self.held[0].size * 0.45)
+        if no_hands and (self.pose.arms or self.held):
+            stub_arms(ImageDraw.Draw(img), self.body, self.pose, hand)
+        if self.figure.carried is not None:
+            _strapped(img, lib, self.figure)
+        else:
+            layer, ox, oy = self.layer
+            img.paste(layer, (ox, oy), layer)
+        if self.pose.action == "fix" and self.figure.name.endswith("-kneeling"):
+            # off the bike, still in its helmet
+            riding = self.figure.name.replace("-kneeling", "-biking")
+            hat = headgear(lib, riding, self.figure.fills, self.layer)
+            if hat is not None:
+                img.paste(hat[0], (hat[1], hat[2]), hat[0])
+        for p in self.held:
+            if p.shadow:
+                _shadow(img, lib, p)
+            _paste(img, lib, p)
+
+    def finish(self, img: Image.Image, lib: IllustrationSet) -> None:
+        box = None
+        if self.held:
+            x, y, size = _box(self.held[0])
+            box = (float(x), float(y), float(x + size), float(y + size))
+        marks(img, lib, self.body, self.pose, box if self.pose.action == "hold" else None)
 
 
 def _shop_front(
