@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/brief_coverage.py [--only ID ...] [--json out.json] [--keep DIR]
 
-Twenty-six briefs of our own, written the way people write them (unquoted lists in parentheses and after
+Twenty-nine briefs of our own, written the way people write them (unquoted lists in parentheses and after
 colons, ``key: value`` rows, numbered steps, KPI cards, chart data, dates, prices, phone numbers, named
 colours, hex codes, counts; mastheads, taglines, offers, buttons, seats, barcodes, net weights, bare web
 addresses, venues, handles). Each runs through the real ``PlanningEngine`` (medium quality). Then,
@@ -81,7 +81,7 @@ BRIEFS: list[dict[str, Any]] = [
         "id": "neon-flyer",
         "prompt": "Club night flyer titled Afterglow in neon purple and pink, Friday 14 March "
         "2027, doors 10 pm",
-        "texts": ["Afterglow", "Friday 14 March 2027", "10 pm"],
+        "texts": ["Afterglow", "Friday 14 March 2027", "Doors 10 pm"],
         "colors": {"purple": "#7c3aed", "pink": "#ec4899"},
     },
     {
@@ -151,7 +151,7 @@ BRIEFS: list[dict[str, Any]] = [
         "id": "concert-ticket",
         "prompt": "Concert ticket titled Northern Lights Live, Saturday 9 May 2027, doors 7:30 pm, "
         "seat: Row F; Seat 12, Code 128 value NL-2027-F12",
-        "texts": ["Northern Lights Live", "Saturday 9 May 2027", "7:30 pm"],
+        "texts": ["Northern Lights Live", "Saturday 9 May 2027", "Doors 7:30 pm"],
         "codes": ["NL-2027-F12"],
     },
     {
@@ -231,6 +231,22 @@ BRIEFS: list[dict[str, Any]] = [
         "prompt": "Garden party invitation titled Midsummer Supper, Friday 18 June 2027 at 6 pm, "
         "Orchard House, rsvp at soiree.example.org",
         "texts": ["Midsummer Supper", "Friday 18 June 2027 at 6 pm", "Orchard House", "soiree.example.org"],
+    },
+    # names, courses and places written without a cue word (reading/cued.py, reading/listed.py)
+    {
+        "id": "birthday-card",
+        "prompt": "A birthday party invitation for Mia turning 7, Saturday 3 July at 2 pm, balloons",
+        "texts": ["Mia turning 7", "Saturday 3 July at 2 pm"],
+    },
+    {
+        "id": "trattoria-menu",
+        "prompt": "A menu for Trattoria Luna with starters, mains and desserts",
+        "texts": ["Trattoria Luna", "Starters", "Mains", "Desserts"],
+    },
+    {
+        "id": "jazz-night",
+        "prompt": "A poster for a jazz night at Blue Lantern Hall, Friday 3 May 2027, doors 8 pm",
+        "texts": ["Blue Lantern Hall", "Friday 3 May 2027", "Doors 8 pm"],
     },
 ]
 

@@ -82,7 +82,12 @@ def test_a_birthday_invitation_is_a_playful_card_with_its_picture() -> None:
     confetti = [n for n in plan.walk() if isinstance(n, ShapeNode) and n.id.startswith("confetti")]
     assert len(confetti) >= 10
     assert not any(c.box.intersects(t.box) for c in confetti for t in plan.texts())
-    # the lead line (a party card with no names: its date) is big and never broken before "pm"
+    # the lead line, whose party it is in the brief's own words ("for Mia turning 7"), is big and kept
+    # whole, the date under it
+    lead, date = _texts(plan)["Mia turning 7"], _texts(plan)["Saturday 3 July at 2 pm"]
+    assert lead.max_lines == 1 and lead.size > 1.5 * date.size and lead.box.bottom <= date.box.y
+    # a party card with no names: its date is the lead line, never broken before "pm"
+    plan = plan_of(BIRTHDAY.replace(" for Mia turning 7", ""))
     date = _texts(plan)["Saturday 3 July at 2 pm"]
     assert date.max_lines == 1 and date.size > 1.5 * _texts(plan)["12 Oak Lane"].size
 

@@ -183,7 +183,7 @@ def test_map_labelled_places() -> None:
         ),
         (
             "Poster for a talk on 14 March 2027, doors 7:30 pm, www.example.org/talks",
-            {"14 March 2027": "date", "7:30 pm": "date", "www.example.org/talks": "contact"},
+            {"14 March 2027": "date", "Doors 7:30 pm": "date", "www.example.org/talks": "contact"},
         ),
         (
             "Landing page hero with a button labelled Start free trial and a badge reading NEW",
@@ -261,7 +261,7 @@ def test_every_unquoted_text_is_a_slice_of_the_prompt() -> None:
 
 def test_values_never_end_with_the_sentence_comma_and_times_are_not_ratios() -> None:
     plan = plan_of("Real-estate flyer, price: $1,250,000, doors 7:30 pm, three bedrooms")
-    assert "$1,250,000" in texts(plan) and "7:30 pm" in texts(plan)
+    assert "$1,250,000" in texts(plan) and "Doors 7:30 pm" in texts(plan)
     assert plan.canvas.height >= plan.canvas.width * 0.5  # 7:30 was read as an aspect ratio before
 
 

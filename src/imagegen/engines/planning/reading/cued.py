@@ -94,6 +94,56 @@ _ADDRESS = re.compile(
     r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Lane|Boulevard|Blvd\.|Drive|Way|Square|Place|Court|Terrace|"
     r"Parkway|Quay|Wharf|Row|Strasse|Straße)(?=[\s,.;]|$)"
 )
+#: words that name a time, a day or a holiday, never a person, a restaurant or a place ("at Dawn",
+#: "for Saturday", "at Christmas", "a menu for June")
+_NOT_NAME = (
+    r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?s?|Jan(?:uary)?|Feb(?:ruary)?|"
+    r"March|April|May|June|July|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|"
+    r"Dawn|Dusk|Sunrise|Sunset|Noon|Midday|Midnight|Night|Morning|Evening|Christmas|Easter|Halloween|"
+    r"Thanksgiving|Valentine'?s?|New|Diwali|Hanukkah|Eid|Ramadan|Passover|Mother'?s|Father'?s|"
+    r"It|He|She|They|We|You|This|That|These|Those|Our|My|Your|His|Her|Their|Everyone|All|Kids|Children)\b"
+)
+#: one capitalised word of a name ("Luna", "O'Neill", "Saint-Malo", "Studio 54" after the first)
+_WORD = r"[A-Z][\w'’-]*"
+#: a place's or a business's name: capitalised words, joined by ``of``/``the``/``&``/``de``/``la`` ("Blue
+#: Lantern Hall", "The Old Mill", "Trattoria da Luna"); never a day, a month, a time of day or a holiday
+_PLACE = (
+    rf"(?!{_NOT_NAME}){_WORD}(?:\s+(?:(?:of|the|&|de|da|di|del|della|la|le|du|van|von)\s+)?"
+    rf"(?!{_NOT_NAME})(?:{_WORD}|\d{{1,4}}\b))*"
+)
+#: a person's name: one to three capitalised words ("Mia", "Grandpa Joe"); a couple is two joined by
+#: ``&``/``and`` ("a wedding invitation for Anna & Ben")
+_PERSON = rf"(?!{_NOT_NAME})[A-Z][a-z'’-]+(?:\s+(?!{_NOT_NAME})[A-Z][a-z'’-]+){{0,2}}"
+#: a menu named for its restaurant, a ticket for its act: ``a menu for Trattoria Luna``, ``the menu of The
+#: Ivy``, ``a concert ticket for The Lumens`` -> title
+_MENU_OF = re.compile(
+    r"\b(?i:menu(?: card| board)?|wine list|drinks list|bill of fare|ticket)\s+(?i:for|of|from|at)\s+"
+    rf"(?P<t>{_PLACE})"
+)
+#: whose birthday a card is, with the age when the brief gives it -> title (the card's big line):
+#: ``Mia's 7th birthday``, ``Mia turning 7``, ``Mia turns 7``, ``Mia is turning 7``; and the name alone after
+#: a party's ``for`` (``a birthday party invitation for Mia``)
+_AGE = r"\s+(?:is\s+)?(?:turning|turns)\s+\d{1,3}\b(?!\s?(?:am|pm|a\.m\.|p\.m\.|:\d|%|[.,]\d))"
+_BIRTHDAY_OF = re.compile(
+    rf"(?<![\w'’])(?P<t>{_PERSON}['’]s\s+(?:\d{{1,3}}(?:st|nd|rd|th)\s+)?(?i:birthday)(?:\s+(?i:party|bash))?)\b"
+)
+_PEOPLE = rf"{_PERSON}(?:\s+(?:&|and)\s+{_PERSON})?"
+_TURNING = re.compile(rf"(?<![\w'’])(?P<t>{_PEOPLE}{_AGE})")
+_HONOREE = re.compile(
+    r"\b(?i:birthday|party|shower|bash|wedding|engagement|anniversary|christening|baptism|retirement)\b"
+    r"[^,.;:!?()\x00\n]{0,40}?\b(?i:for|celebrating|honou?ring)\s+"
+    rf"(?P<t>{_PEOPLE})(?![\w'’])"
+)
+#: an event held at a named place: ``a jazz night at Blue Lantern Hall``, ``wedding at Rosewood Gardens``
+#: -> venue (``at dawn``, ``at 7 pm``, ``at the beach``, ``at Christmas`` name no place)
+_EVENTS = (
+    r"night|party|wedding|reception|ceremony|concert|gig|gala|festival|fair|market|dinner|supper|lunch|"
+    r"luncheon|brunch|banquet|show|exhibition|expo|talk|lecture|reading|meetup|meet-up|conference|summit|"
+    r"symposium|seminar|workshop|class|screening|premiere|launch|tasting|ball|dance|recital|opening|"
+    r"celebration|fundraiser|auction|quiz|retreat|reunion|graduation|prom|shower|soir[eé]e|mixer|"
+    r"hackathon|jam|karaoke|disco|rave|service|event|evening|social|open day|open house|sale|bazaar"
+)
+_EVENT_AT = re.compile(rf"\b(?i:{_EVENTS})s?\b[^,.;:!?()\x00\n]{{0,40}}?\s+(?i:at)\s+(?P<t>{_PLACE})")
 _HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 _HASHTAG = re.compile(r"(?<![\w#&])#[A-Za-z][A-Za-z0-9_]{1,40}\b")
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
@@ -115,6 +165,14 @@ def read_cued(
         if e > s and free(s, e) and all(e <= a or s >= b for a, b in taken):
             out.append((prompt[s:e], role, s))
             taken.append((s, e))
+
+    def take_name(m: re.Match[str], role: str) -> None:
+        # a name's last word keeps no sentence period ("… at Blue Lantern Hall.")
+        s, e = m.span("t")
+        while e > s and prompt[e - 1] in ".'’-":
+            e -= 1
+        if len(prompt[s:e].split()) <= 6 and not _GENERIC.match(prompt[s:e]):
+            take(s, e, role)
 
     for m in _QUANTITY.finditer(masked):
         take(*m.span(), "caption")
@@ -144,6 +202,11 @@ def read_cued(
         a = _AFTER_DATE.match(masked[e : e + 80])
         if a and len(a.group("t").split()) <= 6:
             take(e + a.start("t"), e + a.end("t"), "venue")
+    for m in _EVENT_AT.finditer(masked):
+        take_name(m, "venue")
+    for rx in (_MENU_OF, _BIRTHDAY_OF, _TURNING, _HONOREE):
+        for m in rx.finditer(masked):
+            take_name(m, "title")
     for m in _HANDLE.finditer(masked):
         take(*m.span(), "contact")
     for m in _HASHTAG.finditer(masked):

@@ -101,8 +101,14 @@ _DATE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}})"
     rf"(?:(?:,|\s+at|\s*[·|•-])?\s+\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|AM|PM|a\.m\.|p\.m\.))?",
 )
+#: a time's own label, kept with it (``doors 7:30 pm`` -> "Doors 7:30 pm", ``drinks from 6 pm``)
+_TIME_LABEL = (
+    r"(?P<label>\b(?i:doors|gates|show|curtain|kick-?off|ceremony|reception|dinner|drinks|dancing|"
+    r"last entry|check-in)(?:\s+(?i:open|opens|up|starts?|begins?|at|from)){0,2}\s*:?\s+)?"
+)
 _TIME = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|AM|PM)\b(?:\s?[-–]\s?\d{1,2}(?::\d{2})?\s?(?:am|pm|AM|PM))?"
+    _TIME_LABEL
+    + r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm|AM|PM)\b(?:\s?[-–]\s?\d{1,2}(?::\d{2})?\s?(?:am|pm|AM|PM))?"
 )
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?)?\d{2,4}[ .-]\d{3,4}(?:[ .-]\d{2,4})?\b"
@@ -250,6 +256,32 @@ def _split_items(body: str) -> list[tuple[int, int]]:
     return out
 
 
+def label_case(text: str) -> str:
+    """A label the brief wrote in lower case, as a designer sets it: its first letter capitalised
+    (``doors 7:30 pm`` -> "Doors 7:30 pm", ``starters`` -> "Starters"); every other character as written."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+#: a menu's courses and sections, named by their usual words (``a menu with starters, mains and desserts``)
+_COURSE = re.compile(
+    r"(?i:starters?|appeti[sz]ers?|antipasti|small plates|sharing plates|nibbles|soups?|salads?|mains?|"
+    r"main courses?|entr[eé]es?|pasta|pizzas?|primi|secondi|contorni|dolci|sides?|side dishes|desserts?|"
+    r"sweets|puddings?|cheeses?|drinks|beverages|hot drinks|soft drinks|wines?|cocktails?|beers?|coffees?|"
+    r"teas?|juices|smoothies|breakfast|brunch|lunch|dinner|specials|kids|bakery|pastries|burgers|"
+    r"sandwiches|mezze|tapas|sushi|grill|sea ?food|vegan|vegetarian)"
+)
+_MENU = re.compile(r"\bmenu\b", re.IGNORECASE)
+
+
+def _sections(pieces: list[tuple[int, int]], body: str, clause: str) -> bool:
+    """Whether a list is a menu's sections: two or more, each a course word, in a brief about a menu."""
+    return (
+        len(pieces) >= 2
+        and bool(_MENU.search(clause))
+        and all(_COURSE.fullmatch(body[a:b]) for a, b in pieces)
+    )
+
+
 def _container_role(noun: str) -> str | None:
     noun = re.sub(r"\s+", " ", noun.strip().lower())
     for pattern, role in _CONTAINER_RES:
@@ -295,9 +327,18 @@ def read(masked: str, prompt: str) -> Reading:
         if noun_m is None or not free(base, base + len(body)):
             continue
         role = _container_role(noun_m.group(1))
+        pieces = _split_items(body)
+        clause = masked[max(0, masked.rfind(".", 0, m.start()) + 1) : m.start()]
+        if role is None and _sections(pieces, body, clause):
+            # "a menu with starters, mains and desserts": the menu's sections (lower case as a designer
+            # sets a heading: "Starters")
+            group += 1
+            for a, b in pieces:
+                out.texts.append(Listed(label_case(prompt[base + a : base + b]), "label", base + a, group))
+            taken.append((base + pieces[0][0], base + pieces[-1][1]))
+            continue
         if role is None:
             continue
-        pieces = _split_items(body)
         if body_key != "paren" and len(pieces) < 2 and role not in ("row", "button", "badge"):
             continue
         worded = body_key == "worded"
@@ -348,7 +389,7 @@ def read(masked: str, prompt: str) -> Reading:
     for m in [*_DATE.finditer(masked), *_TIME.finditer(masked)]:
         s, e = m.span()
         if free(s, e):
-            out.texts.append(Listed(prompt[s:e], "date", s))
+            out.texts.append(Listed(label_case(prompt[s:e]), "date", s))
             taken.append((s, e))
             dates.append((s, e))
     for m in _PHONE.finditer(masked):
