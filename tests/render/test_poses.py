@@ -92,7 +92,12 @@ def test_the_flat_tire_frame_is_a_bike_and_a_kneeling_rider_not_a_loose_wheel() 
         id="frame-art", style="character", prompt="A storyboard of a cyclist", box=Box(x=0, y=0, w=384, h=256)
     )
     plan = Plan(
-        canvas=Canvas(width=384, height=256), nodes=[node], brief=Brief(prompt=STORY), seed=11, variant=2, variants=4
+        canvas=Canvas(width=384, height=256),
+        nodes=[node],
+        brief=Brief(prompt=STORY),
+        seed=11,
+        variant=2,
+        variants=4,
     )
     pose = pose_for(node, plan, idx)
     assert pose.action == "fix"
