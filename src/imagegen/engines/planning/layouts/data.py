@@ -10,12 +10,15 @@
 
 from __future__ import annotations
 
-from ..plan import Node
+import re
+
+from ..plan import Node, TextNode
 from ..reading.content import TextItem
 from ..reading.icons import icon_for
+from ..rules.contrast import LARGE_MIN, ensure_contrast, mix
 from .common import FOOTER_ROLES, block_order, entries_for, footer, place_codes_row
 from .dashboard import chart_node, counted, kpi_card, kpi_pairs
-from .kit import Ctx, Region, StackEntry, stack
+from .kit import Ctx, Region, StackEntry, code_region, stack
 from .metrics import em_width
 
 _HEAD_ROLES = ("masthead", "title", "headline", "subhead")
@@ -242,7 +245,11 @@ def _stat_card(ctx: Ctx, item: TextItem, cell: Region) -> list[Node]:
 
 
 def layout_rows(ctx: Ctx) -> list[Node]:
-    """Place a spec sheet or label: a ruled table of rows on a card, then codes, then the caption."""
+    """Place a spec sheet or label: a ruled table of rows on a card, then codes, then the caption. A spec
+    sheet that names its product is :func:`_spec_sheet` (the product pictured beside its rows)."""
+    heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
+    if ctx.archetype == "spec_sheet" and heads:
+        return _spec_sheet(ctx, heads)
     nodes: list[Node] = []
     pal = ctx.theme.palette
     safe = ctx.grid.safe
@@ -309,6 +316,151 @@ def layout_rows(ctx: Ctx) -> list[Node]:
         ]
         cap_nodes, _ = stack(ctx, entries, cap_region, align="left", valign="bottom", on=pal.surface)
         nodes.extend(cap_nodes)
+    return nodes
+
+
+def _spec_sheet(ctx: Ctx, heads: list[TextItem]) -> list[Node]:
+    """A product spec sheet, the way a catalogue sets one: the product's name on an accent title band, the
+    product pictured on a panel (the illustrator's drawing of what the name names: "Arc Floor Lamp" is an
+    arc floor lamp), the rows as a striped table beside it (landscape) or under it (portrait), then the
+    codes, then a footer line with the caption. Each row stays one text node, exactly as quoted."""
+    nodes: list[Node] = []
+    pal = ctx.theme.palette
+    safe = ctx.grid.safe
+    card = safe.inset(safe.w * 0.03, 0) if ctx.alt else safe
+    nodes.append(ctx.card(card, z=0, bordered=True))
+    pad = 44 * ctx.unit
+    captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
+    rows = block_order([i for i in ctx.items if i not in heads and i not in captions])
+    # the title band: the product's name on the accent, across the head of the card
+    band_h = max(
+        ctx.role_size("title", heads[0].font.size_step) * 2.4
+        + sum(ctx.role_size("subhead") * 1.5 for _ in heads[1:]),
+        card.h * (0.1 if card.h > card.w else 0.16),
+    )
+    band = Region(card.x, card.y, card.w, band_h)
+    nodes.append(
+        ctx.shape(
+            band,
+            "rounded_rect",
+            fill=pal.accent,
+            radius=ctx.theme.corner_radius * ctx.unit,
+            z=1,
+            stem="title-band",
+        )
+    )
+    # square off the band's lower corners where it meets the sheet
+    corner = ctx.theme.corner_radius * ctx.unit
+    if corner:
+        nodes.append(
+            ctx.shape(
+                Region(band.x, band.bottom - corner, band.w, corner),
+                "rect",
+                fill=pal.accent,
+                z=1,
+                stem="title-band",
+            )
+        )
+    head_nodes, _ = stack(
+        ctx,
+        entries_for(ctx, heads),
+        band.inset(pad, pad * 0.5),
+        align="left",
+        valign="middle",
+        on=pal.accent,
+        z=2,
+    )
+    nodes.extend(
+        n.model_copy(update={"color": ensure_contrast(pal.on_accent, pal.accent, LARGE_MIN)})
+        if isinstance(n, TextNode)
+        else n
+        for n in head_nodes
+    )
+    inner = Region(card.x + pad, band.bottom + pad, card.w - 2 * pad, card.bottom - band.bottom - 2 * pad)
+    # the footer line: a rule, then the caption (and the codes on its right when there are any)
+    foot_h = 0.0
+    if captions or ctx.codes:
+        cap_h = sum(ctx.role_size(c.role or "caption", c.font.size_step) * 1.7 for c in captions)
+        code_h = code_region(ctx.codes[0], inner, ctx.unit, 1.0)[1] if ctx.codes else 0.0
+        foot_h = max(cap_h, min(code_h, inner.h * 0.22)) + ctx.gap
+        foot = Region(inner.x, inner.bottom - foot_h, inner.w, foot_h)
+        nodes.append(ctx.divider(inner.x, foot.y - ctx.gap, inner.w))
+        text_w = inner.w * (0.5 if ctx.codes else 1.0)
+        if captions:
+            entries = [
+                StackEntry(c, c.role or "caption", ctx.role_size(c.role or "caption", c.font.size_step), 2)
+                for c in captions
+            ]
+            cap_nodes, _ = stack(
+                ctx,
+                entries,
+                Region(foot.x, foot.y, text_w, foot.h),
+                align="left",
+                valign="middle",
+                on=pal.surface,
+            )
+            nodes.extend(cap_nodes)
+        if ctx.codes:
+            code_band = Region(
+                foot.x + (inner.w - text_w if captions else 0),
+                foot.y,
+                text_w if captions else inner.w,
+                foot.h,
+            )
+            code_nodes, _, _ = place_codes_row(
+                ctx, ctx.codes, code_band, align="right" if captions else "center"
+            )
+            nodes.extend(code_nodes)
+        inner = Region(inner.x, inner.y, inner.w, inner.h - foot_h - ctx.gap * 3)
+    portrait = inner.h > inner.w * 1.1
+    n = max(1, len(rows))
+    # few rows are set larger (a 3-row sheet should not look like a 12-row one)
+    size = ctx.role_size("row", 1.5 if n <= 4 else 1.0 if n <= 6 else 0.5)
+    row_h = size * 2.6
+    if portrait:
+        table_h = min(inner.h * 0.5, row_h * n)
+        pic = Region(inner.x, inner.y, inner.w, inner.h - table_h - ctx.gap * 3)
+        table = Region(inner.x, pic.bottom + ctx.gap * 3, inner.w, table_h)
+    else:
+        pic_w = inner.w * 0.44
+        pic_x = inner.right - pic_w if ctx.mirrored else inner.x
+        pic = Region(pic_x, inner.y, pic_w, inner.h)
+        table_x = inner.x if ctx.mirrored else pic.right + ctx.gap * 3
+        table_h = min(inner.h, row_h * n)
+        table = Region(table_x, inner.y + (inner.h - table_h) * 0.4, inner.w - pic_w - ctx.gap * 3, table_h)
+    # the product on its panel: a light ground, the drawing of what the title names
+    nodes.append(
+        ctx.image(
+            pic,
+            style="product",
+            prompt=heads[0].text,
+            radius=ctx.theme.corner_radius * ctx.unit,
+            z=1,
+            stem="product-picture",
+        )
+    )
+    if rows:
+        row_h = table.h / len(rows)
+        stripe = mix(pal.surface, pal.accent, 0.07)
+        for k, item in enumerate(rows):
+            cell = Region(table.x, table.y + k * row_h, table.w, row_h)
+            ground = stripe if k % 2 == 0 else pal.surface
+            if k % 2 == 0:
+                nodes.append(ctx.shape(cell, "rect", fill=stripe, z=1, stem="row-stripe"))
+            nodes.append(
+                ctx.text(
+                    item,
+                    cell.inset(pad * 0.5, row_h * 0.16),
+                    role=item.role or "row",
+                    size=size,
+                    valign="middle",
+                    on=ground,
+                    color=pal.text,
+                    max_lines=2,
+                    z=2,
+                )
+            )
+        nodes.append(ctx.divider(table.x, table.bottom, table.w))
     return nodes
 
 
@@ -539,16 +691,137 @@ def layout_ticket(ctx: Ctx) -> list[Node]:
                 stem="notch",
             )
         )
-    text_nodes, _ = stack(
-        ctx, entries_for(ctx, ctx.items), main, align="left", valign="middle", on=pal.surface
+    nodes.extend(_ticket_face(ctx, main, stub, perf_x))
+    return nodes
+
+
+#: words of a brief whose event the art band draws procedurally (the illustration set has no picture of it)
+_AURORA = re.compile(r"northern lights|aurora|borealis")
+_STAGE = re.compile(r"\b(?:concerts?|gigs?|live|band|music|orchestra|symphony|dj|opera|jazz|choir|recital)\b")
+_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})\s*(?:[ap]\.?m\.?)?(?!\d)|\b\d{1,2}\s*[ap]\.?m\b", re.I)
+
+
+def _ticket_art(ctx: Ctx, region: Region) -> Node:
+    """The ticket's art band: the event drawn (the northern lights for an aurora show, a lit stage and its
+    crowd for a concert), else the illustrator's picture of what the brief names."""
+    words = ctx.content.masked.lower()
+    radius = ctx.theme.corner_radius * ctx.unit
+    if _AURORA.search(words):
+        return ctx.image(
+            region, style="aurora", prompt="the northern lights", radius=radius, z=1, stem="art-band"
+        )
+    if _STAGE.search(words):
+        return ctx.image(region, style="stage", prompt="a concert stage", radius=radius, z=1, stem="art-band")
+    return ctx.image(
+        region, style=ctx.fill_style or None, prompt=ctx.fill_prompt, radius=radius, z=1, stem="art-band"
     )
-    nodes.extend(text_nodes)
+
+
+def _detail_icon(item: TextItem) -> str:
+    """The icon that labels a ticket detail (no invented label text: an icon says what the field is)."""
+    if item.role == "seat":
+        return "event_seat"
+    if _TIME.search(item.text):
+        return "schedule"
+    if item.role == "date":
+        return "event"
+    if item.role in ("venue", "place", "location", "address"):
+        return "place"
+    return icon_for(item.text, "confirmation_number")
+
+
+def _ticket_face(ctx: Ctx, main: Region, stub: Region, perf_x: float) -> list[Node]:
+    """The ticket's main part and stub: the art band across the top of the main part, the title large
+    under it, the details in a grid (an icon over each), and on the stub the seat over the codes."""
+    nodes: list[Node] = []
+    pal = ctx.theme.palette
+    safe = ctx.grid.safe
+    heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
+    seats = [i for i in ctx.items if i.role == "seat"] if ctx.codes else []
+    details = block_order([i for i in ctx.items if i not in heads and i not in seats])
+    edge = 14 * ctx.unit
+    art_x0 = safe.x + edge if not ctx.mirrored else perf_x + edge
+    art_x1 = perf_x - edge if not ctx.mirrored else safe.right - edge
+    art = Region(art_x0, safe.y + edge, art_x1 - art_x0, safe.h * (0.42 if ctx.alt else 0.46))
+    nodes.append(_ticket_art(ctx, art))
+    body = Region(main.x, art.bottom + ctx.gap * 2, main.w, main.bottom - art.bottom - ctx.gap * 2)
+    y = body.y
+    if heads:
+        head_h = body.h * (0.42 if details else 1.0)
+        head_nodes, used = stack(
+            ctx,
+            entries_for(ctx, heads, boost=0.8),
+            Region(body.x, y, body.w, head_h),
+            align="left",
+            valign="top",
+            on=pal.surface,
+        )
+        nodes.extend(head_nodes)
+        y += used + ctx.gap * 2
+    if details:
+        cols = min(len(details), 3)
+        rows_n = (len(details) + cols - 1) // cols
+        grid = Region(body.x, y, body.w, body.bottom - y)
+        detail_size = ctx.role_size("body", 1.0)
+        icon_side = 40 * ctx.unit
+        cell_h = min(grid.h / rows_n, detail_size * 2.8 + icon_side + ctx.gap)
+        icon_side = min(icon_side, cell_h * 0.36)
+        col_regions = grid.cols(cols, ctx.gap * 2)
+        for k, item in enumerate(details):
+            r, c = divmod(k, cols)
+            cell = Region(col_regions[c].x, grid.y + r * cell_h, col_regions[c].w, cell_h)
+            nodes.append(
+                ctx.icon(Region(cell.x, cell.y, icon_side, icon_side), _detail_icon(item), pal.accent, z=2)
+            )
+            nodes.append(
+                ctx.text(
+                    item,
+                    Region(cell.x, cell.y + icon_side + ctx.gap * 0.5, cell.w, cell_h - icon_side - ctx.gap),
+                    role=item.role or "body",
+                    size=detail_size,
+                    valign="top",
+                    on=pal.surface,
+                    color=pal.text,
+                    max_lines=2,
+                )
+            )
     if ctx.codes:
-        code_nodes, _, _ = place_codes_row(ctx, ctx.codes[:1], stub.inset(0, stub.h * 0.15), align="center")
+        top = stub.y
+        if seats:
+            # the seat over the code, the pair centred on the stub
+            code_h = code_region(ctx.codes[0], stub, ctx.unit)[1]
+            seat_h = min(stub.h * 0.3, ctx.role_size("subhead") * 4.5)
+            stub = Region(stub.x, stub.y, stub.w, stub.h).inset(
+                0, max(0.0, (stub.h - seat_h - code_h - ctx.gap * 3) / 2)
+            )
+            for k, item in enumerate(seats):
+                cell = Region(stub.x, stub.y + k * seat_h / len(seats), stub.w, seat_h / len(seats))
+                nodes.append(ctx.icon(Region(cell.x, cell.y, cell.w, cell.h * 0.4), "event_seat", pal.accent))
+                nodes.append(
+                    ctx.text(
+                        item,
+                        Region(cell.x, cell.y + cell.h * 0.45, cell.w, cell.h * 0.55),
+                        role=item.role or "seat",
+                        size=ctx.role_size("subhead"),
+                        align="center",
+                        valign="top",
+                        on=pal.surface,
+                        max_lines=2,
+                        font=ctx.font_for(item, "subhead"),
+                    )
+                )
+            top = stub.y + seat_h + ctx.gap
+        code_nodes, _, _ = place_codes_row(
+            ctx, ctx.codes[:1], Region(stub.x, top, stub.w, stub.bottom - top), align="center"
+        )
         nodes.extend(code_nodes)
         if len(ctx.codes) > 1:
             extra, _, _ = place_codes_row(
-                ctx, ctx.codes[1:], Region(stub.x, stub.y, stub.w, stub.h * 0.45), align="center", scale=0.7
+                ctx,
+                ctx.codes[1:],
+                Region(stub.x, top, stub.w, (stub.bottom - top) * 0.45),
+                align="center",
+                scale=0.7,
             )
             nodes.extend(extra)
     return nodes

@@ -13,6 +13,7 @@ import re
 from ..plan import GroupNode, Node
 from ..reading.content import TextItem
 from ..reading.icons import icon_for
+from ..rules.contrast import mix
 from .common import block_order, entries_for, footer
 from .kit import Ctx, Region, stack
 
@@ -102,9 +103,19 @@ def layout_app(ctx: Ctx) -> list[Node]:
         rest_nodes, used = stack(ctx, entries_for(ctx, rest), region, align="left", on=pal.background, z=4)
         children.extend(rest_nodes)
         y += used + 20 * unit
-    reserve = len(buttons) * 68 * unit + 12 * unit if buttons else 0.0
+    player = not values and bool(_PLAYER.search(low))
+    # a player sets its buttons side by side in one row, under its transport
+    button_rows = (1 if player else len(buttons)) if buttons else 0
+    reserve = button_rows * 68 * unit + 12 * unit if buttons else 0.0
+    if player:
+        reserve += _TRANSPORT_H * unit
     free = bottom - reserve - y
-    if not values and free > 220 * unit:
+    if player and free > 160 * unit:
+        side = min(content.w, free - 28 * unit)
+        art = Region(content.cx - side / 2, y + (free - 28 * unit - side) * 0.3, side, side)
+        children.extend(_player(ctx, art, content, unit))
+        y = art.bottom + 28 * unit + _TRANSPORT_H * unit
+    elif not values and free > 220 * unit:
         # a screen with no figures to list (a player, a feed, a product page): its media card fills the
         # space between the heading and the calls to action, as the artwork does on a real screen
         side = min(content.w, free - 28 * unit)
@@ -115,7 +126,42 @@ def layout_app(ctx: Ctx) -> list[Node]:
             )
         )
         y = art.bottom + 28 * unit
-    if buttons:
+    if buttons and player:
+        # a player's calls to action: one row of pills, the first on the accent, the others outlined
+        bgap = 12 * unit
+        bh = min(56 * unit, bottom - y)
+        by = max(y, bottom - bh - 12 * unit)
+        cells = Region(content.x, by, content.w, bh).cols(len(buttons), bgap)
+        for k, (item, cell) in enumerate(zip(block_order(buttons), cells, strict=True)):
+            if k:
+                children.append(
+                    ctx.shape(
+                        cell,
+                        "rounded_rect",
+                        fill=pal.background,
+                        stroke=pal.accent,
+                        stroke_width=max(2.0, 2 * unit),
+                        radius=bh / 2,
+                        z=4,
+                        stem="button-outline",
+                    )
+                )
+            children.append(
+                ctx.text(
+                    item,
+                    cell,
+                    role="button",
+                    size=min(20 * unit, bh * 0.5),
+                    align="center",
+                    valign="middle",
+                    plate=None if k else pal.accent,
+                    on=pal.background,
+                    color=pal.accent if k else pal.on_accent,
+                    max_lines=1,
+                    z=5,
+                )
+            )
+    elif buttons:
         # calls to action sit at the bottom of the content, above the nav bar, as on real screens
         bgap = 12 * unit
         bh = min(56 * unit, (bottom - y - bgap * (len(buttons) - 1)) / len(buttons))
@@ -189,6 +235,88 @@ def layout_app(ctx: Ctx) -> list[Node]:
         note="device frame" if framed else None,
     )
     return [*outer, group]
+
+
+#: a screen that plays something: its media card is the cover art, with a progress bar and transport under it
+_PLAYER = re.compile(
+    r"now playing|\b(?:music|songs?|podcasts?|album|playlists?|radio)\b|\b(?:audio|media|mp3|video) player\b"
+)
+#: the picture a player's brief names for its cover ("album art of a lighthouse at dusk")
+_COVER_OF = re.compile(
+    r"\b(?:album|cover|artwork|art)\s+(?:art\s+|artwork\s+)?(?:of|showing|with)\s+([^,.;:]+)", re.I
+)
+#: the height (iOS points) of a player's progress bar and transport row under its cover
+_TRANSPORT_H = 112.0
+
+
+def _player(ctx: Ctx, art: Region, content: Region, unit: float) -> list[Node]:
+    """A music player's cover (the illustrator's picture of what the brief names, else a soft gradient
+    cover), then the progress bar (track, played part, knob; no invented times) and the transport row:
+    shuffle, previous, a large play button, next, repeat (Material icons)."""
+    pal = ctx.theme.palette
+    named = _COVER_OF.search(ctx.content.masked)
+    if named:
+        cover = ctx.image(art, style="abstract", prompt=named.group(1), radius=18 * unit, z=3, stem="media")
+    else:
+        # nothing pictured by name: a soft gradient cover in the theme's colours (not the app's tab words
+        # drawn as things in a room)
+        cover = ctx.image(
+            art, style="gradient", prompt="album cover", radius=18 * unit, z=3, stem="media"
+        ).model_copy(
+            update={
+                "colors": [
+                    mix(pal.accent, "#000000", 0.35),
+                    pal.accent,
+                    mix(pal.accent, "#ffffff", 0.45),
+                    pal.primary,
+                    mix(pal.secondary, pal.accent, 0.5),
+                ]
+            }
+        )
+    nodes: list[Node] = [cover]
+    y = art.bottom + 28 * unit
+    track_h = max(3.0, 5 * unit)
+    played = 0.38
+    track = Region(content.x, y, content.w, track_h)
+    nodes.append(
+        ctx.shape(
+            track,
+            "rounded_rect",
+            fill=mix(pal.background, pal.muted, 0.45),
+            radius=track_h / 2,
+            z=4,
+            stem="progress-track",
+        )
+    )
+    nodes.append(
+        ctx.shape(
+            Region(track.x, track.y, track.w * played, track_h),
+            "rounded_rect",
+            fill=pal.accent,
+            radius=track_h / 2,
+            z=5,
+            stem="progress",
+        )
+    )
+    knob = 16 * unit
+    nodes.append(
+        ctx.shape(
+            Region(track.x + track.w * played - knob / 2, track.y + track_h / 2 - knob / 2, knob, knob),
+            "ellipse",
+            fill=pal.accent,
+            z=6,
+            stem="progress-knob",
+        )
+    )
+    row = Region(content.x, y + 26 * unit, content.w, 64 * unit)
+    cells = row.cols(5, 8 * unit)
+    names = ("shuffle", "skip_previous", "play_circle_filled", "skip_next", "repeat")
+    sizes = (0.42, 0.62, 1.0, 0.62, 0.42)
+    for cell, name, k in zip(cells, names, sizes, strict=True):
+        side = row.h * k
+        color = pal.accent if name == "play_circle_filled" else (pal.text if k > 0.5 else pal.muted)
+        nodes.append(ctx.icon(Region(cell.cx - side / 2, row.cy - side / 2, side, side), name, color, z=5))
+    return nodes
 
 
 def _value_card(ctx: Ctx, item: TextItem, cell: Region, unit: float) -> list[Node]:

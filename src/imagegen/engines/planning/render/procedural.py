@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 from imagegen.engines.planning.plan import Background, ImageNode, Plan, Theme
 from imagegen.engines.planning.render.cover_picture import COVER_PICTURE, cover_picture
 from imagegen.engines.planning.render.editorial import cover_art, data_art
+from imagegen.engines.planning.render.event_art import aurora, stage
 from imagegen.engines.planning.render.fields import (
     Array,
     linear_gradient,
@@ -411,6 +412,8 @@ _STYLES = {
     "cover": cover_art,
     "editorial": cover_art,
     "magazine": cover_art,
+    "aurora": aurora,
+    "stage": stage,
 }
 
 #: subject styles the planner and edits name ("product", "character", "scene" ...): the illustrations draw
@@ -450,7 +453,7 @@ STYLES = frozenset(_STYLES) | frozenset(_SUBJECT_STANDIN)
 _ABSTRACT_ONLY = word_set(
     """
     data infographic chart network cover editorial magazine dots polka grid stripes brick wood
-    plaque linen paper texture grain noise neon cyberpunk bokeh waves wave mesh gradient
+    plaque linen paper texture grain noise neon cyberpunk bokeh waves wave mesh gradient aurora stage
     """
 )
 _GENERIC = ("abstract", "", "photo", "illustration", "image", "art")

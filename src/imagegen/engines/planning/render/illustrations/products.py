@@ -59,14 +59,39 @@ PRODUCT_DRAWINGS: dict[str, str] = {
         '<rect width="8" height="3.6" x="12" y="9.6" fill="#2f3136" rx=".8"/>'
         '<path fill="#2f3136" d="M13.6 9.8c0-3 1-6.3 2.4-6.3s2.4 3.3 2.4 6.3z"/>'
     ),
+    # a table lamp: a fabric shade over a ceramic base on a small foot
+    "product-lamp": (
+        '<path fill="#5b8fa8" d="M16 16.5c3.2 0 5.5 2.8 5.5 6.6 0 3.3-1.4 5.6-3 6.9h-5c-1.6-1.3-3-3.6-3-6.9'
+        ' 0-3.8 2.3-6.6 5.5-6.6z"/>'
+        '<path fill="#4a7a91" d="M17.6 16.8c2.3.7 3.9 3.1 3.9 6.3 0 3.3-1.4 5.6-3 6.9h-2.2c1.3-1.3 2.4-3.6'
+        ' 2.4-6.9 0-3-.4-5.2-1.1-6.3z"/>'
+        '<rect width="1.2" height="8" x="12.2" y="19.5" fill="#8fb9cc" rx=".6"/>'
+        '<rect width="9" height="1.5" x="11.5" y="29.6" fill="#3d4349" rx=".7"/>'
+        '<rect width="1.4" height="2.6" x="15.3" y="14.2" fill="#c9a24a"/>'
+        '<path fill="#efe6d2" d="M9.5 3.5h13l4.5 11H5z"/>'
+        '<path fill="#dccfb3" d="M19 3.5h3.5l4.5 11h-4.4z"/>'
+    ),
+    # an arc floor lamp: a weighted base, a tall stem that arcs over, a dome shade hanging from its end
+    "product-floor-lamp": (
+        '<path fill="#c79a3e" d="M6 16A11 11 0 0 1 26.01 9.69l-.82.57A10 10 0 0 0 7 16z"/>'
+        '<rect width="1" height="13.8" x="6" y="15.9" fill="#c79a3e"/>'
+        '<path fill="#a88030" d="M6.6 15.9h.4v13.8h-.4z"/>'
+        '<ellipse cx="6.5" cy="29.9" fill="#3d4349" rx="4.6" ry="1.4"/>'
+        '<ellipse cx="26.2" cy="16.1" fill="#ffe6a0" rx="2.6" ry=".9"/>'
+        '<path fill="#efe6d2" d="M22.1 16c0-3.3 1.8-5.7 4.1-5.7s4.1 2.4 4.1 5.7z"/>'
+        '<path fill="#d9cbab" d="M26.8 10.4c1.9.5 3.5 2.7 3.5 5.6h-2.2c0-2.6-.5-4.6-1.3-5.6z"/>'
+    ),
 }
 
 #: the head noun a product brief names -> its drawing (a compound with an exact drawing in the set, "baby
-#: bottle", keeps that drawing)
+#: bottle", keeps that drawing); a two-word key ("floor lamp") names a different drawing than its head noun
 PRODUCT_WORDS: dict[str, str] = {
     **dict.fromkeys(("bottle", "flask", "tumbler", "thermos"), "product-bottle"),
     **dict.fromkeys(("earbud", "earbuds", "airpod", "airpods", "earphone", "earphones"), "product-earbuds"),
     **dict.fromkeys(("mug",), "product-mug"),
     **dict.fromkeys(("soda", "cola"), "product-can"),
     **dict.fromkeys(("serum", "dropper", "tincture"), "product-dropper"),
+    # a lamp alone stays the set's own lamp (an oil lamp among marigolds); a product lamp is named as one
+    **dict.fromkeys(("table lamp", "desk lamp", "bedside lamp"), "product-lamp"),
+    **dict.fromkeys(("floor lamp", "arc lamp", "standing lamp", "reading lamp"), "product-floor-lamp"),
 }

@@ -492,7 +492,7 @@ def _product(
     word, colors, plural = run[i]
     if i + 1 < len(run):
         nxt, nxt_colors, nxt_plural = run[i + 1]
-        name = PRODUCT_WORDS.get(nxt)
+        name = PRODUCT_WORDS.get(f"{word} {nxt}") or PRODUCT_WORDS.get(nxt)
         if name is not None and name in idx.lib.bodies and f"{word}-{nxt}" not in idx.lib.bodies:
             return Thing(f"{word} {nxt}", name, 1.0, "product", colors + nxt_colors, plural=nxt_plural), 2
     name = PRODUCT_WORDS.get(word)
