@@ -41,7 +41,7 @@ def nodes(plan: Plan) -> dict[str, TextNode]:
         ("Invitation to Mia's 7th birthday party, 12 Oak Lane", {"Mia's 7th birthday party": "title"}),
         ("Party invite: Tom is turning 40, Saturday 3 July at 8 pm", {"Tom is turning 40": "title"}),
         ("a birthday party for Mia and Leo turning 7", {"Mia and Leo turning 7": "title"}),
-        ("A birthday party invitation for Mia, who is turning 7", {"Mia": "title"}),
+        ("A birthday party invitation for Mia, who is turning 7", {"Mia": "title", "Turning 7": "subhead"}),
         ("Elegant wedding invitation for Anna & Ben, 12 June 2027", {"Anna & Ben": "title"}),
         ("A retirement party invitation for Joan Smith", {"Joan Smith": "title"}),
         # 2. the restaurant after "menu for / of", the act after "ticket for"
@@ -108,6 +108,7 @@ def test_read_texts_are_the_briefs_words() -> None:
         "A menu with pasta, wine and candles",  # not every item is a course: a description
         "A menu with olives and bread on a wooden table",
         "A birthday cake with seven candles, the child is turning 7",
+        "A party for kids who turn 7",
         "Doors and windows at 7 pm light",  # "doors" not before the time: only the time is read
     ],
 )

@@ -134,6 +134,12 @@ _HONOREE = re.compile(
     r"[^,.;:!?()\x00\n]{0,40}?\b(?i:for|celebrating|honou?ring)\s+"
     rf"(?P<t>{_PEOPLE})(?![\w'’])"
 )
+#: the age after a comma (``for Mia, who is turning 7``): the name is the title (``_HONOREE``), the age its
+#: own line in the brief's words ("Turning 7"), set under it
+_WHO_TURNS = re.compile(
+    rf"(?<![\w'’]){_PEOPLE},?\s+who(?:\s+is|['’]s)?\s+(?P<t>(?:turning|turns)\s+\d{{1,3}})\b"
+    r"(?!\s?(?:am|pm|a\.m\.|p\.m\.|:\d|%|[.,]\d))"
+)
 #: an event held at a named place: ``a jazz night at Blue Lantern Hall``, ``wedding at Rosewood Gardens``
 #: -> venue (``at dawn``, ``at 7 pm``, ``at the beach``, ``at Christmas`` name no place)
 _EVENTS = (
@@ -151,6 +157,12 @@ _HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 _GENERIC = re.compile(r"^(?:CTA|UI|UX|Primary|Secondary|The|A|An)$")
 
 
+def label_case(text: str) -> str:
+    """A label the brief wrote in lower case, as a designer sets it: its first letter capitalised
+    (``doors 7:30 pm`` -> "Doors 7:30 pm", ``starters`` -> "Starters"); every other character as written."""
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def read_cued(
     masked: str, prompt: str, free: Callable[[int, int], bool], dates: list[tuple[int, int]]
 ) -> list[tuple[str, str, int]]:
@@ -161,9 +173,10 @@ def read_cued(
     out: list[tuple[str, str, int]] = []
     taken: list[tuple[int, int]] = []
 
-    def take(s: int, e: int, role: str) -> None:
+    def take(s: int, e: int, role: str, label: bool = False) -> None:
+        # ``label``: a lower-case phrase set as a line of its own ("turning 7" -> "Turning 7")
         if e > s and free(s, e) and all(e <= a or s >= b for a, b in taken):
-            out.append((prompt[s:e], role, s))
+            out.append((label_case(prompt[s:e]) if label else prompt[s:e], role, s))
             taken.append((s, e))
 
     def take_name(m: re.Match[str], role: str) -> None:
@@ -207,6 +220,8 @@ def read_cued(
     for rx in (_MENU_OF, _BIRTHDAY_OF, _TURNING, _HONOREE):
         for m in rx.finditer(masked):
             take_name(m, "title")
+    for m in _WHO_TURNS.finditer(masked):
+        take(*m.span("t"), "subhead", label=True)
     for m in _HANDLE.finditer(masked):
         take(*m.span(), "contact")
     for m in _HASHTAG.finditer(masked):

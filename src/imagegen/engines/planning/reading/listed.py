@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .cued import read_cued
+from .cued import label_case, read_cued
 
 ChartKind = Literal["bar", "hbar", "line", "donut"]
 
@@ -254,12 +254,6 @@ def _split_items(body: str) -> list[tuple[int, int]]:
         if j and not re.search(r"\d", body[s:e]) and len(body[s:e].split()) <= 6:
             out = [(s, s + j.start()), (s + j.end(), e)]
     return out
-
-
-def label_case(text: str) -> str:
-    """A label the brief wrote in lower case, as a designer sets it: its first letter capitalised
-    (``doors 7:30 pm`` -> "Doors 7:30 pm", ``starters`` -> "Starters"); every other character as written."""
-    return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 
 #: a menu's courses and sections, named by their usual words (``a menu with starters, mains and desserts``)
