@@ -127,7 +127,8 @@ def test_local_mode_refuses_a_web_page_elsewhere(make_server: Callable[..., Serv
             assert r.status_code == 401, headers
         # a page of this server (the studio), the CLI and the SDKs (no Origin) are the local user
         for headers in ({}, {"Origin": server.url, "Sec-Fetch-Site": "same-origin"}):
-            assert c.post("/v1/models/test-quick/text-to-image", json=body, headers=headers).status_code == 200
+            r = c.post("/v1/models/test-quick/text-to-image", json=body, headers=headers)
+            assert r.status_code == 200, (headers, r.text)
 
 
 def test_edit_from_data_url_and_own_asset_url(live: tuple[Server, str, str]) -> None:
