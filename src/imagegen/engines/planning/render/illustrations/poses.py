@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -369,40 +370,65 @@ def spill(
 
 
 def trail(
-    img: Image.Image, lib: IllustrationSet, start: tuple[float, float], horizon: float, size: float
+    img: Image.Image,
+    lib: IllustrationSet,
+    start: tuple[float, float],
+    horizon: float,
+    size: float,
+    stop: Callable[[float, float], bool] | None = None,
+    step: int = -1,
 ) -> None:
-    """Footprints from ``start`` leading off the left edge, smaller as they near the horizon."""
+    """Footprints from ``start`` leading off the picture toward ``step`` (-1 left, 1 right), smaller and
+    closer together as they near the horizon; they end where ``stop(x, y)`` says (a river's bank)."""
     if "footprints" not in lib:
         return
     x, y = start
-    k = 0
-    while x > -size and k < 8:
-        s = snap(max(10.0, size * (1 - 0.09 * k)))
-        prints = rasterize(lib, "footprints", s).rotate(90, resample=Image.Resampling.BICUBIC, expand=True)
+    w = img.width
+    for k in range(9):
+        if x < -size or x > w + size or (stop is not None and stop(x, y)):
+            return
+        s = snap(max(10.0, size * (1 - 0.08 * k)))
+        angle = 90 if step < 0 else -90
+        prints = rasterize(lib, "footprints", s).rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
         img.paste(prints, (round(x - prints.width / 2), round(y - prints.height / 2)), prints)
-        x -= s * 1.25
-        y -= (y - horizon) * 0.1
-        k += 1
+        x += step * s * 1.3
+        y -= (y - horizon) * 0.08
 
 
-def river(img: Image.Image, w: int, h: int, horizon: float, night: bool) -> None:
-    """A river winding from the horizon to the bottom left across the ground, with light on its ripples."""
+def _river_centre(w: int, t: float, right: bool) -> tuple[float, float]:
+    """(centre x, half width) of the river ``t`` of the way from the horizon to the bottom edge."""
+    cx = w * (0.6 + 0.32 * t) + w * 0.03 * math.sin(t * 3.2)
+    half = w * (0.015 + 0.17 * t * t)
+    return (cx if right else w - cx), half
+
+
+def river(img: Image.Image, w: int, h: int, horizon: float, night: bool, right: bool = True) -> None:
+    """A river winding from the horizon down to the bottom corner on one side (``right``: the figure
+    stands on the other bank's side of the picture), with light on its ripples."""
     draw = ImageDraw.Draw(img, "RGBA")
-    top, bottom = "#4f8fce" if not night else "#1f3566", "#2f6fae" if not night else "#162a52"
+    top, bottom = ("#4f8fce", "#2f6fae") if not night else ("#1f3566", "#162a52")
     rows = max(2, int(h - horizon))
     for i in range(rows):
         t = i / (rows - 1)
-        y = horizon + i
-        cx = w * (0.62 - 0.5 * t) + w * 0.05 * math.sin(t * 3.2)
-        half = w * (0.02 + 0.2 * t * t)
+        cx, half = _river_centre(w, t, right)
         c = tuple(int(int(top[j : j + 2], 16) * (1 - t) + int(bottom[j : j + 2], 16) * t) for j in (1, 3, 5))
-        draw.line((cx - half, y, cx + half, y), fill=(*c, 255))
+        draw.line((cx - half, horizon + i, cx + half, horizon + i), fill=(*c, 255))
     for k in range(6):
         t = 0.2 + 0.13 * k
+        cx, half = _river_centre(w, t, right)
         y = horizon + (h - horizon) * t
-        cx = w * (0.62 - 0.5 * t) + w * 0.05 * math.sin(t * 3.2)
-        half = w * (0.02 + 0.2 * t * t) * 0.5
-        draw.line((cx - half * 0.6, y, cx + half * 0.4, y), fill=(255, 255, 255, 110), width=max(1, h // 300))
+        draw.line((cx - half * 0.3, y, cx + half * 0.3, y), fill=(255, 255, 255, 110), width=max(1, h // 300))
+
+
+def on_river(w: int, h: int, horizon: float, right: bool = True) -> Callable[[float, float], bool]:
+    """Whether a point is at or past the near bank of :func:`river`."""
+
+    def test(x: float, y: float) -> bool:
+        t = min(1.0, max(0.0, (y - horizon) / max(1.0, h - horizon)))
+        cx, half = _river_centre(w, t, right)
+        return x >= cx - half if right else x <= cx + half
+
+    return test
 
 
 def headgear(

@@ -20,6 +20,7 @@ Everything is seeded, so a plan renders the same pixels every time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -37,6 +38,7 @@ from imagegen.engines.planning.render.illustrations.poses import (
     headgear,
     held_spot,
     marks,
+    on_river,
     restage,
     river,
     spill,
@@ -219,17 +221,21 @@ def compose_scene(
     placed = _place(lib, things, reading, colors, w, h, base_y, kind, rng)
     if kind == "studio" and "mascot" in reading.words and placed:
         _badge(img, placed[0], colors)
-    if kind == "outdoor" and pose.river and reading.setting not in ("sea",):
-        river(img, w, h, horizon, time == "night")
     act = _Act.stage(lib, placed, things, pose, w, h) if things else None
     if act is not None:
         placed = act.placed
+    bank = None
+    if kind == "outdoor" and pose.river and reading.setting != "sea":
+        # the river on the side the figure isn't, its footprints leading to the bank
+        right = act is None or act.figure.x <= w / 2
+        river(img, w, h, horizon, time == "night", right)
+        bank = on_river(w, h, horizon, right)
     motion = bool(_MOTION & set(reading.words))
     for p in placed:
         if p.shadow and kind != "space":
             _shadow(img, lib, p)
     if act is not None:
-        act.ground(img, lib, horizon)
+        act.ground(img, lib, horizon, bank)
     if motion and placed and not placed[0].hanging:
         _speed_lines(img, placed[0], rng)
     for p in placed:
@@ -341,11 +347,20 @@ class _Act:
         )
         return cls(out, fig, pose, layer, body, held, spilt)
 
-    def ground(self, img: Image.Image, lib: IllustrationSet, horizon: float) -> None:
-        """What lies on the ground before the figure is drawn: footprints leading off, a spill."""
+    def ground(
+        self,
+        img: Image.Image,
+        lib: IllustrationSet,
+        horizon: float,
+        bank: Callable[[float, float], bool] | None,
+    ) -> None:
+        """What lies on the ground before the figure is drawn: footprints leading off (to the river's bank
+        when there is one), a spill."""
         if self.pose.trail and self.pose.shot != "close":
-            size = self.body.height * 0.2
-            trail(img, lib, (self.body.left - size * 0.4, self.figure.y - size * 0.2), horizon, size)
+            size = self.body.height * 0.24
+            step = 1 if bank is not None and bank(img.width, self.figure.y) else -1
+            x = self.body.right + size * 0.4 if step > 0 else self.body.left - size * 0.4
+            trail(img, lib, (x, self.figure.y - size * 0.2), horizon, size, bank, step)
         if self.spilt is not None:
             name, x, ground, size, fresh = self.spilt
             spill(img, lib, name, x, ground, size, fresh)
