@@ -785,6 +785,13 @@ def _ticket_face(ctx: Ctx, main: Region, stub: Region, perf_x: float) -> list[No
                     max_lines=2,
                 )
             )
+        y = grid.y + (rows_n - 1) * cell_h + icon_side + ctx.gap * 0.5 + detail_size * 1.3
+    # the name and the details as one block, a little above the middle of the room under the art
+    shift = max(0.0, (body.bottom - y) * 0.4)
+    if shift:
+        nodes[1:] = [
+            n.model_copy(update={"box": n.box.model_copy(update={"y": n.box.y + shift})}) for n in nodes[1:]
+        ]
     if ctx.codes:
         top = stub.y
         if seats:
