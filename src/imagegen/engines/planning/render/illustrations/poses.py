@@ -231,9 +231,12 @@ def body_of(lib: IllustrationSet, name: str, layer: tuple[Image.Image, int, int]
         if len(bx) == 0:
             hands = ((left, top + hgt * 0.5),)
         else:
-            front = int(np.argmin(bx))
-            back = int(np.argmax(bx))
-            hands = ((float(bx[front]), float(by[front])), (float(bx[back]), float(by[back])))
+            # the hand is the low end of the ink furthest out on each side (an arm hangs down to it)
+            reach = hgt * 0.05
+            found = []
+            for edge, near in ((bx.min(), bx <= bx.min() + reach), (bx.max(), bx >= bx.max() - reach)):
+                found.append((float(edge), float(by[near].max()) - hgt * 0.03))
+            hands = tuple(found)
     return Body(ox + left, oy + top, ox + right, oy + bottom, tuple((ox + hx, oy + hy) for hx, hy in hands))
 
 
@@ -250,7 +253,7 @@ def held_spot(lib: IllustrationSet, name: str, body: Body, prop: float) -> tuple
         return fx + prop * 0.22, fy - prop * 0.05
     if rest:
         bx, by = rest[0]
-        return (fx + bx) / 2, (fy + by) / 2 - prop * 0.08
+        return (fx + bx) / 2, (fy + by) / 2 - prop * 0.3
     return fx, fy
 
 
