@@ -77,6 +77,22 @@ def test_a_spec_sheet_pictures_its_product_beside_its_rows(size: tuple[int, int]
     assert _overlap(title["box"], band["box"]) and band["box"]["y"] < picture["box"]["y"]
 
 
+def test_a_spec_sheet_without_a_read_title_still_pictures_what_it_names() -> None:
+    brief = (
+        "Product spec sheet for the Oslo Lounge Chair, rows: Width: 80 cm; Depth: 85 cm; Seat height: 40 cm; "
+        "Frame: Solid oak"
+    )
+    image = _generate(brief, 768, 1152)
+    _passed(image)
+    nodes = _walk(image.plan["nodes"])
+    picture = next(n for n in nodes if n["kind"] == "image" and n["id"] == "product-picture")
+    node = ImageNode(**{k: picture[k] for k in ("id", "box", "prompt", "style")})
+    plan = Plan(canvas=Canvas(width=768, height=1152), nodes=[node], brief=Brief(prompt=brief), seed=7)
+    assert reading_for(node, plan, index()).things[0].name == "chair"
+    rows = [n for n in nodes if n["kind"] == "text" and n["role"] == "row"]
+    assert len(rows) == 4 and not any(_overlap(picture["box"], r["box"]) for r in rows)
+
+
 def test_a_label_keeps_its_label_layout() -> None:
     image = _generate(
         'Museum conservation label with rows "Medium: Pigment print", "Year: 2026" and a caption '

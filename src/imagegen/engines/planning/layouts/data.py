@@ -248,7 +248,7 @@ def layout_rows(ctx: Ctx) -> list[Node]:
     """Place a spec sheet or label: a ruled table of rows on a card, then codes, then the caption. A spec
     sheet that names its product is :func:`_spec_sheet` (the product pictured beside its rows)."""
     heads = [i for i in ctx.items if i.role in _HEAD_ROLES]
-    if ctx.archetype == "spec_sheet" and heads:
+    if ctx.archetype == "spec_sheet" and (heads or ctx.fill_prompt):
         return _spec_sheet(ctx, heads)
     nodes: list[Node] = []
     pal = ctx.theme.palette
@@ -323,7 +323,9 @@ def _spec_sheet(ctx: Ctx, heads: list[TextItem]) -> list[Node]:
     """A product spec sheet, the way a catalogue sets one: the product's name on an accent title band, the
     product pictured on a panel (the illustrator's drawing of what the name names: "Arc Floor Lamp" is an
     arc floor lamp), the rows as a striped table beside it (landscape) or under it (portrait), then the
-    codes, then a footer line with the caption. Each row stays one text node, exactly as quoted."""
+    codes, then a footer line with the caption. Each row stays one text node, exactly as quoted. With no
+    name to set (the brief's name was not read as a title) the band is a slim accent strip and the panel
+    pictures what the brief names."""
     nodes: list[Node] = []
     pal = ctx.theme.palette
     safe = ctx.grid.safe
@@ -333,10 +335,14 @@ def _spec_sheet(ctx: Ctx, heads: list[TextItem]) -> list[Node]:
     captions = [i for i in ctx.items if i.role in FOOTER_ROLES]
     rows = block_order([i for i in ctx.items if i not in heads and i not in captions])
     # the title band: the product's name on the accent, across the head of the card
-    band_h = max(
-        ctx.role_size("title", heads[0].font.size_step) * 2.4
-        + sum(ctx.role_size("subhead") * 1.5 for _ in heads[1:]),
-        card.h * (0.1 if card.h > card.w else 0.16),
+    band_h = (
+        max(
+            ctx.role_size("title", heads[0].font.size_step) * 2.4
+            + sum(ctx.role_size("subhead") * 1.5 for _ in heads[1:]),
+            card.h * (0.1 if card.h > card.w else 0.16),
+        )
+        if heads
+        else max(8.0, 16 * ctx.unit) + ctx.theme.corner_radius * ctx.unit
     )
     band = Region(card.x, card.y, card.w, band_h)
     nodes.append(
@@ -433,7 +439,7 @@ def _spec_sheet(ctx: Ctx, heads: list[TextItem]) -> list[Node]:
         ctx.image(
             pic,
             style="product",
-            prompt=heads[0].text,
+            prompt=heads[0].text if heads else ctx.fill_prompt,
             radius=ctx.theme.corner_radius * ctx.unit,
             z=1,
             stem="product-picture",
