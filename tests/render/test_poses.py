@@ -15,7 +15,14 @@ from imagegen.engines.planning.plan import Box, Brief, Canvas, ImageNode, Plan
 from imagegen.engines.planning.planner import compile_prompt
 from imagegen.engines.planning.render.illustrations.illustrate import pose_for, reading_for
 from imagegen.engines.planning.render.illustrations.index import index
-from imagegen.engines.planning.render.illustrations.poses import Pose, beat_words, read_pose, restage
+from imagegen.engines.planning.render.illustrations.poses import (
+    Pose,
+    _mouth,
+    beat_words,
+    read_pose,
+    restage,
+)
+from imagegen.engines.planning.render.illustrations.raster import rasterize
 from imagegen.engines.planning.render.illustrations.scene import SceneColors, _Act, _place, compose_scene
 from imagegen.engines.planning.render.illustrations.words import read_brief
 
@@ -152,3 +159,15 @@ def test_posed_scenes_render_the_same_pixels_for_a_seed() -> None:
         return int((np.abs(arr - brown).sum(axis=1) < 90).sum())
 
     assert coffee_on_floor(a) > 4 * max(1, coffee_on_floor(c))
+
+
+def test_a_face_laughs_or_gasps_with_its_mouth_redrawn() -> None:
+    """The robot has one drawing; a laugh opens its mouth into a grin, a spill into an "o", and nothing
+    else on the face changes (its eyes, its visor)."""
+    face = rasterize(index().lib, "robot", 128)
+    neutral = np.asarray(face).astype(int)
+    for kind in ("grin", "o"):
+        changed = np.abs(np.asarray(_mouth(face, kind)).astype(int) - neutral).sum(axis=-1) > 0
+        ys = np.nonzero(changed.any(axis=1))[0]
+        assert len(ys) and ys.min() > 128 * 0.6, kind  # only the lower face
+    assert _pose("a robot laughs").mouth == "grin" and _pose("it spills it").mouth == "o"

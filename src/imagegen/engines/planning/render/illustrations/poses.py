@@ -80,14 +80,16 @@ class Pose:
     river: bool = False
     #: "close", "medium", "wide" or "" (as composed)
     shot: str = ""
+    #: a face drawn with its mouth changed: "grin" (open, laughing), "o" (surprise) or ""
+    mouth: str = ""
 
 
 _STAGING: dict[str, Pose] = {
     "wake": Pose("wake", tilt=7.0, stretch=1.07, arms="up", marks=("zzz",)),
-    "hold": Pose("hold", arms="hold", marks=("steam",)),
-    "spill": Pose("spill", tilt=-13.0, stretch=0.97, lift=0.03, arms="out", marks=("shock",)),
-    "laugh": Pose("laugh", tilt=9.0, stretch=0.93, lift=0.07, arms="up", marks=("laugh",)),
-    "surprise": Pose("surprise", stretch=1.05, lift=0.02, marks=("shock",)),
+    "hold": Pose("hold", tilt=4.0, arms="hold", marks=("steam",)),
+    "spill": Pose("spill", tilt=-13.0, stretch=0.97, lift=0.03, arms="out", marks=("shock",), mouth="o"),
+    "laugh": Pose("laugh", tilt=9.0, stretch=0.93, lift=0.07, arms="up", marks=("laugh",), mouth="grin"),
+    "surprise": Pose("surprise", stretch=1.05, lift=0.02, marks=("shock",), mouth="o"),
     # a figure with no kneeling drawing crouches: squashed and leaning in (toward what it looks at)
     "kneel": Pose("kneel", tilt=9.0, stretch=0.86),
     "fix": Pose("fix"),
@@ -180,6 +182,8 @@ def figure_layer(
     ``x``, its lowest ink ``pose.lift`` of its size above where the unposed drawing's feet would be."""
     s = snap(size)
     img = rasterize(lib, name, s, fills or None)
+    if pose.mouth and handless(lib, name):
+        img = _mouth(img, pose.mouth)
     # the drawing as composed stands where its raster's bottom is on ``y`` (scene.py's convention, which
     # its shadow follows): the posed one keeps its feet where the unposed feet were
     feet = y - s + (img.getchannel("A").getbbox() or (0, 0, s, s))[3]
@@ -192,6 +196,44 @@ def figure_layer(
     ox = round(x - img.width / 2)
     oy = round(feet - size * pose.lift - ink[3])
     return img, ox, oy
+
+
+def _mouth(img: Image.Image, kind: str) -> Image.Image:
+    """A face drawing with its mouth (the dark shape low in the face) redrawn open: a wide laughing grin
+    with a tongue, or a small round "o"; unchanged when no mouth is found."""
+    arr = np.asarray(img.convert("RGBA")).astype(int)
+    solid = arr[..., 3] > 128
+    rows = np.nonzero(solid.any(axis=1))[0]
+    if len(rows) < 8:
+        return img
+    top, bottom = int(rows[0]), int(rows[-1])
+    hgt = bottom - top
+    dark = solid & (arr[..., :3].sum(axis=-1) < 200)
+    dark[: top + round(hgt * 0.66)] = False
+    dark[bottom - round(hgt * 0.04) :] = False
+    ys, xs = np.nonzero(dark)
+    if len(xs) < 4:
+        return img
+    x0, x1, y0, y1 = int(xs.min()), int(xs.max()), int(ys.min()), int(ys.max())
+    near = (slice(max(0, y0 - 3), y1 + 4), slice(max(0, x0 - 3), x1 + 4))
+    patch = arr[near][solid[near] & ~dark[near]]
+    if len(patch) == 0:
+        return img
+    skin = tuple(int(v) for v in np.median(patch[:, :3], axis=0))
+    ink = tuple(int(v) for v in np.median(arr[dark][:, :3], axis=0))
+    out = img.copy()
+    draw = ImageDraw.Draw(out)
+    pad = max(1, round((y1 - y0) * 0.25))
+    draw.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), fill=(*skin, 255))
+    cx, cy, mw, mh = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, max(2, y1 - y0)
+    if kind == "grin":
+        box = (cx - mw * 0.6, cy - mh * 1.2, cx + mw * 0.6, cy + mh * 1.5)
+        draw.chord(box, 0, 180, fill=(*ink, 255))
+        tongue = (cx - mw * 0.28, cy + mh * 0.65, cx + mw * 0.28, cy + mh * 1.42)
+        draw.ellipse(tongue, fill=(232, 93, 106, 255))
+    else:
+        draw.ellipse((cx - mw * 0.22, cy - mh * 0.9, cx + mw * 0.22, cy + mh * 1.3), fill=(*ink, 255))
+    return out
 
 
 @dataclass(frozen=True)

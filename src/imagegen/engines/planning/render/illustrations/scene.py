@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from imagegen.engines.planning.render.fields import linear_gradient, radial_gradient, rgb_array, to_image
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet
 from imagegen.engines.planning.render.illustrations.poses import (
+    INK,
     Body,
     Pose,
     body_of,
@@ -370,7 +371,8 @@ class _Act:
         no_hands = handless(lib, self.figure.name)
         hand = None
         if self.held and no_hands:
-            hand = (self.held[0].x + self.held[0].size * 0.12, self.held[0].y - self.held[0].size * 0.45)
+            cup = self.held[0]
+            hand = (cup.x + cup.size * 0.3, cup.y - cup.size * 0.45)
         if no_hands and (self.pose.arms or self.held):
             stub_arms(ImageDraw.Draw(img), self.body, self.pose, hand)
         if self.figure.carried is not None:
@@ -388,6 +390,10 @@ class _Act:
             if p.shadow:
                 _shadow(img, lib, p)
             _paste(img, lib, p)
+        if hand is not None:
+            # the stub hand grips the cup's side, over it
+            r = max(3, round(self.body.height * 0.05)) * 0.95
+            ImageDraw.Draw(img).ellipse((hand[0] - r, hand[1] - r, hand[0] + r, hand[1] + r), fill=INK)
 
     def finish(self, img: Image.Image, lib: IllustrationSet) -> None:
         box = None
