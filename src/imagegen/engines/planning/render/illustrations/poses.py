@@ -282,10 +282,17 @@ def body_of(lib: IllustrationSet, name: str, layer: tuple[Image.Image, int, int]
     return Body(ox + left, oy + top, ox + right, oy + bottom, tuple((ox + hx, oy + hy) for hx, hy in hands))
 
 
-def held_spot(lib: IllustrationSet, name: str, body: Body, prop: float) -> tuple[float, float]:
-    """Centre of a held prop of size ``prop``: against the front of a side-on figure at its hand, in
-    front of the body between both hands of one facing us, at the stub hand of a handless one; a kneeling
-    figure sets it down on the ground in front of its knees."""
+#: what a figure facing us carries in both hands in front of it (anything else is held in one hand)
+TWO_HANDED = frozenset({"package", "wrapped-gift", "basket", "potted-plant", "birthday-cake", "teddy-bear"})
+
+
+def held_spot(
+    lib: IllustrationSet, name: str, body: Body, prop: float, what: str = "package"
+) -> tuple[float, float]:
+    """Centre of a held prop of size ``prop``: against the front of a side-on figure at its hand; a box
+    in front of the body between both hands of one facing us, anything else (a rod, a magnifier) in its
+    hand at its side; at the stub hand of a handless one; a kneeling figure sets it down on the ground in
+    front of its knees."""
     (fx, fy), *rest = body.hands
     if handless(lib, name):
         return fx - prop * 0.1, fy
@@ -293,10 +300,10 @@ def held_spot(lib: IllustrationSet, name: str, body: Body, prop: float) -> tuple
         return body.left - prop * 0.32, body.bottom - prop * 0.42
     if name.endswith(_SIDE_ON):
         return fx + prop * 0.22, fy - prop * 0.05
-    if rest:
+    if rest and what in TWO_HANDED:
         bx, by = rest[0]
         return (fx + bx) / 2, (fy + by) / 2 - prop * 0.3
-    return fx, fy
+    return fx - prop * 0.2, fy - prop * 0.25
 
 
 def stub_arms(draw: ImageDraw.ImageDraw, body: Body, pose: Pose, hand: tuple[float, float] | None) -> None:

@@ -309,7 +309,7 @@ class _Act:
             # a role's prop (a courier's parcel) is held, sized to the figure, not floating beside it
             p = attribute[0]
             size = body.height * (0.3 if whole else 0.4)
-            cx, cy = held_spot(lib, fig.name, body, size)
+            cx, cy = held_spot(lib, fig.name, body, size, p.name)
             held.append(replace(p, x=cx, y=cy + size / 2, size=size, shadow=fig.name.endswith("-kneeling")))
         spilt: tuple[str | None, float, float, float, bool] | None = None
         if pose.action in ("hold", "spill", "fix") and ground_props:
@@ -331,7 +331,7 @@ class _Act:
             elif whole or no_hands:
                 ground_props.remove(prop)
                 size = body.height * (0.4 if no_hands else 0.3)
-                cx, cy = held_spot(lib, fig.name, body, size)
+                cx, cy = held_spot(lib, fig.name, body, size, prop.name)
                 held.append(replace(prop, x=cx, y=cy + size / 2, size=size, shadow=False, front=True))
         if pose.aftermath and spilt is None:
             size = body.height * 0.38
