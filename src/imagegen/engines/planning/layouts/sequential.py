@@ -3,7 +3,9 @@
 Comic page: panels in tiers (one wide panel, then two side by side, alternating; odd variants flip the
 pattern), each a group with the character art for that panel's description and its speech bubbles --
 white bubbles with a tail toward the character, the quoted line inside. A page title (if quoted) sits
-above the panels.
+above the panels. Each panel's picture prompt is its beat (with the beat before it, what "spills it" spills)
+or its description and what is said in it, plus a shot: the first panel wide, the last a close-up, unless
+the panel names one (the illustrator stages the beat: render/illustrations/poses.py).
 
 Storyboard: the frames of a numbered range ("Frame 1" to "Frame 8") are spread over the variants: with
 as many variants as frames, variant i shows frame i+1 alone; with fewer, consecutive frames are grouped

@@ -4,7 +4,9 @@
 for the n variants of a request keeps one **identity**: the subject and its colours come from the whole
 brief, so every frame shows the same character; what changes per frame (time of day, weather, setting,
 props) comes from that frame's beat — the node's own prompt, or, when a storyboard brief lists its beats
-after a colon ("a cyclist: dawn, rain, flat tire, coast"), the variant's item of that list.
+after a colon ("a cyclist: dawn, rain, flat tire, coast"), the variant's item of that list. What the
+character does in the frame and how close the camera is come from the same beat (:func:`pose_for`,
+poses.py).
 
 It returns ``None`` when the words name nothing drawable (the caller draws abstract art), and when the
 library or the embedding model is not installed: then a warning is logged once per process and the caller
