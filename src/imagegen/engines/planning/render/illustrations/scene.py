@@ -13,7 +13,9 @@ The layout is decided from a :class:`~.words.Reading`:
   in front of it; **props** smaller beside it, sky things in the sky, hanging things hanging; a chase puts
   the chaser behind and the chased ahead, with speed lines; what a person carries on the back (a
   backpack) is strapped on: behind the torso found in the figure's own ink, straps over the shoulders;
-- soft contact **shadows** under everything that stands; rain streaks, snowflakes or haze over the top.
+- soft contact **shadows** under everything that stands; rain streaks, snowflakes or haze over the top;
+- a frame's **beat** (poses.py, :class:`_Act`): the shot (close-up, wide), the subject posed, what it holds
+  at its hand, a spill at its feet, footprints, a river, comic marks.
 
 Everything is seeded, so a plan renders the same pixels every time.
 """
