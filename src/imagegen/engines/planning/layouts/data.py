@@ -703,7 +703,9 @@ def layout_ticket(ctx: Ctx) -> list[Node]:
 
 #: words of a brief whose event the art band draws procedurally (the illustration set has no picture of it)
 _AURORA = re.compile(r"northern lights|aurora|borealis")
-_STAGE = re.compile(r"\b(?:concerts?|gigs?|live|band|music|orchestra|symphony|dj|opera|jazz|choir|recital)\b")
+_STAGE = re.compile(
+    r"\b(?:concerts?|gigs?|live|band|music|festival|orchestra|symphony|dj|opera|jazz|choir|recital)\b"
+)
 _TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})\s*(?:[ap]\.?m\.?)?(?!\d)|\b\d{1,2}\s*[ap]\.?m\b", re.I)
 
 

@@ -112,7 +112,7 @@ def layout_app(ctx: Ctx) -> list[Node]:
     free = bottom - reserve - y
     if player and free > 160 * unit:
         side = min(content.w, free - 28 * unit)
-        art = Region(content.cx - side / 2, y + (free - 28 * unit - side) * 0.3, side, side)
+        art = Region(content.cx - side / 2, y + (free - 28 * unit - side) * 0.45, side, side)
         children.extend(_player(ctx, art, content, unit))
         y = art.bottom + 28 * unit + _TRANSPORT_H * unit
     elif not values and free > 220 * unit:
