@@ -119,6 +119,23 @@ def test_qr_link_unquoted_strips_sentence_punctuation() -> None:
     assert texts(plan) == ["Join us"]
 
 
+@pytest.mark.parametrize(
+    ("prompt", "want"),
+    [
+        ("Train ticket from Paris to Lyon, QR code TGV-8842, seat 14A, 9 May 2027", [("qr", "TGV-8842")]),
+        ("Boarding pass with QR code AB12-XY", [("qr", "AB12-XY")]),
+        ("A flyer with a QR code: 12345 in the corner", [("qr", "12345")]),
+        # sizes, counts and links are not token payloads (a link is read once, by the link reader)
+        ("A poster with a QR code 3 cm wide in the corner", []),
+        ("A QR code of 20 modules on a card", []),
+        ("A poster with a QR code linking to https://example.com/tix2", [("qr", "https://example.com/tix2")]),
+    ],
+)
+def test_qr_token_unquoted(prompt: str, want: list[tuple[str, str]]) -> None:
+    plan = plan_of(prompt, 1024, 1536)
+    assert [(c.symbology, c.data) for c in plan.codes()] == want
+
+
 def test_ean13_with_a_bad_check_digit_is_refused() -> None:
     with pytest.raises(InvalidValue) as err:
         compile_prompt(

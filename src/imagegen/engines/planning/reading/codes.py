@@ -83,6 +83,13 @@ _BARE_BARCODE = re.compile(
     r"(?P<v>(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)(?![\w@])",
     re.I,
 )
+#: "QR code TGV-8842", "a QR code: AB12-XY" (a token with a digit; URLs are read by ``_QR_URL``)
+_BARE_QR = re.compile(
+    r"(?<![\w-])qr(?:[- ]?code)?(?:\s+(?:value|payload|data|for|reading|encoding|of|with))?\s*:?\s+"
+    r"(?!\d+(?:\.\d+)?\s*(?:digits?|characters?|chars|px|mm|cm|inch(?:es)?|modules?)\b)"
+    r"(?P<v>(?=[A-Za-z0-9./-]*\d)[A-Za-z0-9](?:[A-Za-z0-9./-]*[A-Za-z0-9])?)(?![\w@:/])",
+    re.I,
+)
 _NAMED_BEFORE = re.compile(r"(?:ean[- ]?13|ean|upc|code[- ]?128)\s*$", re.I)
 
 
@@ -94,6 +101,9 @@ def unquoted_codes(masked: str, prompt: str) -> list[CodeSpec]:
         out.append(
             CodeSpec("qr", validate("qr", url), parse_placement(_clause(masked, m.start())), m.start())
         )
+    for m in _BARE_QR.finditer(masked):
+        v = prompt[m.start("v") : m.end("v")]
+        out.append(CodeSpec("qr", validate("qr", v), parse_placement(_clause(masked, m.start())), m.start()))
     for m in _EAN_DIGITS.finditer(masked):
         d = m.group("d")
         out.append(
