@@ -48,6 +48,9 @@ def nodes(plan: Plan) -> dict[str, TextNode]:
         ("A menu for Trattoria Luna", {"Trattoria Luna": "title"}),
         ("The menu of The Ivy, candlelit", {"The Ivy": "title"}),
         ("A concert ticket for The Lumens, Row F Seat 12", {"The Lumens": "title", "Row F Seat 12": "seat"}),
+        # a journey's route on a ticket, in the brief's words (not the first city alone)
+        ("Train ticket from Paris to Lyon, seat 14A", {"Paris to Lyon": "title", "seat 14A": "seat"}),
+        ("Flight from Tokyo to Osaka boarding pass", {"Tokyo to Osaka": "title"}),
         # 3. a menu's courses, written without "sections (…)"
         (
             "A menu with starters, mains and desserts",
@@ -103,6 +106,7 @@ def test_read_texts_are_the_briefs_words() -> None:
         "A picnic party at dawn at the beach",  # a time of day and a common noun are no venue
         "A party at 7 pm",
         "A party at Christmas",
+        "A road trip from dawn to dusk, a car on a highway",  # times of day are no route
         "A photo of a cat at Central Park",  # no event: a scene, not a venue
         "A poster with starters and mains",  # course words outside a menu are not sections
         "A menu with pasta, wine and candles",  # not every item is a course: a description

@@ -120,6 +120,12 @@ _MENU_OF = re.compile(
     r"\b(?i:menu(?: card| board)?|wine list|drinks list|bill of fare|ticket)\s+(?i:for|of|from|at)\s+"
     rf"(?P<t>{_PLACE})"
 )
+#: a journey's route on a ticket or pass, in the brief's own words: ``train ticket from Paris to Lyon`` ->
+#: title "Paris to Lyon" (read before ``_MENU_OF``, which would take "Paris" alone)
+_ROUTE = re.compile(
+    r"\b(?i:ticket|pass|train|bus|coach|flight|ferry|journey|trip)\b[^,.;:!?()\x00\n]{0,24}?\b(?i:from)\s+"
+    rf"(?P<t>{_PLACE}\s+(?i:to)\s+{_PLACE})"
+)
 #: whose birthday a card is, with the age when the brief gives it -> title (the card's big line):
 #: ``Mia's 7th birthday``, ``Mia turning 7``, ``Mia turns 7``, ``Mia is turning 7``; and the name alone after
 #: a party's ``for`` (``a birthday party invitation for Mia``)
@@ -217,7 +223,7 @@ def read_cued(
             take(e + a.start("t"), e + a.end("t"), "venue")
     for m in _EVENT_AT.finditer(masked):
         take_name(m, "venue")
-    for rx in (_MENU_OF, _BIRTHDAY_OF, _TURNING, _HONOREE):
+    for rx in (_ROUTE, _MENU_OF, _BIRTHDAY_OF, _TURNING, _HONOREE):
         for m in rx.finditer(masked):
             take_name(m, "title")
     for m in _WHO_TURNS.finditer(masked):
