@@ -329,6 +329,10 @@ def _frame(variant: int) -> Plan:
 
 def test_storyboard_frames_keep_the_character_and_follow_their_beats() -> None:
     assert frame_beat(STORY, 2, 4) == ("A storyboard of a cyclist", "flat tire")
+    # a colon list of the page's own content is not a story: every variant pictures the whole brief
+    sheet = "Spec sheet titled Arc Floor Lamp, rows: Height: 180 cm; Shade: 40 cm linen; Weight: 4.2 kg"
+    assert frame_beat(sheet, 1, 2) == (sheet, "")
+    assert frame_beat("Flyer with features: fast, cheap, green", 2, 3)[1] == ""
     idx = index()
     readings = [reading_for(p.nodes[0], p, idx) for p in (_frame(v) for v in range(4))]  # type: ignore[arg-type]
     assert {r.things[0].name for r in readings} == {"person-biking"}

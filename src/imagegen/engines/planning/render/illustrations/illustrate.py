@@ -34,6 +34,14 @@ log = logging.getLogger(__name__)
 _warned: set[str] = set()
 
 
+#: a colon list after these words is the page's content (rows, items, bullets), never frames of a story
+_CONTENT_LIST = re.compile(
+    r"\b(?:rows?|items?|specs?|specifications?|features?|bullets?|bullet points|ingredients?|sections?|dishes"
+    r"|prices?|menu|columns?|fields?|kpis?|stats?|statistics)\s*$",
+    re.I,
+)
+
+
 def frame_beat(prompt: str, variant: int, variants: int) -> tuple[str, str]:
     """(the brief without its beat list, this variant's beat) for a brief that lists one beat per frame
     after a colon; (prompt, "") otherwise."""
@@ -41,7 +49,8 @@ def frame_beat(prompt: str, variant: int, variants: int) -> tuple[str, str]:
         return prompt, ""
     head, _, tail = prompt.partition(":")
     beats = [b.strip(" .") for b in re.split(r"[;,]|\band then\b|\bthen\b", tail) if b.strip(" .")]
-    if len(beats) < 2:
+    if len(beats) < 2 or _CONTENT_LIST.search(head) or any(":" in b for b in beats):
+        # a list of the page's content ("rows: Height: 180 cm; …", "features: …") is not one beat a frame
         return prompt, ""
     return head, beats[variant % len(beats)] if variant < len(beats) else ""
 
