@@ -70,7 +70,8 @@ def test_other_hosts_are_judged_by_heartbeat(make_service: Callable[..., Service
 
 def test_graceful_stop_returns_running_jobs_to_the_queue(make_service: Callable[..., Service]) -> None:
     svc = make_service()
-    rec = svc.submit("acme", "generate", GenerateSpec(prompt="sleep 5", model="test-slow", seed=1))
+    # a job far longer than any stop (the next service cancels it): it cannot complete before the stop
+    rec = svc.submit("acme", "generate", GenerateSpec(prompt="sleep 60", model="test-slow", seed=1))
     wait_for(lambda: svc.status("acme", rec.id).status == "in_progress")
     svc.stop()
     back = svc.status("acme", rec.id)
