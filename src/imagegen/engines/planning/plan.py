@@ -160,13 +160,18 @@ class ImageNode(_Node):
 
 class ShapeNode(_Node):
     kind: Literal["shape"] = "shape"
-    shape: Literal["rect", "rounded_rect", "ellipse", "line", "bubble", "divider", "phone_frame"] = "rect"
+    shape: Literal[
+        "rect", "rounded_rect", "ellipse", "line", "bubble", "divider", "phone_frame", "polygon"
+    ] = "rect"
     fill: Color | None = None
     stroke: Color | None = None
     stroke_width: float = 0
     radius: float = 0
     #: for speech bubbles: the point (canvas px) the tail points at
     tail: tuple[float, float] | None = None
+    #: for polygons: the outline's corners in canvas px, in order (3 to 256; a dense run of points draws a
+    #: curve: a coastline, a river bank); ``box`` is their bounding box
+    points: list[tuple[float, float]] | None = Field(default=None, min_length=3, max_length=256)
     opacity: float = Field(default=1.0, ge=0, le=1)
 
 

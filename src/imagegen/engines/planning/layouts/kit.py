@@ -388,6 +388,7 @@ class Ctx:
         tail: tuple[float, float] | None = None,
         opacity: float = 1.0,
         stem: str = "shape",
+        points: list[tuple[float, float]] | None = None,
     ) -> ShapeNode:
         return ShapeNode(
             id=self.new_id(stem),
@@ -400,6 +401,7 @@ class Ctx:
             radius=radius,
             tail=tail,
             opacity=opacity,
+            points=points,
         )
 
     def card(

@@ -69,8 +69,7 @@ def layout_map(ctx: Ctx) -> list[Node]:
         if not ctx.mirrored
         else Region(0, 0, coast_w, canvas.h)
     )
-    nodes.append(ctx.shape(coast, "rect", fill=water, z=0, stem="water"))
-    nodes.extend(_shoreline(ctx, coast, land, water, rng))
+    nodes.extend(_sea(ctx, coast, land, water, rng))
     # the streets stop short of the shore (a promenade), so the bay never has a street across it
     shore = coast_w * 0.2
     ground = Region(
@@ -121,41 +120,38 @@ def layout_map(ctx: Ctx) -> list[Node]:
     return nodes
 
 
-def _shoreline(ctx: Ctx, coast: Region, land: str, water: str, rng: random.Random) -> list[Node]:
-    """A coast that reads as a coast, not a ruler line: a broad headland the land pushes into the sea, a
-    bay the sea bites into the land, and an island offshore (seeded: one coast per request). Ellipses only,
-    so the plan stays made of the schema's shapes."""
+def _sea(ctx: Ctx, coast: Region, land: str, water: str, rng: random.Random) -> list[Node]:
+    """The sea along one side, bounded by a shoreline that reads as a coast, not a ruler line: one smooth
+    curve (a dense polygon) with a broad headland the land pushes out to sea over the lower part, a
+    shallow bay the sea bites into the land above it and a gentle swell between; an island offshore.
+    Seeded: one coast per request. The bay never bites past the promenade the streets stop at."""
     h = coast.h
-    edge = coast.x if not ctx.mirrored else coast.right  # where land meets water
+    edge = coast.x if not ctx.mirrored else coast.right  # where land meets water, before the curve
     to_sea = 1.0 if not ctx.mirrored else -1.0
-    out: list[Node] = []
-    # the headland: a wide, flat arc of land bulging out to sea over the lower part of the coast
-    bulge = coast.w * rng.uniform(0.3, 0.42)
-    ry = h * rng.uniform(0.28, 0.33)
-    cy = h - ry  # down to the bottom edge (shapes stay on the canvas)
-    tip = edge + to_sea * bulge
-    room = tip if not ctx.mirrored else ctx.w - tip  # the land side of the tip, to the canvas edge
-    rx = min(coast.w * 2.2, room / 2.02)
-    cx = edge + to_sea * (bulge - rx)
-    out.append(
-        ctx.shape(Region(cx - rx, cy - ry, 2 * rx, 2 * ry), "ellipse", fill=land, z=0, stem="headland")
-    )
-    # the bay: a shallow bite into the land above it
-    bry = h * rng.uniform(0.18, 0.23)
-    by = bry  # from the top edge
-    brx = coast.w * 0.56  # its far side stays on the canvas
-    bcx = edge + to_sea * (brx - coast.w * 0.16)
-    out.append(
-        ctx.shape(Region(bcx - brx, by - bry, 2 * brx, 2 * bry), "ellipse", fill=water, z=0, stem="bay")
-    )
+    far = coast.right if not ctx.mirrored else coast.x  # the canvas edge on the sea side
+    head_y, head_s, head_a = h * rng.uniform(0.62, 0.78), h * rng.uniform(0.12, 0.16), rng.uniform(0.3, 0.42)
+    bay_y, bay_s, bay_a = h * rng.uniform(0.18, 0.3), h * rng.uniform(0.08, 0.11), rng.uniform(0.1, 0.16)
+    swell, phase = h * rng.uniform(0.3, 0.45), rng.uniform(0.0, math.tau)
+
+    def shore_x(y: float) -> float:
+        out = head_a * math.exp(-(((y - head_y) / head_s) ** 2) / 2)
+        out -= bay_a * math.exp(-(((y - bay_y) / bay_s) ** 2) / 2)
+        out += 0.035 * math.sin(math.tau * y / swell + phase)
+        return edge + to_sea * coast.w * out
+
+    steps = 72
+    shore = [(shore_x(h * k / steps), h * k / steps) for k in range(steps + 1)]
+    outline = [*shore, (far, h), (far, 0.0)]
+    xs = [x for x, _ in outline]
+    bounds = Region(min(xs), 0.0, max(xs) - min(xs), h)
+    sea = ctx.shape(bounds, "polygon", fill=water, z=0, stem="water", points=outline)
     # an island offshore, clear of the headland
     ir = min(coast.w * 0.16, h * 0.06)
-    ix = edge + to_sea * coast.w * 0.7
+    ix = edge + to_sea * coast.w * 0.72
     iy = h * rng.uniform(0.36, 0.44)
-    out.append(
-        ctx.shape(Region(ix - ir, iy - ir * 0.7, ir * 2, ir * 1.4), "ellipse", fill=land, z=0, stem="island")
-    )
-    return out
+    isle = Region(ix - ir, iy - ir * 0.7, ir * 2, ir * 1.4)
+    island = ctx.shape(isle, "ellipse", fill=land, z=0, stem="island")
+    return [sea, island]
 
 
 def _pins(ctx: Ctx, places: list[TextItem], area: Region, rng: random.Random) -> list[Node]:

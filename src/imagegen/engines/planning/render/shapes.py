@@ -48,6 +48,8 @@ def draw_shape(ctx: RenderContext, node: ShapeNode, parent_id: str | None) -> No
             ctx.rect(x, y + (h - thick) // 2, w, thick, color, opacity=node.opacity)
         else:
             ctx.rect(x + (w - thick) // 2, y, thick, h, color, opacity=node.opacity)
+    elif node.shape == "polygon" and node.points:
+        _polygon(ctx, x, y, w, h, [(ctx.s(px) - x, ctx.s(py) - y) for px, py in node.points], node)
     elif node.shape == "bubble":
         painted = draw_bubble(ctx, node)
     elif node.shape == "phone_frame":
@@ -56,6 +58,26 @@ def draw_shape(ctx: RenderContext, node: ShapeNode, parent_id: str | None) -> No
             ctx, node.box, bezel=node.fill, rim=node.stroke, rim_width=node.stroke_width, radius=node.radius
         )
     ctx.record(node.id, "shape", painted, parent_id)
+
+
+def _polygon(
+    ctx: RenderContext, x: int, y: int, w: int, h: int, pts: list[tuple[float, float]], node: ShapeNode
+) -> None:
+    """A closed outline through ``pts`` (relative to the box's corner, scaled px), antialiased."""
+    if node.fill:
+        mask = shape_mask(
+            w, h, lambda d, k: d.polygon([(px * k, py * k) for px, py in pts], fill=255), ctx.ss
+        )
+        ctx.fill(mask, node.fill, x, y, node.opacity)
+    sw = ctx.s(node.stroke_width)
+    if node.stroke and sw > 0:
+        lw = max(1, round(sw))
+        mask = shape_mask(
+            w, h, lambda d, k: d.line([(px * k, py * k) for px, py in [*pts, pts[0]]], fill=255, width=lw * k,
+                                      joint="curve"),
+            ctx.ss,
+        )
+        ctx.fill(mask, node.stroke, x, y, node.opacity)
 
 
 def _ellipse(
