@@ -57,6 +57,29 @@ def test_red_and_gold_is_gold_on_red() -> None:
     assert {a.detail for a in plan.asks if a.kind == "color"} == {"red", "gold"}
 
 
+@pytest.mark.parametrize(
+    ("prompt", "page", "head"),
+    [
+        ("Jazz festival poster titled Blue Notes, navy and gold", "#14213d", "#d4af37"),  # a deep muted hue
+        ("Gala poster titled Midsummer, burgundy and cream", "#7a1f3d", None),
+    ],
+)
+def test_a_deep_first_colour_is_the_page(prompt: str, page: str, head: str | None) -> None:
+    plan = plan_of(prompt)
+    pal = plan.theme.palette
+    assert plan.theme.dark and abs(hue(pal.background) - hue(page)) < 12
+    if head:
+        assert abs(hue(pal.primary) - hue(head)) < 12  # the headline in the second colour
+
+
+@pytest.mark.parametrize(
+    "prompt", ["Poster titled Mono, black and white", "Poster titled Slate, charcoal and orange"]
+)
+def test_a_grey_or_black_first_colour_stays_ink(prompt: str) -> None:
+    # black, charcoal: no hue, so they are the type's colour on a light page, as before
+    assert not plan_of(prompt).theme.dark
+
+
 def test_neon_colours_give_a_dark_neon_design_in_those_colours() -> None:
     plan = plan_of('Club night flyer "Afterglow" in neon purple and pink')
     assert plan.theme.dark and plan.theme.mood == "neon"

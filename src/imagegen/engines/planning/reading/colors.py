@@ -408,8 +408,10 @@ def build_theme_hints(
         extra = extra or named[:4]
         if len(named) >= 2 and bg is None and not on:
             first = named[0]
-            if not dark and luminance(first) < 0.25 and _saturated(first):
-                # "red and gold": the first color is the page, the second the headline ("gold on red")
+            deep = luminance(first) < 0.25 and _saturated(first, 0.35 if luminance(first) > 0.05 else 0.12)
+            if not dark and deep:
+                # "red and gold", "navy and gold": a deep first color is the page, the second the headline
+                # ("gold on red"); a deep but muted hue (navy) counts, a grey or black does not
                 bg, surface, headline, accent = mix(first, "#000000", 0.12), None, named[1], named[1]
                 dark = is_dark(bg)
             else:
@@ -457,9 +459,9 @@ def build_theme_hints(
     )
 
 
-def _saturated(color: str) -> bool:
+def _saturated(color: str, spread: float = 0.35) -> bool:
     r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    return max(r, g, b) - min(r, g, b) > 0.35
+    return max(r, g, b) - min(r, g, b) > spread
 
 
 def finish_palette(
