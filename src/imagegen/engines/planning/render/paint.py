@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from imagegen.engines.planning.rules.contrast import luminance
 
@@ -112,3 +112,19 @@ def shape_mask(w: int, h: int, draw: Callable[[ImageDraw.ImageDraw, int], None],
     big = Image.new("L", (w * ss, h * ss), 0)
     draw(ImageDraw.Draw(big), ss)
     return big.reduce(ss) if ss > 1 else big
+
+
+def soft_blob(
+    img: Image.Image, box: tuple[float, float, float, float], blur: float, color: str, alpha: int
+) -> None:
+    """A blurred ellipse (a glow, a pool of light or shadow) painted over ``img``, computed on a local patch
+    around ``box`` rather than the whole canvas."""
+    pad = blur * 3 + 2
+    x0, y0 = int(box[0] - pad), int(box[1] - pad)
+    x1, y1 = int(box[2] + pad) + 1, int(box[3] + pad) + 1
+    if x1 <= 0 or y1 <= 0 or x0 >= img.width or y0 >= img.height:
+        return
+    mask = Image.new("L", (x1 - x0, y1 - y0), 0)
+    ImageDraw.Draw(mask).ellipse((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0), fill=alpha)
+    mask = mask.filter(ImageFilter.GaussianBlur(blur))
+    img.paste(Image.new("RGB", mask.size, hex_rgba(color)[:3]), (x0, y0), mask)

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from imagegen.engines.planning.render.fields import linear_gradient, radial_gradient, rgb_array, to_image
 from imagegen.engines.planning.render.illustrations.library import IllustrationSet
@@ -57,7 +57,7 @@ from imagegen.engines.planning.render.illustrations.storefront import (
     look_for,
 )
 from imagegen.engines.planning.render.illustrations.words import Reading, Thing, word_set
-from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
+from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix, soft_blob
 
 _SKIES: dict[str, list[str]] = {
     "dawn": ["#7f9cd8", "#f3b29a", "#ffe3bd"],
@@ -707,23 +707,8 @@ def _stars(img: Image.Image, w: int, h: int, bottom: float, rng: np.random.Gener
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 250, 230, int(rng.uniform(120, 255))))
 
 
-def _soft_blob(
-    img: Image.Image, box: tuple[float, float, float, float], blur: float, color: str, alpha: int
-) -> None:
-    """A blurred ellipse painted over ``img``, computed on a local patch (not the whole canvas)."""
-    pad = blur * 3 + 2
-    x0, y0 = int(box[0] - pad), int(box[1] - pad)
-    x1, y1 = int(box[2] + pad) + 1, int(box[3] + pad) + 1
-    if x1 <= 0 or y1 <= 0 or x0 >= img.width or y0 >= img.height:
-        return
-    mask = Image.new("L", (x1 - x0, y1 - y0), 0)
-    ImageDraw.Draw(mask).ellipse((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0), fill=alpha)
-    mask = mask.filter(ImageFilter.GaussianBlur(blur))
-    img.paste(Image.new("RGB", mask.size, hex_rgba(color)[:3]), (x0, y0), mask)
-
-
 def _glow(img: Image.Image, x: float, y: float, r: float, color: str) -> None:
-    _soft_blob(img, (x - r, y - r, x + r, y + r), r * 0.45, color, 115)
+    soft_blob(img, (x - r, y - r, x + r, y + r), r * 0.45, color, 115)
 
 
 def _weather(img: Image.Image, w: int, h: int, weather: str, rng: np.random.Generator) -> None:
@@ -1023,7 +1008,7 @@ def _shadow(img: Image.Image, lib: IllustrationSet, p: Placed) -> None:
     bottom = y + low - size * 0.02
     rx, ry = max(size * 0.12, (right - left) * 0.55), size * 0.045
     cx = x + (left + right) / 2
-    _soft_blob(img, (cx - rx, bottom - ry, cx + rx, bottom + ry), max(1.0, size * 0.03), "#14121e", 90)
+    soft_blob(img, (cx - rx, bottom - ry, cx + rx, bottom + ry), max(1.0, size * 0.03), "#14121e", 90)
 
 
 def _badge(img: Image.Image, p: Placed, colors: SceneColors) -> None:

@@ -27,7 +27,7 @@ from imagegen.engines.planning.render.illustrations.library import IllustrationS
 from imagegen.engines.planning.render.illustrations.raster import rasterize, snap
 from imagegen.engines.planning.render.illustrations.recolor import tint_fills
 from imagegen.engines.planning.render.illustrations.words import SETTING_WORDS, Reading, word_set
-from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix
+from imagegen.engines.planning.render.paint import hex_rgba, luminance, mix, soft_blob
 
 #: nouns of a shop whose front can be drawn (a market keeps its stalls; a tea shop is a room)
 SHOP_WORDS = word_set(
@@ -261,20 +261,6 @@ def _dim(color: str, look: Look) -> str:
     return mix(color, "#2a2350", look.dark * 0.5)
 
 
-def _blob(
-    img: Image.Image, box: tuple[float, float, float, float], blur: float, color: str, alpha: int
-) -> None:
-    pad = blur * 3 + 2
-    x0, y0 = int(box[0] - pad), int(box[1] - pad)
-    x1, y1 = int(box[2] + pad) + 1, int(box[3] + pad) + 1
-    if x1 <= 0 or y1 <= 0 or x0 >= img.width or y0 >= img.height:
-        return
-    mask = Image.new("L", (x1 - x0, y1 - y0), 0)
-    ImageDraw.Draw(mask).ellipse((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0), fill=alpha)
-    mask = mask.filter(ImageFilter.GaussianBlur(blur))
-    img.paste(Image.new("RGB", mask.size, hex_rgba(color)[:3]), (x0, y0), mask)
-
-
 def _shade(img: Image.Image, box: Box, color: str, alpha: int, blur: float) -> None:
     """A soft rectangle of shadow (or light) painted over ``img``."""
     pad = int(blur * 3) + 2
@@ -300,7 +286,8 @@ def _put(img: Image.Image, lib: IllustrationSet, name: str, cx: float, bottom: f
     y = round(bottom - ink[3])
     x = round(cx - (ink[0] + ink[2]) / 2)
     rx = (ink[2] - ink[0]) * 0.5
-    _blob(img, (cx - rx, bottom - s * 0.04, cx + rx, bottom + s * 0.03), max(1.0, s * 0.03), "#14121e", 80)
+    shadow = (cx - rx, bottom - s * 0.04, cx + rx, bottom + s * 0.03)
+    soft_blob(img, shadow, max(1.0, s * 0.03), "#14121e", 80)
     img.paste(drawing, (x, y), drawing)
 
 
@@ -375,7 +362,7 @@ def draw_shop_front(
     if look.dark > 0.3:
         # the window's light spills onto the pavement
         spill = front.pavement + (h - front.pavement) * 0.5
-        _blob(img, (window.x0, front.pavement - h * 0.01, window.x1, spill), h * 0.03, "#ffcf8a", 70)
+        soft_blob(img, (window.x0, front.pavement - h * 0.01, window.x1, spill), h * 0.03, "#ffcf8a", 70)
     # on the pavement: a potted plant by the door, an A-frame board on the window's far side
     foot = front.pavement + (h - front.pavement) * 0.35
     plant_x = door.x1 + door_w * 0.45 if door_left else door.x0 - door_w * 0.45
@@ -556,7 +543,7 @@ def _lamps(img: Image.Image, outer: Box, ceiling: float, look: Look, trim: str) 
         draw.line((cx + 2 * r, arc_top + r, cx + 2 * r, bottom), fill=color, width=arm)
         draw.rectangle((cx + 2 * r - arm * 1.5, bottom - arm * 3, cx + 2 * r + arm * 1.5, bottom), fill=color)
         if look.dark > 0.3:
-            _blob(
+            soft_blob(
                 img,
                 (cx - shade_w, bottom - shade_h * 0.2, cx + shade_w, bottom + shade_h * 0.9),
                 shade_h * 0.4,
@@ -644,7 +631,8 @@ def _shop_window(
         draw.line((cx, box.y0, cx, drop), fill=(50, 40, 36, 255), width=max(1, round(box.h * 0.008)))
         r = box.h * 0.05
         if warm:
-            _blob(img, (cx - r * 2.4, drop - r * 0.6, cx + r * 2.4, drop + r * 3.2), r * 0.9, "#fff4d0", 140)
+            pool = (cx - r * 2.4, drop - r * 0.6, cx + r * 2.4, drop + r * 3.2)
+            soft_blob(img, pool, r * 0.9, "#fff4d0", 140)
         draw.pieslice((cx - r, drop - r * 0.2, cx + r, drop + r * 1.6), 180, 360, fill=hex_rgba(trim))
     # the display on the sill, larger, in front
     if order:
@@ -792,7 +780,7 @@ def _a_frame(
     draw = ImageDraw.Draw(img)
     bw, bh = size * 0.62, size
     x0, y0 = cx - bw / 2, foot - bh
-    _blob(
+    soft_blob(
         img,
         (x0 - bw * 0.1, foot - bh * 0.04, x0 + bw * 1.1, foot + bh * 0.04),
         max(1.0, bh * 0.03),
