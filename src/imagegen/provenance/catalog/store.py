@@ -347,15 +347,7 @@ class AssetStore:
                 report.removed_temp.append(key)
             else:
                 candidates.append(key)
-        for i in range(0, len(candidates), 500):
-            chunk = candidates[i : i + 500]
-            used = referenced(chunk)
-            for key in chunk:
-                if key in used:
-                    report.kept += 1
-                else:
-                    self.backend.delete(key)
-                    report.removed_orphans.append(key)
+        _drop_unreferenced(backend, referenced, candidates, report)
         return report
 
 
@@ -373,16 +365,7 @@ class AssetStore:
             else:
                 old.append(key)
         report.more = seen >= limit
-        for i in range(0, len(old), 500):
-            chunk = old[i : i + 500]
-            used = referenced(chunk)
-            for key in chunk:
-                if key in used:
-                    report.kept += 1
-                else:
-                    backend.delete(key)
-                    report.removed_orphans.append(key)
-                backend.clear_pending(key)
+        _drop_unreferenced(backend, referenced, old, report, then=backend.clear_pending)
         return report
 
 
@@ -433,3 +416,26 @@ def _s3_client(extra: dict[str, str]) -> Any:
     session = boto3.session.Session()
     return session.client("s3", endpoint_url=endpoint, region_name=extra.get("s3_region") or None,
                           aws_access_key_id=key_id, aws_secret_access_key=secret, config=config)
+
+
+def _drop_unreferenced(
+    backend: BlobBackend,
+    referenced: Callable[[Iterable[str]], set[str]],
+    keys: list[str],
+    report: SweepReport,
+    *,
+    then: Callable[[str], None] | None = None,
+) -> None:
+    """Delete the ``keys`` no catalog row references (asked 500 at a time), keep the others, and call
+    ``then(key)`` after each key is settled either way (a journaled backend drops its pending mark)."""
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        used = referenced(chunk)
+        for key in chunk:
+            if key in used:
+                report.kept += 1
+            else:
+                backend.delete(key)
+                report.removed_orphans.append(key)
+            if then is not None:
+                then(key)
