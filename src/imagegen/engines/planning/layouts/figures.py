@@ -22,6 +22,7 @@ from typing import Literal
 from ..plan import Node
 from ..reading.content import TextItem
 from ..reading.icons import icon_for
+from ..reading.listed import NUMBER_WORDS
 from .common import entries_for
 from .kit import Ctx, Region, stack
 
@@ -30,12 +31,8 @@ MAX_CARDS = 4
 #: the largest count drawn as that many icons
 MAX_PICTOGRAM = 8
 
-_NUMBER_WORDS = {
-    w: k + 1
-    for k, w in enumerate(
-        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-    )
-}
+#: the reader's number words, one word each ("Two new markets"; "a pair of" is no figure on a card)
+_NUMBER_WORDS = {w: n for w, n in NUMBER_WORDS.items() if " " not in w}
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:%|percent\b)")
 _NUMBER = re.compile(r"(?<![\w.$€£])(\d+(?:[.,]\d+)?)\b(?!\s?%)")
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
