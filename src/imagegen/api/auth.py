@@ -36,7 +36,7 @@ def current_tenant(request: Request) -> str:
             secret = studio_session.server_secret(service.settings.keys_dir)
             studio_session.require_csrf(request, secret, key)
             header = f"Bearer {key}"
-        elif not from_this_machine(request):
+        elif service.auth_policy.allows_keyless(client_host(request)) and not from_this_machine(request):
             # local single-user mode is for this machine's own clients, never a web page elsewhere
             raise AuthenticationError(
                 "A request without an API key must come from this machine's own client (a loopback Host, "
