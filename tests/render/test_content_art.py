@@ -156,3 +156,20 @@ def test_a_poster_keeps_the_picture_its_brief_describes() -> None:
     [art] = _images(plan)
     # the planner's own picture prompt is drawn as it always was (a saxophone, however weak the match)
     assert cover_prompt(art.prompt, index()) == "Jazz festival poster titled Blue Notes"
+
+
+def test_a_chart_the_brief_names_is_the_picture_never_a_bar_of_chocolate() -> None:
+    # no numbers: an empty frame, as on a dashboard (no series invented, no illustration of "bar")
+    plan = compile_prompt('Quarterly results slide "Revenue up 18%" with a bar chart of four quarters',
+                          width=1024, height=1024, seed=3)
+    charts = [n for n in plan.walk() if n.kind == "chart"]
+    assert len(charts) == 1 and charts[0].chart == "bar" and charts[0].series == []
+    assert not [n for n in plan.walk() if n.kind == "image"]
+    # with numbers on a poster: the chart of those numbers
+    plan = compile_prompt("Poster titled Growth with a bar chart of revenue Q1 4.2, Q2 4.8, Q3 5.7",
+                          width=1024, height=1536, seed=3)
+    [chart] = [n for n in plan.walk() if n.kind == "chart"]
+    assert [(p.label, p.value) for p in chart.series] == [("Q1", 4.2), ("Q2", 4.8), ("Q3", 5.7)]
+    # and the word still draws the thing where it is one
+    assert read_brief("A chocolate bar on a plate", index()).things
+    assert not read_brief("a bar chart of four quarters", index()).things

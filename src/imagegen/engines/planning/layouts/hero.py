@@ -16,6 +16,7 @@ from ..plan import ImageNode, Node
 from ..reading.content import TextItem
 from .badge import is_badge, layout_badge
 from .common import FOOTER_ROLES, entries_for, footer
+from .dashboard import chart_node
 from .figures import layout_figures, wants_figures
 from .kit import Ctx, Region, stack
 from .lists import mark_lists
@@ -123,7 +124,13 @@ def layout_hero(ctx: Ctx) -> list[Node]:
         text_region = None
 
     radius = ctx.theme.corner_radius * ctx.unit * (2 if ctx.archetype == "product_hero" else 1)
-    nodes.append(_art(ctx, image_region, radius, body))
+    if ctx.content.charts:
+        # the chart the brief names is the picture: its data drawn, or an empty frame when it gave no
+        # numbers (as on a dashboard); never an illustration of the word "bar"
+        nodes.append(ctx.card(image_region, z=0, radius=radius))
+        nodes.append(chart_node(ctx, ctx.content.charts[0], image_region.inset(40 * ctx.unit)))
+    else:
+        nodes.append(_art(ctx, image_region, radius, body))
     for k, item in enumerate(on_product):
         # a plate about as wide as its words (a short brand name is not a wide banner across the product)
         w = image_region.w * min(0.42, max(0.22, 0.045 * len(item.text) + 0.04))
