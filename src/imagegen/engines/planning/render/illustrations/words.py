@@ -226,7 +226,8 @@ _LIGHT_HEADS = word_set(
 #: photographic and layout terms whose words would otherwise read as things or places
 _PHOTO_TERMS = re.compile(
     r"key (?:points|facts|features|figures|dates)|net (?:weight|wt)|\b[a-z0-9]+-day\b|"
-    r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|bird'?s[- ]eye view|"
+    r"depth of field|rule of thirds|aspect ratio|high[- ]resolution|\b\d+k\b|golden ratio|"
+    r"bird'?s[- ]eye view|"
     r"\b(?:bar|column|line|pie|donut|doughnut|area|scatter|bubble|stacked)\s+(?:charts?|graphs?|plots?)\b"
 )
 #: a pack named by its contents ("coffee bag", "tea tin", "a bag of beans", "granola box label"): the
